@@ -1,0 +1,20 @@
+// Per-environment state (one per main thread / worker_thread): no static JS references,
+// so the addon loads and unloads cleanly in every worker.
+#pragma once
+#include <napi.h>
+#include <cstdint>
+
+namespace svf {
+
+struct AddonData {
+  Napi::FunctionReference torchError;  // the TS TorchError class, handed over by setErrorClass
+  int64_t liveTensors = 0;             // handles not yet disposed or finalized
+  int64_t liveBytes = 0;               // their bytes, as reported to V8
+};
+
+AddonData& Data(Napi::Env env);
+void InitAddonData(Napi::Env env);
+Napi::Error MakeTorchError(Napi::Env env, const std::string& message);
+void RegisterAddonData(Napi::Env env, Napi::Object exports);
+
+}  // namespace svf

@@ -1,0 +1,33 @@
+#include "dtypes.h"
+#include "guard.h"
+
+namespace svf {
+
+c10::ScalarType DtypeFromCode(Napi::Env env, const Napi::Value& value) {
+  if (value.IsNumber()) {
+    int code = value.As<Napi::Number>().Int32Value();
+    for (const auto& d : kDtypes)
+      if (d.code == code) return d.type;
+  }
+  ThrowTypeError(env, "expected a dtype code from native.dtypeCodes");
+}
+
+const DtypeEntry* FindDtype(c10::ScalarType type) {
+  for (const auto& d : kDtypes)
+    if (d.type == type) return &d;
+  return nullptr;
+}
+
+int DtypeCode(Napi::Env env, c10::ScalarType type) {
+  const DtypeEntry* d = FindDtype(type);
+  if (!d) ThrowTorchError(env, std::string("dtype ") + c10::toString(type) + " is not supported by svf-torch");
+  return d->code;
+}
+
+void RegisterDtypes(Napi::Env env, Napi::Object exports) {
+  Napi::Object codes = Napi::Object::New(env);
+  for (const auto& d : kDtypes) codes.Set(d.name, Napi::Number::New(env, d.code));
+  exports.Set("dtypeCodes", codes);
+}
+
+}  // namespace svf

@@ -1,0 +1,161 @@
+#include "op_call.h"
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <c10/core/GradMode.h>
+#include <deque>
+#include <mutex>
+#include "addon_data.h"
+#include "guard.h"
+#include "ivalue_convert.h"
+
+namespace svf {
+
+namespace {
+
+// Operator handles are process-wide LibTorch objects (not JS references), shared by all
+// environments; a deque keeps references stable while workers append.
+std::mutex gOpsMutex;
+std::deque<c10::OperatorHandle> gOps;
+
+const c10::OperatorHandle& OpById(Napi::Env env, const Napi::Value& idValue) {
+  if (!idValue.IsNumber()) ThrowTypeError(env, "callOp: the first argument must be an operator id");
+  int64_t id = idValue.As<Napi::Number>().Int64Value();
+  std::lock_guard<std::mutex> lock(gOpsMutex);
+  if (id < 0 || id >= static_cast<int64_t>(gOps.size())) ThrowRangeError(env, "callOp: unknown operator id");
+  return gOps[static_cast<size_t>(id)];
+}
+
+Napi::Value OpHandle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) ThrowTypeError(env, "opHandle(name, overload): name must be a string");
+  if (info.Length() > 1 && !info[1].IsString() && !info[1].IsUndefined())
+    ThrowTypeError(env, "opHandle(name, overload): overload must be a string");
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string overload = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  auto handle = c10::Dispatcher::singleton().findSchema({name, overload});
+  if (!handle) ThrowTorchError(env, "no operator " + name + (overload.empty() ? "" : "." + overload));
+  std::lock_guard<std::mutex> lock(gOpsMutex);
+  gOps.push_back(*handle);
+  return Napi::Number::New(env, static_cast<double>(gOps.size() - 1));
+}
+
+Napi::Value OpSchema(const Napi::CallbackInfo& info) {
+  const c10::OperatorHandle& op = OpById(info.Env(), info.Length() ? info[0] : info.Env().Undefined());
+  std::ostringstream ss;
+  ss << op.schema();
+  return Napi::String::New(info.Env(), ss.str());
+}
+
+// Builds the boxed argument stack from info[1..]: undefined takes the schema default.
+torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::OperatorHandle& op) {
+  Napi::Env env = info.Env();
+  const c10::FunctionSchema& schema = op.schema();
+  const auto& args = schema.arguments();
+  if (info.Length() - 1 > args.size())
+    ThrowTypeError(env, schema.name() + ": expected at most " + std::to_string(args.size()) + " arguments");
+  torch::jit::Stack stack;
+  stack.reserve(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    const c10::Argument& arg = args[i];
+    Napi::Value v = i + 1 < info.Length() ? info[i + 1] : env.Undefined();
+    if (v.IsUndefined()) {
+      if (arg.default_value()) {
+        stack.push_back(*arg.default_value());
+        continue;
+      }
+      if (arg.type()->kind() == c10::TypeKind::OptionalType) {
+        stack.emplace_back();
+        continue;
+      }
+      ThrowTypeError(env, schema.name() + ": missing argument '" + arg.name() + "'");
+    }
+    stack.push_back(ToIValue(env, v, arg, schema.name()));
+  }
+  return stack;
+}
+
+Napi::Value ResultsToJs(Napi::Env env, const torch::jit::Stack& stack) {
+  if (stack.empty()) return env.Undefined();
+  if (stack.size() == 1) return FromIValue(env, stack[0]);
+  Napi::Array out = Napi::Array::New(env, stack.size());
+  for (size_t i = 0; i < stack.size(); ++i) out.Set(static_cast<uint32_t>(i), FromIValue(env, stack[i]));
+  return out;
+}
+
+// True when the op writes its first argument and returns it (add_, copy_, …): JS gets the
+// very handle it passed, not a second handle to the same tensor.
+bool ReturnsSelf(const c10::FunctionSchema& schema) {
+  const auto& rets = schema.returns();
+  const auto& args = schema.arguments();
+  return rets.size() == 1 && rets[0].alias_info() && rets[0].alias_info()->isWrite() && !args.empty() &&
+         args[0].alias_info() && args[0].alias_info()->isWrite();
+}
+
+Napi::Value CallOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const c10::OperatorHandle& op = OpById(env, info.Length() ? info[0] : env.Undefined());
+  torch::jit::Stack stack = BuildStack(info, op);
+  op.callBoxed(&stack);
+  if (ReturnsSelf(op.schema())) return info[1];
+  return ResultsToJs(env, stack);
+}
+
+class OpWorker : public Napi::AsyncWorker {
+ public:
+  OpWorker(Napi::Env env, c10::OperatorHandle op, torch::jit::Stack stack)
+      : Napi::AsyncWorker(env, "svf-torch:op"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        op_(std::move(op)),
+        stack_(std::move(stack)),
+        gradEnabled_(c10::GradMode::is_enabled()) {}
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      c10::AutoGradMode mode(gradEnabled_);  // grad mode is thread-local: carry the caller's
+      op_.callBoxed(&stack_);
+    } catch (...) {
+      SetError(MessageOf(std::current_exception()));
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    try {
+      deferred_.Resolve(ResultsToJs(env, stack_));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+    stack_.clear();
+  }
+  void OnError(const Napi::Error& e) override {
+    stack_.clear();
+    deferred_.Reject(MakeTorchError(Env(), e.Message()).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  c10::OperatorHandle op_;
+  torch::jit::Stack stack_;
+  bool gradEnabled_;
+};
+
+Napi::Value CallOpAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const c10::OperatorHandle& op = OpById(env, info.Length() ? info[0] : env.Undefined());
+  auto* worker = new OpWorker(env, op, BuildStack(info, op));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace
+
+void RegisterOpCall(Napi::Env env, Napi::Object exports) {
+  Export<OpHandle>(env, exports, "opHandle");
+  Export<OpSchema>(env, exports, "opSchema");
+  Export<CallOp>(env, exports, "callOp");
+  Export<CallOpAsync>(env, exports, "callOpAsync");
+}
+
+}  // namespace svf

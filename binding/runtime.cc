@@ -1,0 +1,98 @@
+#include "runtime.h"
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/csrc/api/include/torch/cuda.h>
+#include <torch/csrc/api/include/torch/version.h>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include "guard.h"
+
+namespace svf {
+
+void InitThreads() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // This LibTorch starts with one intra-op thread; PyTorch's own default is the core count.
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    if (omp == nullptr || *omp == '\0') {
+      unsigned cores = std::thread::hardware_concurrency();
+      if (cores > 0) at::set_num_threads(static_cast<int>(cores));
+    }
+  });
+}
+
+namespace {
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) ThrowTypeError(info.Env(), "setNumThreads(n): n must be a number");
+  int n = info[0].As<Napi::Number>().Int32Value();
+  if (n < 1) ThrowRangeError(info.Env(), "setNumThreads(n): n must be at least 1");
+  at::set_num_threads(n);
+  return info.Env().Undefined();
+}
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !(info[0].IsNumber() || info[0].IsBigInt()))
+    ThrowTypeError(info.Env(), "manualSeed(n): n must be a number or bigint");
+  uint64_t seed;
+  if (info[0].IsBigInt()) {
+    bool lossless;
+    seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  } else {
+    double d = info[0].As<Napi::Number>().DoubleValue();
+    if (!(d >= 0) || d != static_cast<double>(static_cast<uint64_t>(d)))
+      ThrowRangeError(info.Env(), "manualSeed(n): n must be a non-negative integer");
+    seed = static_cast<uint64_t>(d);
+  }
+  at::manual_seed(seed);  // CPU and every CUDA device, as torch.manual_seed
+  return info.Env().Undefined();
+}
+
+Napi::Value CudaIsAvailable(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::cuda::is_available());
+}
+
+Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
+}
+
+Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
+  int64_t device = -1;
+  if (info.Length() > 0 && info[0].IsNumber()) device = info[0].As<Napi::Number>().Int64Value();
+  TORCH_CHECK(torch::cuda::is_available(), "CUDA is not available: this LibTorch has no CUDA or no GPU is visible");
+  torch::cuda::synchronize(device);
+  return info.Env().Undefined();
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("libtorch", Napi::String::New(env, TORCH_VERSION));
+  if (at::detail::getCUDAHooks().hasCUDA()) {
+    long v = at::detail::getCUDAHooks().versionCUDART();
+    out.Set("cuda", Napi::String::New(env, std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10)));
+  } else {
+    out.Set("cuda", env.Null());
+  }
+  return out;
+}
+
+}  // namespace
+
+void RegisterRuntime(Napi::Env env, Napi::Object exports) {
+  Export<GetNumThreads>(env, exports, "getNumThreads");
+  Export<SetNumThreads>(env, exports, "setNumThreads");
+  Export<ManualSeed>(env, exports, "manualSeed");
+  Export<CudaIsAvailable>(env, exports, "cudaIsAvailable");
+  Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
+  Export<CudaSynchronize>(env, exports, "cudaSynchronize");
+  Export<Version>(env, exports, "version");
+}
+
+}  // namespace svf

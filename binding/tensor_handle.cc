@@ -1,0 +1,82 @@
+#include "tensor_handle.h"
+#include "addon_data.h"
+#include "guard.h"
+
+namespace svf {
+
+// Marks Externals made by this addon, so a foreign External can never be mistaken for ours.
+static const napi_type_tag kTensorTag = {0x5f3a9c1d2b7e4a10ULL, 0x8c6d1e2f3a4b5c6dULL};
+
+static int64_t BytesOf(const at::Tensor& t) {
+  return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
+}
+
+static void Release(Napi::Env env, TensorBox* box) {
+  if (!box->live) return;
+  box->live = false;
+  box->tensor.reset();
+  AddonData& data = Data(env);
+  data.liveTensors -= 1;
+  data.liveBytes -= box->bytes;
+  Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+}
+
+Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
+  auto* box = new TensorBox{std::move(tensor), 0, true};
+  box->bytes = BytesOf(box->tensor);
+  auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
+    Release(env, b);
+    delete b;
+  });
+  ext.TypeTag(&kTensorTag);
+  AddonData& data = Data(env);
+  data.liveTensors += 1;
+  data.liveBytes += box->bytes;
+  Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
+  return ext;
+}
+
+bool IsTensorHandle(Napi::Env env, const Napi::Value& value) {
+  return value.IsExternal() && value.As<Napi::External<TensorBox>>().CheckTypeTag(&kTensorTag);
+}
+
+static TensorBox* BoxOf(Napi::Env env, const Napi::Value& value, const char* what) {
+  if (!IsTensorHandle(env, value)) ThrowTypeError(env, std::string("expected a tensor handle for ") + what);
+  return value.As<Napi::External<TensorBox>>().Data();
+}
+
+const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what) {
+  TensorBox* box = BoxOf(env, value, what);
+  if (!box->live) throw Napi::Error::New(env, std::string("the ") + what + " was disposed");
+  return box->tensor;
+}
+
+static Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  Release(info.Env(), BoxOf(info.Env(), info[0], "dispose"));
+  return info.Env().Undefined();
+}
+
+static Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !BoxOf(info.Env(), info[0], "isDisposed")->live);
+}
+
+static Napi::Value IsHandle(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), info.Length() > 0 && IsTensorHandle(info.Env(), info[0]));
+}
+
+static Napi::Value Memory(const Napi::CallbackInfo& info) {
+  AddonData& data = Data(info.Env());
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("numTensors", Napi::Number::New(info.Env(), static_cast<double>(data.liveTensors)));
+  out.Set("numBytes", Napi::Number::New(info.Env(), static_cast<double>(data.liveBytes)));
+  return out;
+}
+
+void RegisterTensorHandle(Napi::Env env, Napi::Object exports) {
+  Export<Dispose>(env, exports, "dispose");
+  Export<IsDisposed>(env, exports, "isDisposed");
+  Export<IsHandle>(env, exports, "isHandle");
+  Export<Memory>(env, exports, "memory");
+}
+
+}  // namespace svf

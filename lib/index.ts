@@ -1,0 +1,16 @@
+/**
+ * svf-torch: Singular Value Fine-tuning for TypeScript on LibTorch.
+ *   import * as torch from 'svf-torch';
+ *   const { nn, optim, models, svf } = torch;
+ */
+export { TorchError } from './errors';
+export { DType, DTYPES } from './dtype';
+export { Device } from './device';
+export { Tensor, Scalar, Operand, NestedArray } from './tensor';
+export * from './creation';
+export * from './functions';
+export { tidy, keep, memory } from './memory';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
+export { manualSeed, getNumThreads, setNumThreads, cuda, version } from './runtime';
+export * as autograd from './autograd';
+export * as linalg from './linalg';

@@ -1,0 +1,130 @@
+/**
+ * The one typed interface to the compiled addon (binding/*.cc). Everything else in lib/
+ * calls LibTorch through `native`, never through `require` of the .node file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { TorchError } from './errors';
+
+/** An opaque native tensor (a type-tagged External owning an at::Tensor). */
+export interface TensorHandle {
+  readonly __tensorHandle: unique symbol;
+}
+
+export interface StorageInfo {
+  /** Identity of the storage: equal keys mean the tensors share memory. */
+  key: string;
+  nbytes: number;
+  /** Offset into the storage, in elements. */
+  offset: number;
+  strides: number[];
+}
+
+export interface NativeBinding {
+  setErrorClass(cls: new (message: string) => Error): void;
+  readonly dtypeCodes: Readonly<Record<string, number>>;
+
+  // tensor_handle.cc
+  dispose(h: TensorHandle): void;
+  isDisposed(h: TensorHandle): boolean;
+  isHandle(v: unknown): v is TensorHandle;
+  memory(): { numTensors: number; numBytes: number };
+
+  // tensor_data.cc
+  fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;
+  toBuffer(h: TensorHandle): ArrayBuffer;
+  storageBytes(h: TensorHandle): ArrayBuffer;
+  storageInfo(h: TensorHandle): StorageInfo;
+  item(h: TensorHandle): number | boolean;
+  shape(h: TensorHandle): number[];
+  strides(h: TensorHandle): number[];
+  dtype(h: TensorHandle): number;
+  device(h: TensorHandle): string;
+  numel(h: TensorHandle): number;
+  ndim(h: TensorHandle): number;
+  sameTensor(a: TensorHandle, b: TensorHandle): boolean;
+  toString(h: TensorHandle): string;
+
+  // op_call.cc — any ATen operator by schema name
+  opHandle(name: string, overload?: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, ...args: unknown[]): any;
+  callOpAsync(id: number, ...args: unknown[]): Promise<any>;
+
+  // autograd.cc
+  requiresGrad(h: TensorHandle): boolean;
+  setRequiresGrad(h: TensorHandle, flag: boolean): void;
+  isLeaf(h: TensorHandle): boolean;
+  gradFnName(h: TensorHandle): string | null;
+  grad(h: TensorHandle): TensorHandle | null;
+  setGrad(h: TensorHandle, g: TensorHandle | null): void;
+  retainGrad(h: TensorHandle): void;
+  backward(h: TensorHandle, grad: TensorHandle | null, retainGraph?: boolean, createGraph?: boolean): void;
+  autogradGrad(
+    outputs: TensorHandle[],
+    inputs: TensorHandle[],
+    gradOutputs: (TensorHandle | null)[] | null,
+    retainGraph?: boolean,
+    createGraph?: boolean,
+    allowUnused?: boolean,
+  ): (TensorHandle | null)[];
+  setGradEnabled(flag: boolean): boolean;
+  isGradEnabled(): boolean;
+
+  // runtime.cc
+  getNumThreads(): number;
+  setNumThreads(n: number): void;
+  manualSeed(seed: number | bigint): void;
+  cudaIsAvailable(): boolean;
+  cudaDeviceCount(): number;
+  cudaSynchronize(device?: number): void;
+  version(): { libtorch: string; cuda: string | null };
+}
+
+/** The package root: the folder holding svf-torch's package.json (works from lib/ and dist/lib/). */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'svf-torch') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('svf-torch: cannot find the package root from ' + __dirname);
+    dir = up;
+  }
+}
+
+function candidates(root: string): string[] {
+  const list: string[] = [];
+  if (process.env.SVF_TORCH_ADDON) list.push(path.resolve(process.env.SVF_TORCH_ADDON));
+  list.push(path.join(root, 'build', 'Release', 'svf_torch.node'));
+  list.push(path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'svf_torch.node'));
+  return list;
+}
+
+function load(): NativeBinding {
+  const root = packageRoot();
+  const tried: string[] = [];
+  for (const file of candidates(root)) {
+    if (!fs.existsSync(file)) {
+      tried.push(file + ' (missing)');
+      continue;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const binding = require(file) as NativeBinding;
+    binding.setErrorClass(TorchError);
+    return binding;
+  }
+  throw new Error(
+    'svf-torch: the native addon is not built. Run `npm run build:addon` (needs LibTorch: ' +
+      "apt-get install libtorch-dev, or LIBTORCH / LIBTORCH_USE_PYTORCH=1). Looked for:\n  " +
+      tried.join('\n  '),
+  );
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,459 @@
+/**
+ * The Tensor facade: a JS object owning one native handle. Every method validates its JS
+ * arguments, then calls one ATen operator through the dispatcher (see ops.ts), so autograd,
+ * broadcasting and devices behave exactly as in PyTorch.
+ */
+import { checkDevice, Device } from './device';
+import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
+import { TorchError } from './errors';
+import { track } from './memory';
+import { native, TensorHandle } from './native';
+import { lazyOp } from './ops';
+
+export type Scalar = number | boolean;
+export type Operand = Tensor | Scalar;
+export type NestedArray = number | boolean | bigint | NestedArray[];
+
+const O = {
+  add: lazyOp('aten::add', 'Tensor'), addS: lazyOp('aten::add', 'Scalar'),
+  sub: lazyOp('aten::sub', 'Tensor'), subS: lazyOp('aten::sub', 'Scalar'),
+  rsubS: lazyOp('aten::rsub', 'Scalar'),
+  mul: lazyOp('aten::mul', 'Tensor'), mulS: lazyOp('aten::mul', 'Scalar'),
+  div: lazyOp('aten::div', 'Tensor'), divS: lazyOp('aten::div', 'Scalar'),
+  pow: lazyOp('aten::pow', 'Tensor_Tensor'), powS: lazyOp('aten::pow', 'Tensor_Scalar'),
+  add_: lazyOp('aten::add_', 'Tensor'), addS_: lazyOp('aten::add_', 'Scalar'),
+  sub_: lazyOp('aten::sub_', 'Tensor'), subS_: lazyOp('aten::sub_', 'Scalar'),
+  mul_: lazyOp('aten::mul_', 'Tensor'), mulS_: lazyOp('aten::mul_', 'Scalar'),
+  div_: lazyOp('aten::div_', 'Tensor'), divS_: lazyOp('aten::div_', 'Scalar'),
+  eq: lazyOp('aten::eq', 'Tensor'), eqS: lazyOp('aten::eq', 'Scalar'),
+  ne: lazyOp('aten::ne', 'Tensor'), neS: lazyOp('aten::ne', 'Scalar'),
+  lt: lazyOp('aten::lt', 'Tensor'), ltS: lazyOp('aten::lt', 'Scalar'),
+  le: lazyOp('aten::le', 'Tensor'), leS: lazyOp('aten::le', 'Scalar'),
+  gt: lazyOp('aten::gt', 'Tensor'), gtS: lazyOp('aten::gt', 'Scalar'),
+  ge: lazyOp('aten::ge', 'Tensor'), geS: lazyOp('aten::ge', 'Scalar'),
+  neg: lazyOp('aten::neg'), sqrt: lazyOp('aten::sqrt'), rsqrt: lazyOp('aten::rsqrt'),
+  exp: lazyOp('aten::exp'), log: lazyOp('aten::log'), abs: lazyOp('aten::abs'), sign: lazyOp('aten::sign'),
+  sigmoid: lazyOp('aten::sigmoid'), tanh: lazyOp('aten::tanh'), relu: lazyOp('aten::relu'),
+  clamp: lazyOp('aten::clamp'), clamp_: lazyOp('aten::clamp_'),
+  clampT: lazyOp('aten::clamp', 'Tensor'),
+  matmul: lazyOp('aten::matmul'), mm: lazyOp('aten::mm'), bmm: lazyOp('aten::bmm'),
+  sum: lazyOp('aten::sum'), sumDim: lazyOp('aten::sum', 'dim_IntList'),
+  mean: lazyOp('aten::mean'), meanDim: lazyOp('aten::mean', 'dim'),
+  max: lazyOp('aten::max'), maxDim: lazyOp('aten::max', 'dim'), maximum: lazyOp('aten::maximum'),
+  min: lazyOp('aten::min'), minDim: lazyOp('aten::min', 'dim'), minimum: lazyOp('aten::minimum'),
+  argmax: lazyOp('aten::argmax'), argmin: lazyOp('aten::argmin'),
+  std: lazyOp('aten::std'), stdDim: lazyOp('aten::std', 'dim'),
+  var: lazyOp('aten::var'), varDim: lazyOp('aten::var', 'dim'),
+  vnorm: lazyOp('aten::linalg_vector_norm'),
+  land: lazyOp('aten::logical_and'), lor: lazyOp('aten::logical_or'), lnot: lazyOp('aten::logical_not'),
+  softmax: lazyOp('aten::softmax', 'int'), logSoftmax: lazyOp('aten::log_softmax', 'int'),
+  allclose: lazyOp('aten::allclose'), equal: lazyOp('aten::equal'),
+  zero_: lazyOp('aten::zero_'), fill_: lazyOp('aten::fill_', 'Scalar'), copy_: lazyOp('aten::copy_'),
+  view: lazyOp('aten::view'), reshape: lazyOp('aten::reshape'), permute: lazyOp('aten::permute'),
+  transpose: lazyOp('aten::transpose', 'int'), t: lazyOp('aten::t'),
+  squeeze: lazyOp('aten::squeeze'), squeezeDim: lazyOp('aten::squeeze', 'dim'), unsqueeze: lazyOp('aten::unsqueeze'),
+  flatten: lazyOp('aten::flatten', 'using_ints'), expand: lazyOp('aten::expand'), repeat: lazyOp('aten::repeat'),
+  narrow: lazyOp('aten::narrow'), select: lazyOp('aten::select', 'int'), slice: lazyOp('aten::slice', 'Tensor'),
+  split: lazyOp('aten::split', 'Tensor'), splitSizes: lazyOp('aten::split_with_sizes'), chunk: lazyOp('aten::chunk'),
+  gather: lazyOp('aten::gather'), indexSelect: lazyOp('aten::index_select'),
+  maskedFillS: lazyOp('aten::masked_fill', 'Scalar'), maskedFillT: lazyOp('aten::masked_fill', 'Tensor'),
+  toDtype: lazyOp('aten::to', 'dtype'), toDevice: lazyOp('aten::to', 'device'),
+  clone: lazyOp('aten::clone'), detach: lazyOp('aten::detach'), contiguous: lazyOp('aten::contiguous'),
+  isContiguous: lazyOp('aten::is_contiguous'),
+};
+
+function isScalar(v: unknown): v is Scalar {
+  return typeof v === 'number' || typeof v === 'boolean';
+}
+
+function checkInt(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${what} must be an integer, got ${String(v)}`);
+  return v;
+}
+
+function checkInts(v: unknown, what: string): number[] {
+  if (!Array.isArray(v)) throw new TypeError(`${what} must be an array of integers`);
+  for (const x of v) checkInt(x, what);
+  return v as number[];
+}
+
+/** Accepts `f(2, 3)` or `f([2, 3])` as PyTorch does for shape-like arguments. */
+export function shapeArgs(args: (number | number[])[], what: string): number[] {
+  const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
+  return checkInts(flat, what);
+}
+
+function optDims(dim: number | number[] | undefined, what: string): number[] | undefined {
+  if (dim === undefined || dim === null) return undefined;
+  return typeof dim === 'number' ? [checkInt(dim, what)] : checkInts(dim, what);
+}
+
+export class Tensor implements Disposable {
+  private _h: TensorHandle | null;
+
+  /** Wraps a native handle; library-internal (users create tensors with torch.tensor & co). */
+  constructor(handle: TensorHandle) {
+    if (!native.isHandle(handle)) throw new TypeError('Tensor: expected a native tensor handle');
+    this._h = handle;
+    track(this);
+  }
+
+  /** The native handle; throws once disposed. */
+  get handle(): TensorHandle {
+    if (this._h === null) throw new TorchError('this tensor was disposed and cannot be used');
+    return this._h;
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+  dispose(): void {
+    if (this._h !== null) {
+      native.dispose(this._h);
+      this._h = null;
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  get isDisposed(): boolean {
+    return this._h === null;
+  }
+
+  // ---- properties ----------------------------------------------------------------------------
+  get shape(): number[] { return native.shape(this.handle); }
+  get dtype(): DType { return dtypeName(native.dtype(this.handle)); }
+  get device(): Device { return native.device(this.handle) as Device; }
+  get ndim(): number { return native.ndim(this.handle); }
+  dim(): number { return this.ndim; }
+  size(dim?: number): number | number[] {
+    const s = this.shape;
+    if (dim === undefined) return s;
+    checkInt(dim, 'dim');
+    const d = dim < 0 ? dim + s.length : dim;
+    if (d < 0 || d >= s.length) throw new RangeError(`dim ${dim} out of range for a ${s.length}-d tensor`);
+    return s[d];
+  }
+  numel(): number { return native.numel(this.handle); }
+  stride(): number[] { return native.strides(this.handle); }
+  isContiguous(): boolean { return native.callOp(O.isContiguous(), this.handle) as boolean; }
+  get isCuda(): boolean { return this.device.startsWith('cuda'); }
+
+  // ---- autograd ------------------------------------------------------------------------------
+  get requiresGrad(): boolean { return native.requiresGrad(this.handle); }
+  set requiresGrad(flag: boolean) { this.requiresGrad_(flag); }
+  requiresGrad_(flag = true): this {
+    if (typeof flag !== 'boolean') throw new TypeError('requiresGrad_(flag): flag must be a boolean');
+    native.setRequiresGrad(this.handle, flag);
+    return this;
+  }
+  /** The accumulated gradient (a new handle to the same tensor each read), or null. */
+  get grad(): Tensor | null {
+    const g = native.grad(this.handle);
+    return g === null ? null : new Tensor(g);
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) throw new TypeError('grad must be a Tensor or null');
+    native.setGrad(this.handle, g === null ? null : g.handle);
+  }
+  get isLeaf(): boolean { return native.isLeaf(this.handle); }
+  get gradFn(): string | null { return native.gradFnName(this.handle); }
+  retainGrad(): this { native.retainGrad(this.handle); return this; }
+  backward(gradient?: Tensor | null, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+    if (gradient != null && !(gradient instanceof Tensor)) throw new TypeError('backward(gradient): gradient must be a Tensor');
+    native.backward(this.handle, gradient ? gradient.handle : null, opts.retainGraph, opts.createGraph ?? false);
+  }
+
+  // ---- data out ------------------------------------------------------------------------------
+  /** A copy of the elements (from any device) as the dtype's typed array; float16/bfloat16 widen to Float32Array. */
+  data(): TypedArray {
+    const dtype = this.dtype;
+    if (dtype === 'float16' || dtype === 'bfloat16') {
+      const f = this.to('float32');
+      try { return f.data(); } finally { f.dispose(); }
+    }
+    return typedArrayFor(dtype, native.toBuffer(this.handle));
+  }
+  dataSync(): TypedArray { return this.data(); }
+  /** Nested JS arrays (int64 as bigint, bool as boolean). */
+  toArray(): NestedArray {
+    const flat = this.data();
+    const dtype = this.dtype;
+    const get = (i: number): number | bigint | boolean => (dtype === 'bool' ? flat[i] !== 0 : (flat[i] as number | bigint));
+    const shape = this.shape;
+    if (shape.length === 0) return get(0);
+    let index = 0;
+    const build = (d: number): NestedArray[] => {
+      const out: NestedArray[] = [];
+      for (let i = 0; i < shape[d]; i++) out.push(d === shape.length - 1 ? get(index++) : build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+  item(): number | boolean { return native.item(this.handle); }
+  toString(): string { return native.toString(this.handle); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.isDisposed ? 'Tensor <disposed>' : `Tensor(${JSON.stringify(this.shape)}, ${this.dtype}, ${this.device})\n${this.toString()}`;
+  }
+
+  // ---- movement ------------------------------------------------------------------------------
+  to(target: Device | DType | { device?: Device; dtype?: DType }, opts: { copy?: boolean; nonBlocking?: boolean } = {}): Tensor {
+    let device: Device | undefined;
+    let dtype: DType | undefined;
+    if (typeof target === 'string') {
+      if (isDType(target)) dtype = target;
+      else device = checkDevice(target, 'to(target)');
+    } else if (target && typeof target === 'object') {
+      if (target.device !== undefined) device = checkDevice(target.device, 'to({device})');
+      if (target.dtype !== undefined) dtype = target.dtype;
+    } else {
+      throw new TypeError("to(target): target must be a device, a dtype or { device, dtype }");
+    }
+    const nb = opts.nonBlocking ?? false;
+    const copy = opts.copy ?? false;
+    if (device !== undefined) {
+      const code = dtype !== undefined ? dtypeCode(dtype) : native.dtype(this.handle);
+      return wrap(native.callOp(O.toDevice(), this.handle, device, code, nb, copy));
+    }
+    if (dtype !== undefined) return wrap(native.callOp(O.toDtype(), this.handle, dtypeCode(dtype), nb, copy));
+    return wrap(native.callOp(O.detach(), this.handle)); // to({}) — PyTorch returns self; a new alias here
+  }
+  cpu(): Tensor { return this.to('cpu'); }
+  cuda(device: number | Device = 'cuda'): Tensor {
+    return this.to(typeof device === 'number' ? (`cuda:${checkInt(device, 'device')}` as Device) : device);
+  }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  half(): Tensor { return this.to('float16'); }
+  long(): Tensor { return this.to('int64'); }
+  int(): Tensor { return this.to('int32'); }
+  bool(): Tensor { return this.to('bool'); }
+  clone(): Tensor { return wrap(native.callOp(O.clone(), this.handle)); }
+  detach(): Tensor { return wrap(native.callOp(O.detach(), this.handle)); }
+  contiguous(): Tensor { return wrap(native.callOp(O.contiguous(), this.handle)); }
+
+  // ---- shape ---------------------------------------------------------------------------------
+  view(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.view(), this.handle, shapeArgs(shape, 'view(shape)'))); }
+  reshape(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.reshape(), this.handle, shapeArgs(shape, 'reshape(shape)'))); }
+  permute(...dims: (number | number[])[]): Tensor { return wrap(native.callOp(O.permute(), this.handle, shapeArgs(dims, 'permute(dims)'))); }
+  transpose(dim0: number, dim1: number): Tensor {
+    return wrap(native.callOp(O.transpose(), this.handle, checkInt(dim0, 'dim0'), checkInt(dim1, 'dim1')));
+  }
+  t(): Tensor { return wrap(native.callOp(O.t(), this.handle)); }
+  get T(): Tensor { return this.ndim <= 2 ? this.t() : this.permute([...Array(this.ndim).keys()].reverse()); }
+  squeeze(dim?: number): Tensor {
+    if (dim === undefined) return wrap(native.callOp(O.squeeze(), this.handle));
+    return wrap(native.callOp(O.squeezeDim(), this.handle, checkInt(dim, 'dim')));
+  }
+  unsqueeze(dim: number): Tensor { return wrap(native.callOp(O.unsqueeze(), this.handle, checkInt(dim, 'dim'))); }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return wrap(native.callOp(O.flatten(), this.handle, checkInt(startDim, 'startDim'), checkInt(endDim, 'endDim')));
+  }
+  expand(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.expand(), this.handle, shapeArgs(shape, 'expand(shape)'))); }
+  expandAs(other: Tensor): Tensor { return this.expand(asTensor(other, 'other').shape); }
+  repeat(...reps: (number | number[])[]): Tensor { return wrap(native.callOp(O.repeat(), this.handle, shapeArgs(reps, 'repeat(repeats)'))); }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return wrap(native.callOp(O.narrow(), this.handle, checkInt(dim, 'dim'), checkInt(start, 'start'), checkInt(length, 'length')));
+  }
+  select(dim: number, index: number): Tensor {
+    return wrap(native.callOp(O.select(), this.handle, checkInt(dim, 'dim'), checkInt(index, 'index')));
+  }
+  slice(dim = 0, start?: number | null, end?: number | null, step = 1): Tensor {
+    if (start != null) checkInt(start, 'start');
+    if (end != null) checkInt(end, 'end');
+    return wrap(native.callOp(O.slice(), this.handle, checkInt(dim, 'dim'), start ?? null, end ?? null, checkInt(step, 'step')));
+  }
+  split(splitSize: number | number[], dim = 0): Tensor[] {
+    const r = Array.isArray(splitSize)
+      ? native.callOp(O.splitSizes(), this.handle, checkInts(splitSize, 'splitSizes'), checkInt(dim, 'dim'))
+      : native.callOp(O.split(), this.handle, checkInt(splitSize, 'splitSize'), checkInt(dim, 'dim'));
+    return (r as TensorHandle[]).map(wrap);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return (native.callOp(O.chunk(), this.handle, checkInt(chunks, 'chunks'), checkInt(dim, 'dim')) as TensorHandle[]).map(wrap);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return wrap(native.callOp(O.gather(), this.handle, checkInt(dim, 'dim'), asTensor(index, 'index').handle));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return wrap(native.callOp(O.indexSelect(), this.handle, checkInt(dim, 'dim'), asTensor(index, 'index').handle));
+  }
+  maskedFill(mask: Tensor, value: Operand): Tensor {
+    const m = asTensor(mask, 'mask').handle;
+    if (value instanceof Tensor) return wrap(native.callOp(O.maskedFillT(), this.handle, m, value.handle));
+    if (!isScalar(value)) throw new TypeError('maskedFill(mask, value): value must be a number or a Tensor');
+    return wrap(native.callOp(O.maskedFillS(), this.handle, m, value));
+  }
+
+  // ---- math ----------------------------------------------------------------------------------
+  add(other: Operand, alpha?: number): Tensor { return binary(this, other, O.add, O.addS, 'add', alpha); }
+  sub(other: Operand, alpha?: number): Tensor { return binary(this, other, O.sub, O.subS, 'sub', alpha); }
+  mul(other: Operand): Tensor { return binary(this, other, O.mul, O.mulS, 'mul'); }
+  div(other: Operand): Tensor { return binary(this, other, O.div, O.divS, 'div'); }
+  pow(exponent: Operand): Tensor { return binary(this, exponent, O.pow, O.powS, 'pow'); }
+  neg(): Tensor { return unary(this, O.neg); }
+  sqrt(): Tensor { return unary(this, O.sqrt); }
+  rsqrt(): Tensor { return unary(this, O.rsqrt); }
+  exp(): Tensor { return unary(this, O.exp); }
+  log(): Tensor { return unary(this, O.log); }
+  abs(): Tensor { return unary(this, O.abs); }
+  sign(): Tensor { return unary(this, O.sign); }
+  sigmoid(): Tensor { return unary(this, O.sigmoid); }
+  tanh(): Tensor { return unary(this, O.tanh); }
+  relu(): Tensor { return unary(this, O.relu); }
+  clamp(min?: Operand | null, max?: Operand | null): Tensor {
+    if (min instanceof Tensor || max instanceof Tensor) {
+      const lo = min == null ? null : asTensor(min, 'min').handle;
+      const hi = max == null ? null : asTensor(max, 'max').handle;
+      return wrap(native.callOp(O.clampT(), this.handle, lo, hi));
+    }
+    return wrap(native.callOp(O.clamp(), this.handle, optScalar(min, 'min'), optScalar(max, 'max')));
+  }
+  matmul(other: Tensor): Tensor { return wrap(native.callOp(O.matmul(), this.handle, asTensor(other, 'other').handle)); }
+  mm(other: Tensor): Tensor { return wrap(native.callOp(O.mm(), this.handle, asTensor(other, 'other').handle)); }
+  bmm(other: Tensor): Tensor { return wrap(native.callOp(O.bmm(), this.handle, asTensor(other, 'other').handle)); }
+
+  // ---- reductions ----------------------------------------------------------------------------
+  sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+    const dims = optDims(dim, 'dim');
+    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    if (dims === undefined) return wrap(native.callOp(O.sum(), this.handle, dt));
+    return wrap(native.callOp(O.sumDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
+  }
+  mean(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+    const dims = optDims(dim, 'dim');
+    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    if (dims === undefined) return wrap(native.callOp(O.mean(), this.handle, dt));
+    return wrap(native.callOp(O.meanDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
+  }
+  /** max() → the largest element; max(dim) → { values, indices }; max(tensor) → elementwise maximum. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return minMax(this, dim, keepdim, O.max, O.maxDim, O.maximum);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return minMax(this, dim, keepdim, O.min, O.minDim, O.minimum);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return wrap(native.callOp(O.argmax(), this.handle, dim === undefined ? null : checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return wrap(native.callOp(O.argmin(), this.handle, dim === undefined ? null : checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
+  }
+  std(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return stdVar(this, dim, opts, O.std, O.stdDim);
+  }
+  var(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return stdVar(this, dim, opts, O.var, O.varDim);
+  }
+  /** The vector p-norm over `dim` (all elements when omitted), as Tensor.norm(p, dim, keepdim). */
+  norm(p: number = 2, dim?: number | number[], keepdim = false): Tensor {
+    if (typeof p !== 'number') throw new TypeError('norm(p): p must be a number');
+    return wrap(native.callOp(O.vnorm(), this.handle, p, optDims(dim, 'dim') ?? null, checkBool(keepdim, 'keepdim')));
+  }
+
+  // ---- comparison and logic ------------------------------------------------------------------
+  eq(other: Operand): Tensor { return binary(this, other, O.eq, O.eqS, 'eq'); }
+  ne(other: Operand): Tensor { return binary(this, other, O.ne, O.neS, 'ne'); }
+  lt(other: Operand): Tensor { return binary(this, other, O.lt, O.ltS, 'lt'); }
+  le(other: Operand): Tensor { return binary(this, other, O.le, O.leS, 'le'); }
+  gt(other: Operand): Tensor { return binary(this, other, O.gt, O.gtS, 'gt'); }
+  ge(other: Operand): Tensor { return binary(this, other, O.ge, O.geS, 'ge'); }
+  logicalAnd(other: Tensor): Tensor { return wrap(native.callOp(O.land(), this.handle, asTensor(other, 'other').handle)); }
+  logicalOr(other: Tensor): Tensor { return wrap(native.callOp(O.lor(), this.handle, asTensor(other, 'other').handle)); }
+  logicalNot(): Tensor { return unary(this, O.lnot); }
+  allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equalNan ?? false) as boolean;
+  }
+  equal(other: Tensor): boolean { return native.callOp(O.equal(), this.handle, asTensor(other, 'other').handle) as boolean; }
+  softmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
+    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+  }
+  logSoftmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
+    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+  }
+
+  // ---- in place ------------------------------------------------------------------------------
+  add_(other: Operand, alpha?: number): this { return inplace(this, other, O.add_, O.addS_, 'add_', alpha); }
+  sub_(other: Operand, alpha?: number): this { return inplace(this, other, O.sub_, O.subS_, 'sub_', alpha); }
+  mul_(other: Operand): this { return inplace(this, other, O.mul_, O.mulS_, 'mul_'); }
+  div_(other: Operand): this { return inplace(this, other, O.div_, O.divS_, 'div_'); }
+  zero_(): this { native.callOp(O.zero_(), this.handle); return this; }
+  fill_(value: Scalar): this {
+    if (!isScalar(value)) throw new TypeError('fill_(value): value must be a number or boolean');
+    native.callOp(O.fill_(), this.handle, value);
+    return this;
+  }
+  copy_(src: Tensor, nonBlocking = false): this {
+    native.callOp(O.copy_(), this.handle, asTensor(src, 'src').handle, checkBool(nonBlocking, 'nonBlocking'));
+    return this;
+  }
+  clamp_(min?: Scalar | null, max?: Scalar | null): this {
+    native.callOp(O.clamp_(), this.handle, optScalar(min, 'min'), optScalar(max, 'max'));
+    return this;
+  }
+}
+
+// ---- helpers shared by the methods above and by functions.ts -----------------------------------
+
+export function wrap(h: TensorHandle): Tensor {
+  return new Tensor(h);
+}
+
+export function asTensor(v: unknown, what: string): Tensor {
+  if (!(v instanceof Tensor)) throw new TypeError(`${what} must be a Tensor`);
+  return v;
+}
+
+function checkBool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${what} must be a boolean`);
+  return v;
+}
+
+function optScalar(v: unknown, what: string): Scalar | null {
+  if (v === undefined || v === null) return null;
+  if (!isScalar(v)) throw new TypeError(`${what} must be a number`);
+  return v;
+}
+
+function unary(self: Tensor, id: () => number): Tensor {
+  return wrap(native.callOp(id(), self.handle));
+}
+
+function binary(self: Tensor, other: Operand, tId: () => number, sId: () => number, name: string, alpha?: number): Tensor {
+  if (alpha !== undefined && typeof alpha !== 'number') throw new TypeError(`${name}(other, alpha): alpha must be a number`);
+  if (other instanceof Tensor) return wrap(alpha === undefined ? native.callOp(tId(), self.handle, other.handle) : native.callOp(tId(), self.handle, other.handle, alpha));
+  if (isScalar(other)) return wrap(alpha === undefined ? native.callOp(sId(), self.handle, other) : native.callOp(sId(), self.handle, other, alpha));
+  throw new TypeError(`${name}(other): other must be a Tensor or a number`);
+}
+
+function inplace<T extends Tensor>(self: T, other: Operand, tId: () => number, sId: () => number, name: string, alpha?: number): T {
+  if (alpha !== undefined && typeof alpha !== 'number') throw new TypeError(`${name}(other, alpha): alpha must be a number`);
+  if (other instanceof Tensor) native.callOp(tId(), self.handle, other.handle, alpha);
+  else if (isScalar(other)) native.callOp(sId(), self.handle, other, alpha);
+  else throw new TypeError(`${name}(other): other must be a Tensor or a number`);
+  return self;
+}
+
+function minMax(
+  self: Tensor, dim: number | Tensor | undefined, keepdim: boolean,
+  all: () => number, byDim: () => number, elementwise: () => number,
+): Tensor | { values: Tensor; indices: Tensor } {
+  if (dim === undefined) return wrap(native.callOp(all(), self.handle));
+  if (dim instanceof Tensor) return wrap(native.callOp(elementwise(), self.handle, dim.handle));
+  const [values, indices] = native.callOp(byDim(), self.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')) as TensorHandle[];
+  return { values: wrap(values), indices: wrap(indices) };
+}
+
+function stdVar(
+  self: Tensor, dim: number | number[] | undefined, opts: { unbiased?: boolean; keepdim?: boolean },
+  all: () => number, byDim: () => number,
+): Tensor {
+  const unbiased = checkBool(opts.unbiased ?? true, 'unbiased');
+  const dims = optDims(dim, 'dim');
+  if (dims === undefined && !opts.keepdim) return wrap(native.callOp(all(), self.handle, unbiased));
+  return wrap(native.callOp(byDim(), self.handle, dims ?? null, unbiased, checkBool(opts.keepdim ?? false, 'keepdim')));
+}
