@@ -14,3 +14,9 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, getNumThreads, setNumThreads, cuda, version } from './runtime';
 export * as autograd from './autograd';
 export * as linalg from './linalg';
+export * as nn from './nn';
+export * as models from './models';
+export * as optim from './optim';
+export * as svf from './svf';
+// serialization: torch.load/save/loadSafetensors/saveSafetensors
+export * from './serialization';

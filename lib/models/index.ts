@@ -1,0 +1,2 @@
+// models: filled in by its owner; see docs/ARCHITECTURE.md
+export {};

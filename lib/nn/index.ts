@@ -1,0 +1,2 @@
+// nn: filled in by its owner; see docs/ARCHITECTURE.md
+export {};

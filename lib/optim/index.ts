@@ -1,0 +1,2 @@
+// optim: filled in by its owner; see docs/ARCHITECTURE.md
+export {};

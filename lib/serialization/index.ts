@@ -1,0 +1,2 @@
+// serialization: filled in by its owner; see docs/ARCHITECTURE.md
+export {};

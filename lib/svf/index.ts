@@ -1,0 +1,2 @@
+// svf: filled in by its owner; see docs/ARCHITECTURE.md
+export {};

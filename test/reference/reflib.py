@@ -1,0 +1,34 @@
+"""Shared by the reference scripts: writes tensors as raw little-endian bytes plus a manifest
+that test/helpers/reference.ts reads (no dependency on svf-torch's own file readers)."""
+import json
+import os
+import sys
+
+import torch
+
+_DTYPES = {
+    torch.float32: "float32", torch.float64: "float64", torch.float16: "float16", torch.bfloat16: "bfloat16",
+    torch.int64: "int64", torch.int32: "int32", torch.int16: "int16", torch.int8: "int8",
+    torch.uint8: "uint8", torch.bool: "bool",
+}
+
+
+def save_tensors(outdir, tensors, extra=None):
+    """tensors: dict name -> tensor; extra: any JSON-able values, stored under manifest['extra']."""
+    os.makedirs(outdir, exist_ok=True)
+    manifest = {"tensors": {}, "extra": extra or {}}
+    for i, (name, t) in enumerate(tensors.items()):
+        t = t.detach().cpu().contiguous()
+        fname = f"t{i}.bin"
+        raw = t.view(torch.int16) if t.dtype in (torch.float16, torch.bfloat16) else t
+        with open(os.path.join(outdir, fname), "wb") as f:
+            f.write(raw.numpy().tobytes())
+        manifest["tensors"][name] = {"dtype": _DTYPES[t.dtype], "shape": list(t.shape), "file": fname}
+    with open(os.path.join(outdir, "manifest.json"), "w") as f:
+        json.dump(manifest, f)
+
+
+def outdir_from_argv():
+    if len(sys.argv) < 2:
+        sys.exit("usage: script.py OUTDIR")
+    return sys.argv[1]
