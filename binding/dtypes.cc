@@ -5,9 +5,9 @@ namespace svf {
 
 c10::ScalarType DtypeFromCode(Napi::Env env, const Napi::Value& value) {
   if (value.IsNumber()) {
-    int code = value.As<Napi::Number>().Int32Value();
+    double code = value.As<Napi::Number>().DoubleValue();  // exact match only: 6.5 is no dtype
     for (const auto& d : kDtypes)
-      if (d.code == code) return d.type;
+      if (static_cast<double>(d.code) == code) return d.type;
   }
   ThrowTypeError(env, "expected a dtype code from native.dtypeCodes");
 }

@@ -149,7 +149,12 @@ c10::IValue ToIValue(Napi::Env env, const Napi::Value& value, const c10::Argumen
 }
 
 Napi::Value FromIValue(Napi::Env env, const c10::IValue& v) {
-  if (v.isTensor()) return WrapTensor(env, v.toTensor());
+  if (v.isTensor()) {
+    // Some ops return undefined tensors in optional slots (e.g. native_batch_norm outputs):
+    // JS sees null, never a handle to nothing.
+    const at::Tensor& t = v.toTensor();
+    return t.defined() ? WrapTensor(env, t) : env.Null();
+  }
   if (v.isNone()) return env.Null();
   if (v.isInt()) return Napi::Number::New(env, static_cast<double>(v.toInt()));
   if (v.isDouble()) return Napi::Number::New(env, v.toDouble());

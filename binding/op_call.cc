@@ -1,6 +1,7 @@
 #include "op_call.h"
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <c10/core/GradMode.h>
+#include <cmath>
 #include <deque>
 #include <mutex>
 #include "addon_data.h"
@@ -18,9 +19,11 @@ std::deque<c10::OperatorHandle> gOps;
 
 const c10::OperatorHandle& OpById(Napi::Env env, const Napi::Value& idValue) {
   if (!idValue.IsNumber()) ThrowTypeError(env, "callOp: the first argument must be an operator id");
-  int64_t id = idValue.As<Napi::Number>().Int64Value();
+  double id = idValue.As<Napi::Number>().DoubleValue();
   std::lock_guard<std::mutex> lock(gOpsMutex);
-  if (id < 0 || id >= static_cast<int64_t>(gOps.size())) ThrowRangeError(env, "callOp: unknown operator id");
+  // NaN and fractions fail the first test; the bound keeps the cast below defined.
+  if (!(id >= 0 && std::floor(id) == id && id < static_cast<double>(gOps.size())))
+    ThrowRangeError(env, "callOp: unknown operator id");
   return gOps[static_cast<size_t>(id)];
 }
 
@@ -50,7 +53,10 @@ torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::Operator
   Napi::Env env = info.Env();
   const c10::FunctionSchema& schema = op.schema();
   const auto& args = schema.arguments();
-  if (info.Length() - 1 > args.size())
+  // Trailing undefined arguments are "not given" (as f(a, undefined) in JS), not extra.
+  size_t given = info.Length();
+  while (given > 1 && info[given - 1].IsUndefined()) --given;
+  if (given - 1 > args.size())
     ThrowTypeError(env, schema.name() + ": expected at most " + std::to_string(args.size()) + " arguments");
   torch::jit::Stack stack;
   stack.reserve(args.size());

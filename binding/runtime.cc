@@ -4,6 +4,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/cuda.h>
 #include <torch/csrc/api/include/torch/version.h>
+#include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -25,15 +26,19 @@ void InitThreads() {
 
 namespace {
 
+constexpr int kMaxThreads = 1024;
+
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsNumber()) ThrowTypeError(info.Env(), "setNumThreads(n): n must be a number");
-  int n = info[0].As<Napi::Number>().Int32Value();
-  if (n < 1) ThrowRangeError(info.Env(), "setNumThreads(n): n must be at least 1");
-  at::set_num_threads(n);
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  // An OpenMP pool of millions of threads would take the process down: bound it.
+  if (!(n >= 1 && n <= kMaxThreads) || std::floor(n) != n)
+    ThrowRangeError(info.Env(), "setNumThreads(n): n must be an integer from 1 to " + std::to_string(kMaxThreads));
+  at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }
 
@@ -42,11 +47,12 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
     ThrowTypeError(info.Env(), "manualSeed(n): n must be a number or bigint");
   uint64_t seed;
   if (info[0].IsBigInt()) {
-    bool lossless;
+    bool lossless = false;
     seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) ThrowRangeError(info.Env(), "manualSeed(n): n must be a non-negative integer below 2^64");
   } else {
     double d = info[0].As<Napi::Number>().DoubleValue();
-    if (!(d >= 0) || d != static_cast<double>(static_cast<uint64_t>(d)))
+    if (!(d >= 0 && d <= 9007199254740991.0) || std::floor(d) != d)
       ThrowRangeError(info.Env(), "manualSeed(n): n must be a non-negative integer");
     seed = static_cast<uint64_t>(d);
   }
@@ -64,7 +70,13 @@ Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
 
 Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
   int64_t device = -1;
-  if (info.Length() > 0 && info[0].IsNumber()) device = info[0].As<Napi::Number>().Int64Value();
+  if (info.Length() > 0 && !info[0].IsUndefined() && !info[0].IsNull()) {
+    if (!info[0].IsNumber()) ThrowTypeError(info.Env(), "cudaSynchronize(device): device must be an integer");
+    double d = info[0].As<Napi::Number>().DoubleValue();
+    if (!(d >= -1 && d < 1024) || std::floor(d) != d)
+      ThrowRangeError(info.Env(), "cudaSynchronize(device): no such device index");
+    device = static_cast<int64_t>(d);
+  }
   TORCH_CHECK(torch::cuda::is_available(), "CUDA is not available: this LibTorch has no CUDA or no GPU is visible");
   torch::cuda::synchronize(device);
   return info.Env().Undefined();

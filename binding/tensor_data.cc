@@ -1,5 +1,6 @@
 #include "tensor_data.h"
 #include <ATen/ATen.h>
+#include <cmath>
 #include <cstring>
 #include "dtypes.h"
 #include "guard.h"
@@ -17,8 +18,9 @@ std::vector<int64_t> ToShape(Napi::Env env, const Napi::Value& v) {
     Napi::Value e = arr.Get(i);
     if (!e.IsNumber()) ThrowTypeError(env, "shape must be an array of non-negative integers");
     double d = e.As<Napi::Number>().DoubleValue();
-    if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d)))
-      ThrowRangeError(env, "shape entries must be non-negative integers");
+    // The bound comes first so the cast below is always defined (2^53: exact in a double).
+    if (!(d >= 0 && d <= 9007199254740991.0) || std::floor(d) != d)
+      ThrowRangeError(env, "shape entries must be non-negative integers below 2^53");
     shape[i] = static_cast<int64_t>(d);
   }
   return shape;

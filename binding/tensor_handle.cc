@@ -47,7 +47,7 @@ static TensorBox* BoxOf(Napi::Env env, const Napi::Value& value, const char* wha
 
 const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what) {
   TensorBox* box = BoxOf(env, value, what);
-  if (!box->live) throw Napi::Error::New(env, std::string("the ") + what + " was disposed");
+  if (!box->live) ThrowTorchError(env, std::string("the ") + what + " was disposed and cannot be used");
   return box->tensor;
 }
 
@@ -72,11 +72,19 @@ static Napi::Value Memory(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// For tests only: an External that is not ours (no type tag), to prove every entry point
+// rejects foreign Externals with a TypeError instead of reinterpreting their memory.
+static Napi::Value MakeForeignExternal(const Napi::CallbackInfo& info) {
+  static int64_t notATensor = 0x5eed;
+  return Napi::External<int64_t>::New(info.Env(), &notATensor);
+}
+
 void RegisterTensorHandle(Napi::Env env, Napi::Object exports) {
   Export<Dispose>(env, exports, "dispose");
   Export<IsDisposed>(env, exports, "isDisposed");
   Export<IsHandle>(env, exports, "isHandle");
   Export<Memory>(env, exports, "memory");
+  Export<MakeForeignExternal>(env, exports, "makeForeignExternal");
 }
 
 }  // namespace svf

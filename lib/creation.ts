@@ -122,11 +122,24 @@ function flatten(data: NestedArray, shape: number[], depth: number, out: (number
   for (const d of data) flatten(d, shape, depth + 1, out);
 }
 
+/**
+ * PyTorch's rules for `torch.tensor(list)`: empty → float32; any non-integral number (or
+ * NaN/±Infinity) → float32; else any number/bigint → int64 (booleans among them count as
+ * 0/1); only booleans → bool. JS has one number type, so `1.0` is integral here: pass
+ * `{ dtype: 'float32' }` for float data that happens to be whole.
+ */
 function inferDtype(values: (number | boolean | bigint)[]): DType {
   if (values.length === 0) return 'float32';
-  if (values.every((v) => typeof v === 'boolean')) return 'bool';
-  if (values.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))) return 'int64';
-  return 'float32';
+  let sawNumber = false;
+  for (const v of values) {
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v)) return 'float32';
+      sawNumber = true;
+    } else if (typeof v === 'bigint') {
+      sawNumber = true;
+    }
+  }
+  return sawNumber ? 'int64' : 'bool';
 }
 
 function packValues(values: (number | boolean | bigint)[], dtype: DType): ArrayBufferView {

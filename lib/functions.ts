@@ -87,3 +87,32 @@ export const unsqueeze = (a: Tensor, dim: number): Tensor => asTensor(a, 'input'
 export const argmax = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').argmax(dim, keepdim);
 export const argmin = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').argmin(dim, keepdim);
 export const norm = (a: Tensor, p?: number, dim?: number | number[], keepdim?: boolean): Tensor => asTensor(a, 'input').norm(p, dim, keepdim);
+export const maximum = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').max(asTensor(b, 'other'));
+export const minimum = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').min(asTensor(b, 'other'));
+/** torch.max(t) → the largest element; torch.max(t, dim, keepdim?) → { values, indices }; torch.max(a, b) → elementwise. */
+export function max(a: Tensor): Tensor;
+export function max(a: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function max(a: Tensor, other: Tensor): Tensor;
+export function max(a: Tensor, dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  const t = asTensor(a, 'input');
+  if (dim === undefined) return t.max();
+  return dim instanceof Tensor ? t.max(dim) : t.max(dim, keepdim);
+}
+export function min(a: Tensor): Tensor;
+export function min(a: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function min(a: Tensor, other: Tensor): Tensor;
+export function min(a: Tensor, dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  const t = asTensor(a, 'input');
+  if (dim === undefined) return t.min();
+  return dim instanceof Tensor ? t.min(dim) : t.min(dim, keepdim);
+}
+export const std = (a: Tensor, dim?: number | number[], opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor => asTensor(a, 'input').std(dim, opts);
+export const variance = (a: Tensor, dim?: number | number[], opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor => asTensor(a, 'input').var(dim, opts);
+export { variance as var };
+export const all = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').all(dim, keepdim);
+export const any = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').any(dim, keepdim);
+export const clone = (a: Tensor): Tensor => asTensor(a, 'input').clone();
+export const detach = (a: Tensor): Tensor => asTensor(a, 'input').detach();
+export const narrow = (a: Tensor, dim: number, start: number, length: number): Tensor => asTensor(a, 'input').narrow(dim, start, length);
+export const select = (a: Tensor, dim: number, index: number): Tensor => asTensor(a, 'input').select(dim, index);
+export const t = (a: Tensor): Tensor => asTensor(a, 'input').t();

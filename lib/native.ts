@@ -29,6 +29,8 @@ export interface NativeBinding {
   isDisposed(h: TensorHandle): boolean;
   isHandle(v: unknown): v is TensorHandle;
   memory(): { numTensors: number; numBytes: number };
+  /** Tests only: an External without svf-torch's type tag (every entry point must reject it). */
+  makeForeignExternal(): unknown;
 
   // tensor_data.cc
   fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;

@@ -41,6 +41,7 @@ const O = {
   mean: lazyOp('aten::mean'), meanDim: lazyOp('aten::mean', 'dim'),
   max: lazyOp('aten::max'), maxDim: lazyOp('aten::max', 'dim'), maximum: lazyOp('aten::maximum'),
   min: lazyOp('aten::min'), minDim: lazyOp('aten::min', 'dim'), minimum: lazyOp('aten::minimum'),
+  all: lazyOp('aten::all'), allDim: lazyOp('aten::all', 'dim'), any: lazyOp('aten::any'), anyDim: lazyOp('aten::any', 'dim'),
   argmax: lazyOp('aten::argmax'), argmin: lazyOp('aten::argmin'),
   std: lazyOp('aten::std'), stdDim: lazyOp('aten::std', 'dim'),
   var: lazyOp('aten::var'), varDim: lazyOp('aten::var', 'dim'),
@@ -343,6 +344,15 @@ export class Tensor implements Disposable {
   argmin(dim?: number, keepdim = false): Tensor {
     return wrap(native.callOp(O.argmin(), this.handle, dim === undefined ? null : checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
   }
+  /** True where every element (over `dim`, or all) is non-zero; a bool tensor. */
+  all(dim?: number, keepdim = false): Tensor {
+    if (dim === undefined) return unary(this, O.all);
+    return wrap(native.callOp(O.allDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
+  }
+  any(dim?: number, keepdim = false): Tensor {
+    if (dim === undefined) return unary(this, O.any);
+    return wrap(native.callOp(O.anyDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
+  }
   std(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
     return stdVar(this, dim, opts, O.std, O.stdDim);
   }
@@ -432,8 +442,9 @@ function binary(self: Tensor, other: Operand, tId: () => number, sId: () => numb
 
 function inplace<T extends Tensor>(self: T, other: Operand, tId: () => number, sId: () => number, name: string, alpha?: number): T {
   if (alpha !== undefined && typeof alpha !== 'number') throw new TypeError(`${name}(other, alpha): alpha must be a number`);
-  if (other instanceof Tensor) native.callOp(tId(), self.handle, other.handle, alpha);
-  else if (isScalar(other)) native.callOp(sId(), self.handle, other, alpha);
+  const rest = alpha === undefined ? [] : [alpha]; // mul_/div_ take no alpha
+  if (other instanceof Tensor) native.callOp(tId(), self.handle, other.handle, ...rest);
+  else if (isScalar(other)) native.callOp(sId(), self.handle, other, ...rest);
   else throw new TypeError(`${name}(other): other must be a Tensor or a number`);
   return self;
 }

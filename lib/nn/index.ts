@@ -1,2 +1,13 @@
-// nn: filled in by its owner; see docs/ARCHITECTURE.md
-export {};
+/** torch.nn: Module, Parameter, the layers, `functional` (alias `F`) and `init`. */
+export { Module, Parameter, LoadStateDictResult, StateDictInput } from './module';
+export { Conv2d, Conv2dModuleOptions, PaddingMode } from './conv';
+export { Linear } from './linear';
+export { BatchNorm2d, BatchNormModuleOptions } from './batchnorm';
+export { Sequential, ModuleList, ModuleDict, Identity } from './container';
+export { ReLU } from './activation';
+export * as functional from './functional';
+export * as F from './functional';
+export * as init from './init';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
+export { Dropout, Dropout2d } from './dropout';
+export { Upsample, UpsampleOptions } from './upsample';

@@ -1,2 +1,16 @@
-// svf: filled in by its owner; see docs/ARCHITECTURE.md
-export {};
+/**
+ * svf: Singular Value Fine-tuning — decompose a backbone's Conv2d/Linear layers into
+ * U·diag(S)·V (resolver), train only S (svfModules / applyPolicy), checkpoint S alone, and fold
+ * back into dense layers (rebuild). See docs/SVF.md.
+ */
+export { resolver, resolverAsync, resolverTargets, decompose, svdLayers, DecomposeOptions, DenseLayer, SVDModule } from './resolver';
+export { rebuild, rebuildLayer } from './rebuild';
+export { SVDConv2d, SVDConv2dOptions } from './svd-conv2d';
+export { SVDLinear } from './svd-linear';
+export { SVDLayer } from './svd-layer';
+export { svfModules, applyPolicy, fixBatchNorm, pinEval, unpinEval, isPinnedEval, trainableCount } from './policy';
+export { saveSingularValues, loadSingularValues, setStrength, baseFingerprint } from './checkpoint';
+export { cloneModule } from './clone';
+export { factorize, Factors } from './decomposition';
+export { layerKind, rankFor } from './rank';
+export { ResolverOptions, ExecutionMode, DecompositionMethod, PolicyOptions } from './types';

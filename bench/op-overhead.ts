@@ -1,0 +1,115 @@
+/**
+ * Per-op overhead: 100,000 iterations of tiny ops (2×2 float32) in svf-torch versus the same
+ * loops in Python torch (bench/op_overhead.py) on the same Debian LibTorch 1.13.1, both with
+ * one intra-op thread. With 4-element tensors the kernels cost almost nothing, so this
+ * measures what each language binding adds per call (argument conversion, dispatch, handle
+ * lifetime) — the cost that dominates small-tensor code such as optimizer bookkeeping.
+ *
+ *   npm run bench:op                      (writes the `op-overhead` section of BENCHMARKS.md)
+ *   BENCH_ITERS=20000 npm run bench:op    (quicker, noisier)
+ */
+import * as torch from '../lib';
+import { Benchmark, machineNotes, markdownTable, medianNs, runPython } from './report';
+
+interface PythonResult {
+  torch: string;
+  threads: number;
+  results: Record<string, number>;
+}
+
+/** One loop body per row; `ops` is the number of ATen ops it runs (for µs per op). */
+interface Loop {
+  name: string;
+  label: string;
+  python: string;
+  ops: number;
+  body: (a: torch.Tensor, b: torch.Tensor) => void;
+}
+
+const LOOPS: Loop[] = [
+  {
+    name: 'add',
+    label: '`c = a.add(b); c.dispose()`',
+    python: '`c = a + b`',
+    ops: 1,
+    body: (a, b) => a.add(b).dispose(),
+  },
+  {
+    name: 'add_tidy',
+    label: '`tidy(() => { a.add(b); })`',
+    python: '`c = a + b`',
+    ops: 1,
+    body: (a, b) => torch.tidy(() => { a.add(b); }),
+  },
+  {
+    name: 'mul_sum',
+    label: '`tidy(() => { a.mul(b).sum(); })`',
+    python: '`c = (a * b).sum()`',
+    ops: 2,
+    body: (a, b) => torch.tidy(() => { a.mul(b).sum(); }),
+  },
+  {
+    name: 'mul_sum_item',
+    label: '`tidy(() => a.mul(b).sum().item())`',
+    python: '`x = (a * b).sum().item()`',
+    ops: 2,
+    body: (a, b) => torch.tidy(() => a.mul(b).sum().item()),
+  },
+];
+
+const PYTHON_LOOP: Record<string, string> = { add: 'add', add_tidy: 'add', mul_sum: 'mul_sum', mul_sum_item: 'mul_sum_item' };
+
+function measureTs(iters: number, rounds: number): Record<string, number> {
+  const a = torch.rand([2, 2]);
+  const b = torch.rand([2, 2]);
+  const out: Record<string, number> = {};
+  for (const loop of LOOPS) {
+    const run = (n: number): void => {
+      for (let i = 0; i < n; i++) loop.body(a, b);
+    };
+    run(Math.ceil(iters / 10)); // warm-up: JIT, op-handle resolution, allocator
+    out[loop.name] = medianNs(() => run(iters), rounds) / iters;
+  }
+  a.dispose();
+  b.dispose();
+  return out;
+}
+
+async function run(): Promise<string> {
+  const iters = Number(process.env.BENCH_ITERS ?? 100_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const threadsBefore = torch.getNumThreads();
+  torch.setNumThreads(1);
+  const before = torch.memory().numTensors;
+  const ts = measureTs(iters, rounds);
+  const leaked = torch.memory().numTensors - before;
+  torch.setNumThreads(threadsBefore);
+  if (leaked !== 0) throw new Error(`op-overhead: ${leaked} tensors leaked by the loops`);
+  const py = runPython<PythonResult>('op_overhead.py', [String(iters), String(rounds)]);
+
+  const us = (ns: number): string => (ns / 1000).toFixed(2);
+  const rows = LOOPS.map((loop) => {
+    const t = ts[loop.name];
+    const p = py.results[PYTHON_LOOP[loop.name]];
+    return [loop.label, loop.python, us(t / loop.ops), us(p / loop.ops), (t / p).toFixed(2)];
+  });
+  const table = markdownTable(
+    ['svf-torch loop body', 'Python torch loop body', 'svf-torch µs/op', 'Python µs/op', 'ratio (svf-torch / Python)'],
+    rows,
+  );
+  const body = [
+    `${iters.toLocaleString('en-US')} iterations of tiny ops on 2×2 float32 CPU tensors, median of ${rounds} rounds ` +
+      `after a warm-up; **1 intra-op thread on both sides** (\`torch.setNumThreads(1)\` / \`torch.set_num_threads(1)\`). ` +
+      'µs/op = loop time / (iterations × ATen ops per iteration); the ratio compares whole iterations. ' +
+      'Python frees by reference counting; svf-torch frees explicitly (dispose or tidy), as measured.',
+    '',
+    table,
+    '',
+    `Reproduce: \`bash scripts/setup.sh && npm run bench:op\` (Python side alone: \`/usr/bin/python3 bench/op_overhead.py ${iters} ${rounds}\`).`,
+    '',
+    machineNotes(`Python torch ${py.torch} (Debian python3-torch), ${py.threads} thread`),
+  ].join('\n');
+  return body;
+}
+
+export const benchmark: Benchmark = { name: 'op-overhead', run };

@@ -1,0 +1,52 @@
+"""Per-op overhead of Python torch on tiny tensors: the reference for bench/op-overhead.ts.
+
+Runs the same loops as the TypeScript side (same LibTorch 1.13.1 from Debian, 1 intra-op
+thread) and prints one JSON line: {"torch": version, "threads": n, "results": {loop: ns_per_iter}}.
+Usage: /usr/bin/python3 bench/op_overhead.py [iterations] [rounds]
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+
+def median_ns(fn, iters, rounds):
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter_ns()
+        fn(iters)
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / iters
+
+
+def main():
+    iters = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    torch.set_num_threads(1)
+    a = torch.rand(2, 2, dtype=torch.float32)
+    b = torch.rand(2, 2, dtype=torch.float32)
+
+    # Each loop mirrors one in op-overhead.ts; Python frees by reference counting.
+    def add(n):
+        for _ in range(n):
+            c = a + b
+
+    def mul_sum(n):
+        for _ in range(n):
+            c = (a * b).sum()
+
+    def mul_sum_item(n):
+        for _ in range(n):
+            x = (a * b).sum().item()
+
+    loops = {"add": add, "mul_sum": mul_sum, "mul_sum_item": mul_sum_item}
+    for fn in loops.values():
+        fn(iters // 10)  # warm-up: dispatcher caches, allocator
+    results = {name: median_ns(fn, iters, rounds) for name, fn in loops.items()}
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()

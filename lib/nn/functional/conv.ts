@@ -1,0 +1,43 @@
+/** F.conv2d and F.linear: aten::conv2d / aten::linear through the dispatcher (autograd, devices). */
+import { native } from '../../native';
+import { lazyOp } from '../../ops';
+import { Tensor, wrap } from '../../tensor';
+import { handleOrNull, int, optTensor, options, pair, tensor } from '../args';
+
+const CONV2D = lazyOp('aten::conv2d');
+const CONV2D_PADDING = lazyOp('aten::conv2d', 'padding');
+const LINEAR = lazyOp('aten::linear');
+
+export type Padding2d = number | [number, number] | 'same' | 'valid';
+
+export interface Conv2dOptions {
+  stride?: number | [number, number];
+  padding?: Padding2d;
+  dilation?: number | [number, number];
+  groups?: number;
+}
+
+export function checkPadding(p: unknown, what = 'padding'): [number, number] | 'same' | 'valid' {
+  if (p === 'same' || p === 'valid') return p;
+  if (typeof p === 'string') throw new TypeError(`Invalid padding string '${p}', should be one of {'valid', 'same'}`);
+  return pair(p, what, 0);
+}
+
+/** F.conv2d(input, weight, bias?, {stride, padding, dilation, groups}). */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const o = options(opts, 'conv2d');
+  const x = tensor(input, 'input');
+  const w = tensor(weight, 'weight');
+  const b = handleOrNull(optTensor(bias, 'bias'));
+  const stride = pair(o.stride ?? 1, 'stride', 1);
+  const dilation = pair(o.dilation ?? 1, 'dilation', 1);
+  const groups = int(o.groups ?? 1, 'groups', 1);
+  const padding = checkPadding(o.padding ?? 0);
+  if (typeof padding === 'string') return wrap(native.callOp(CONV2D_PADDING(), x.handle, w.handle, b, stride, padding, dilation, groups));
+  return wrap(native.callOp(CONV2D(), x.handle, w.handle, b, stride, padding, dilation, groups));
+}
+
+/** F.linear(input, weight, bias?): y = x Wᵀ + b. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return wrap(native.callOp(LINEAR(), tensor(input, 'input').handle, tensor(weight, 'weight').handle, handleOrNull(optTensor(bias, 'bias'))));
+}

@@ -1,0 +1,67 @@
+/** Losses: aten::cross_entropy_loss, binary_cross_entropy_with_logits, mse_loss (reduction as ATen's enum). */
+import { native } from '../../native';
+import { lazyOp } from '../../ops';
+import { Tensor, wrap } from '../../tensor';
+import { handleOrNull, int, num, optTensor, options, tensor } from '../args';
+
+const CROSS_ENTROPY = lazyOp('aten::cross_entropy_loss');
+const BCE_WITH_LOGITS = lazyOp('aten::binary_cross_entropy_with_logits');
+const MSE = lazyOp('aten::mse_loss');
+
+export type Reduction = 'none' | 'mean' | 'sum';
+
+/** torch.nn._reduction.get_enum. */
+export function reductionEnum(r: unknown): number {
+  switch (r ?? 'mean') {
+    case 'none': return 0;
+    case 'mean': return 1;
+    case 'sum': return 2;
+    default: throw new TypeError(`${String(r)} is not a valid value for reduction`);
+  }
+}
+
+export interface CrossEntropyOptions {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  labelSmoothing?: number;
+}
+
+/**
+ * F.cross_entropy(logits, target, {weight, ignoreIndex=-100, reduction='mean', labelSmoothing=0}):
+ * logits (N, C) or (N, C, d1, …) such as segmentation maps; target class indices (int64) or probabilities.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const o = options(opts, 'crossEntropy');
+  const smoothing = num(o.labelSmoothing ?? 0, 'labelSmoothing');
+  if (smoothing < 0 || smoothing > 1) throw new RangeError(`labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
+  return wrap(native.callOp(
+    CROSS_ENTROPY(), tensor(input, 'input').handle, tensor(target, 'target').handle,
+    handleOrNull(optTensor(o.weight, 'weight')), reductionEnum(o.reduction), int(o.ignoreIndex ?? -100, 'ignoreIndex'), smoothing,
+  ));
+}
+
+export interface BceWithLogitsOptions {
+  weight?: Tensor | null;
+  posWeight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  const o = options(opts, 'binaryCrossEntropyWithLogits');
+  const x = tensor(input, 'input');
+  const y = tensor(target, 'target');
+  const xs = x.shape;
+  const ys = y.shape;
+  if (xs.length !== ys.length || xs.some((d, i) => d !== ys[i]))
+    throw new RangeError(`Target size ([${ys.join(', ')}]) must be the same as input size ([${xs.join(', ')}])`);
+  return wrap(native.callOp(
+    BCE_WITH_LOGITS(), x.handle, y.handle, handleOrNull(optTensor(o.weight, 'weight')),
+    handleOrNull(optTensor(o.posWeight, 'posWeight')), reductionEnum(o.reduction),
+  ));
+}
+
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const o = options(opts, 'mseLoss');
+  return wrap(native.callOp(MSE(), tensor(input, 'input').handle, tensor(target, 'target').handle, reductionEnum(o.reduction)));
+}

@@ -1,0 +1,110 @@
+/** Pooling modules (PyTorch's arguments and defaults; stride defaults to the kernel size). */
+import { Tensor } from '../tensor';
+import { bool, int, options, pair } from './args';
+import { AdaptiveSize, adaptiveAvgPool2d, avgPool2d, maxPool2d, maxPool2dWithIndices } from './functional/pooling';
+import { Module } from './module';
+
+type Pair = number | [number, number];
+
+export interface MaxPool2dModuleOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  returnIndices?: boolean;
+  ceilMode?: boolean;
+}
+
+export class MaxPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: Pair, opts: MaxPool2dModuleOptions = {}) {
+    super();
+    const o = options(opts, 'MaxPool2d');
+    pair(kernelSize, 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.stride = o.stride ?? kernelSize;
+    pair(this.stride, 'stride', 1);
+    this.padding = o.padding ?? 0;
+    pair(this.padding, 'padding', 0);
+    this.dilation = o.dilation ?? 1;
+    pair(this.dilation, 'dilation', 1);
+    this.returnIndices = bool(o.returnIndices ?? false, 'returnIndices');
+    this.ceilMode = bool(o.ceilMode ?? false, 'ceilMode');
+  }
+
+  /** The pooled tensor, or { values, indices } when returnIndices. */
+  forward(input: Tensor): any {
+    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return this.returnIndices ? maxPool2dWithIndices(input, this.kernelSize, opts) : maxPool2d(input, this.kernelSize, opts);
+  }
+
+  extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=${this.dilation}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+export interface AvgPool2dModuleOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+export class AvgPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: Pair, opts: AvgPool2dModuleOptions = {}) {
+    super();
+    const o = options(opts, 'AvgPool2d');
+    pair(kernelSize, 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.stride = o.stride ?? kernelSize;
+    pair(this.stride, 'stride', 1);
+    this.padding = o.padding ?? 0;
+    pair(this.padding, 'padding', 0);
+    this.ceilMode = bool(o.ceilMode ?? false, 'ceilMode');
+    this.countIncludePad = bool(o.countIncludePad ?? true, 'countIncludePad');
+    this.divisorOverride = o.divisorOverride == null ? null : int(o.divisorOverride, 'divisorOverride', 1);
+  }
+
+  forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    });
+  }
+
+  extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: AdaptiveSize;
+
+  constructor(outputSize: AdaptiveSize) {
+    super();
+    if (typeof outputSize === 'number') int(outputSize, 'outputSize', 0);
+    else if (!Array.isArray(outputSize) || outputSize.length !== 2) throw new TypeError('AdaptiveAvgPool2d(outputSize): an integer or a pair (entries may be null)');
+    this.outputSize = outputSize;
+  }
+
+  forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  extraRepr(): string {
+    return `output_size=${JSON.stringify(this.outputSize)}`;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * torch.optim.SGD (PyTorch 1.13, the single-tensor path `_single_tensor_sgd`), step for step:
+ *   d_p = maximize ? -grad : grad;  d_p += weightDecay * p
+ *   buf = first step ? clone(d_p) : momentum * buf + (1 - dampening) * d_p
+ *   d_p = nesterov ? d_p + momentum * buf : buf;  p -= lr * d_p
+ * The same ATen operators as Python, so float results are bit-identical.
+ */
+import { Tensor } from '../tensor';
+import { Optimizer, OptionValue, ParamGroup, ParamGroupInput } from './optimizer';
+import { checkBoolean, checkNonNegative, checkNumber, checkOptionsObject } from './validate';
+
+export interface SGDOptions {
+  /** Required (here or in every param group). */
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+}
+
+export interface SGDParamGroup extends ParamGroup {
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+export class SGD extends Optimizer<SGDParamGroup> {
+  constructor(params: Tensor[] | ParamGroupInput<SGDParamGroup>[], options: SGDOptions = {}) {
+    const o = checkOptionsObject(options, 'SGD');
+    const defaults: Record<string, OptionValue | undefined> = {
+      lr: o.lr === undefined ? undefined : checkNonNegative(o.lr, 'SGD: lr', 'learning rate'),
+      momentum: checkNonNegative(o.momentum ?? 0, 'SGD: momentum', 'momentum value'),
+      dampening: checkNumber(o.dampening ?? 0, 'SGD: dampening'),
+      weightDecay: checkNonNegative(o.weightDecay ?? 0, 'SGD: weightDecay', 'weight_decay value'),
+      nesterov: checkBoolean(o.nesterov ?? false, 'SGD: nesterov'),
+      maximize: checkBoolean(o.maximize ?? false, 'SGD: maximize'),
+    };
+    for (const k of Object.keys(o))
+      if (!(k in defaults)) throw new TypeError(`SGD: unknown option '${k}'`);
+    if (defaults.nesterov && ((defaults.momentum as number) <= 0 || defaults.dampening !== 0))
+      throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+    super(params, defaults);
+  }
+
+  protected torchOnlyGroupKeys(): Record<string, OptionValue> {
+    return { foreach: null, differentiable: false };
+  }
+
+  protected torchGroupKeyOrder(): string[] {
+    return ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'];
+  }
+
+  protected validateGroup(g: SGDParamGroup): void {
+    checkNonNegative(g.lr, 'SGD: lr', 'learning rate');
+    checkNonNegative(g.momentum, 'SGD: momentum', 'momentum value');
+    checkNumber(g.dampening, 'SGD: dampening');
+    checkNonNegative(g.weightDecay, 'SGD: weightDecay', 'weight_decay value');
+    checkBoolean(g.nesterov, 'SGD: nesterov');
+    checkBoolean(g.maximize, 'SGD: maximize');
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
+      throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+  }
+
+  protected updateGroup(g: SGDParamGroup): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    for (const p of g.params) {
+      const grad = p.grad;
+      if (grad === null) continue;
+      const st = this.stateOf(p);
+      let dp = maximize ? grad.neg() : grad;
+      if (weightDecay !== 0) dp = dp.add(p, weightDecay);
+      if (momentum !== 0) {
+        let buf = st.get('momentum_buffer');
+        if (!(buf instanceof Tensor)) {
+          buf = dp.clone();
+          this.setState(st, 'momentum_buffer', buf);
+        } else {
+          buf.mul_(momentum).add_(dp, 1 - dampening);
+        }
+        dp = nesterov ? dp.add(buf, momentum) : buf;
+      } else if (!st.has('momentum_buffer')) {
+        st.set('momentum_buffer', null); // PyTorch records None when there is no momentum
+      }
+      p.add_(dp, -lr);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * File readers are written once, as generators that yield "read these bytes" requests; a sync
+ * driver answers them with fs.readSync at offsets and an async driver with fs.promises. So
+ * `load` and `loadAsync` share every line of format logic and only read what they need.
+ */
+import * as fs from 'fs';
+import { TorchError } from '../errors';
+
+export interface ReadRequest {
+  offset: number;
+  length: number;
+  /**
+   * The consumer copies the bytes before its next request: the driver may hand back a view of
+   * a reused scratch buffer, so big records do not pile up waiting for the garbage collector.
+   */
+  transient?: boolean;
+}
+
+export type ReadPlan<T> = Generator<ReadRequest, T, Uint8Array>;
+
+/** A file path or the bytes of a whole file. */
+export type Source = string | Uint8Array;
+
+function checkRange(req: ReadRequest, size: number): void {
+  if (req.offset < 0 || req.length < 0 || req.offset + req.length > size)
+    throw new TorchError(`unexpected end of file: needed bytes ${req.offset}..${req.offset + req.length} of a ${size}-byte file (the file is truncated)`);
+}
+
+class Scratch {
+  private buf: Buffer | null = null;
+  get(n: number): Buffer {
+    if (this.buf === null || this.buf.length < n) this.buf = Buffer.allocUnsafe(Math.max(n, 1 << 16));
+    return this.buf.subarray(0, n);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, offset: number): void {
+  let done = 0;
+  while (done < into.length) {
+    const n = fs.readSync(fd, into, done, Math.min(into.length - done, 1 << 30), offset + done);
+    if (n === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
+    done += n;
+  }
+}
+
+function checkSource(source: unknown): Source {
+  if (typeof source === 'string') return source;
+  if (source instanceof Uint8Array) return source;
+  throw new TypeError('expected a file path (string) or the file bytes (Buffer/Uint8Array)');
+}
+
+/** Runs a read plan on a file or buffer, synchronously. */
+export function runSync<T>(source: Source, plan: (size: number) => ReadPlan<T>): T {
+  source = checkSource(source);
+  if (typeof source !== 'string') {
+    const bytes = source;
+    const gen = plan(bytes.length);
+    let step = gen.next();
+    while (!step.done) {
+      checkRange(step.value, bytes.length);
+      step = gen.next(bytes.subarray(step.value.offset, step.value.offset + step.value.length));
+    }
+    return step.value;
+  }
+  const fd = openForReading(source);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const scratch = new Scratch();
+    const gen = plan(size);
+    let step = gen.next();
+    while (!step.done) {
+      const req = step.value;
+      checkRange(req, size);
+      const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
+      readFully(fd, into, req.offset);
+      step = gen.next(into);
+    }
+    return step.value;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Runs a read plan with fs.promises (the plan's own CPU work stays synchronous). */
+export async function runAsync<T>(source: Source, plan: (size: number) => ReadPlan<T>): Promise<T> {
+  source = checkSource(source);
+  if (typeof source !== 'string') return runSync(source, plan);
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(source, 'r');
+  } catch (e) {
+    throw openError(source, e);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const scratch = new Scratch();
+    const gen = plan(size);
+    let step = gen.next();
+    while (!step.done) {
+      const req = step.value;
+      checkRange(req, size);
+      const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
+      let done = 0;
+      while (done < into.length) {
+        const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), req.offset + done);
+        if (bytesRead === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
+        done += bytesRead;
+      }
+      step = gen.next(into);
+    }
+    return step.value;
+  } finally {
+    await fh.close();
+  }
+}
+
+function openError(file: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new TorchError(`no such file: '${file}'`);
+  if (code === 'EISDIR') return new TorchError(`'${file}' is a directory, not a file`);
+  return new TorchError(`cannot open '${file}': ${(e as Error).message}`);
+}
+
+function openForReading(file: string): number {
+  try {
+    const fd = fs.openSync(file, 'r');
+    if (fs.fstatSync(fd).isDirectory()) {
+      fs.closeSync(fd);
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    return fd;
+  } catch (e) {
+    throw openError(file, e);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Turns the unpickled tree's TensorSpec placeholders into Tensors: one base tensor per storage
+ * (its bytes copied once from the file), then each tensor shares that storage through
+ * `aten::set_` with its own offset, size and stride, exactly like torch._utils._rebuild_tensor.
+ * Storages are read one at a time, so the extra memory is about one storage, not the file.
+ */
+import { checkDevice, Device } from '../device';
+import { dtypeCode } from '../dtype';
+import { TorchError } from '../errors';
+import { fromBytes } from '../creation';
+import { native } from '../native';
+import { lazyOp } from '../ops';
+import { Tensor, wrap } from '../tensor';
+import { ReadPlan } from './byte-io';
+import { ELEMENT_SIZE } from './storage-types';
+import { StorageRef, TensorSpec } from './torch-pickle';
+
+/** torch.load's map_location: a device for everything, a table from saved locations, or a function. */
+export type MapLocation = Device | Record<string, Device> | ((savedLocation: string) => Device | undefined | null);
+
+const O = {
+  empty: lazyOp('aten::empty', 'memory_format'),
+  set: lazyOp('aten::set_', 'source_Tensor_storage_offset'),
+};
+
+export function checkMapLocation(m: unknown): MapLocation | undefined {
+  if (m === undefined || m === null) return undefined;
+  if (typeof m === 'string') return checkDevice(m, 'mapLocation');
+  if (typeof m === 'function') return m as MapLocation;
+  if (typeof m === 'object') {
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) checkDevice(v, `mapLocation['${k}']`);
+    return m as Record<string, Device>;
+  }
+  throw new TypeError("mapLocation must be a device ('cpu' | 'cuda' | 'cuda:N'), a { savedLocation: device } table or a function");
+}
+
+function resolveDevice(location: string, map: MapLocation | undefined): Device {
+  let target: unknown = location;
+  if (typeof map === 'string') target = map;
+  else if (typeof map === 'function') target = map(location) ?? location;
+  else if (map && Object.prototype.hasOwnProperty.call(map, location)) target = map[location];
+  if (typeof target !== 'string' || !/^(cpu|cuda(:\d+)?)$/.test(target))
+    throw new TorchError(`cannot restore a storage saved on '${String(target)}'; pass mapLocation: 'cpu' to load it on the CPU`);
+  if (target.startsWith('cuda') && !native.cudaIsAvailable())
+    throw new TorchError(
+      `attempting to deserialize a tensor on a CUDA device ('${target}') but CUDA is not available; ` +
+        "if you are running on a CPU-only machine, use torch.load(file, { mapLocation: 'cpu' })",
+    );
+  return target as Device;
+}
+
+type Container = unknown[] | Map<unknown, unknown> | Set<unknown>;
+
+function children(v: unknown): Iterable<unknown> | null {
+  if (Array.isArray(v)) return v;
+  if (v instanceof Map) return v.values();
+  if (v instanceof Set) return v.values();
+  return null;
+}
+
+function collectSpecs(root: unknown): TensorSpec[] {
+  const specs = new Set<TensorSpec>();
+  const seen = new Set<unknown>();
+  const stack = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof TensorSpec) specs.add(v);
+    const kids = children(v);
+    if (kids && !seen.has(v)) {
+      seen.add(v);
+      for (const k of kids) stack.push(k);
+    }
+  }
+  return [...specs];
+}
+
+function replaceSpecs(root: unknown, made: Map<TensorSpec, Tensor>): unknown {
+  const swap = (v: unknown): unknown => (v instanceof TensorSpec ? made.get(v) : v);
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const c = stack.pop() as Container;
+    if (seen.has(c) || !children(c)) continue;
+    seen.add(c);
+    if (Array.isArray(c)) {
+      for (let i = 0; i < c.length; i++) { c[i] = swap(c[i]); stack.push(c[i]); }
+    } else if (c instanceof Map) {
+      for (const [k, v] of c) { c.set(k, swap(v)); stack.push(v); }
+    } else {
+      const items = [...c];
+      c.clear();
+      for (const v of items) { c.add(swap(v)); stack.push(v); }
+    }
+  }
+  return swap(root);
+}
+
+function checkGeometry(spec: TensorSpec): void {
+  const { storage, offset, size, stride } = spec;
+  if (size.length !== stride.length) throw new TorchError('malformed tensor record: size and stride differ in length');
+  if (size.some((s) => s < 0) || offset < 0) throw new TorchError('malformed tensor record: negative size or offset');
+  if (size.some((s) => s === 0)) return;
+  let last = offset;
+  for (let i = 0; i < size.length; i++) last += (size[i] - 1) * stride[i];
+  if (last >= storage.numel) throw new TorchError(`tensor of size [${size}] at offset ${offset} does not fit its storage '${storage.key}' of ${storage.numel} elements`);
+}
+
+/**
+ * `readStorage(ref)` yields the storage's bytes (at least numel × element size; transient).
+ * Every tensor made here is disposed if anything fails.
+ */
+export function* materialize(
+  root: unknown,
+  readStorage: (ref: StorageRef) => ReadPlan<Uint8Array>,
+  mapLocation: MapLocation | undefined,
+): ReadPlan<unknown> {
+  const specs = collectSpecs(root);
+  if (specs.length === 0) return root;
+  const byStorage = new Map<StorageRef, TensorSpec[]>();
+  for (const s of specs) {
+    checkGeometry(s);
+    const list = byStorage.get(s.storage);
+    if (list) list.push(s);
+    else byStorage.set(s.storage, [s]);
+  }
+  const made = new Map<TensorSpec, Tensor>();
+  try {
+    for (const [ref, views] of byStorage) {
+      const device = resolveDevice(ref.location, mapLocation);
+      const nbytes = ref.numel * ELEMENT_SIZE[ref.dtype];
+      const bytes = yield* readStorage(ref);
+      if (bytes.length < nbytes) throw new TorchError(`storage '${ref.key}' has ${bytes.length} bytes, ${nbytes} expected (the file is truncated or corrupt)`);
+      let base = fromBytes(bytes.subarray(0, nbytes), [ref.numel], ref.dtype);
+      try {
+        if (device !== 'cpu') {
+          const moved = base.to(device);
+          base.dispose();
+          base = moved;
+        }
+        for (const v of views) {
+          const t = wrap(native.callOp(O.empty(), [0], dtypeCode(ref.dtype), null, device, null, null));
+          made.set(v, t);
+          native.callOp(O.set(), t.handle, base.handle, v.offset, v.size, v.stride);
+          if (v.requiresGrad) native.setRequiresGrad(t.handle, true);
+        }
+      } finally {
+        base.dispose(); // the views keep the storage alive
+      }
+    }
+  } catch (e) {
+    for (const t of made.values()) t.dispose();
+    throw e;
+  }
+  return replaceSpecs(root, made);
+}

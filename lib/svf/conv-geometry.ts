@@ -1,0 +1,71 @@
+/**
+ * The geometry of a Conv2d (kernel, stride, padding, dilation, groups, padding mode) and a
+ * dense conv call with any weight under it — what Conv2d.forward does, with the weight given.
+ * The merged execution mode and rebuild both need it.
+ */
+import { conv2d } from '../nn/functional/conv';
+import { pad, PadMode } from '../nn/functional/padding';
+import { Tensor } from '../tensor';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+export interface ConvGeometry {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: [number, number];
+  stride: [number, number];
+  padding: [number, number] | 'same' | 'valid';
+  dilation: [number, number];
+  groups: number;
+  paddingMode: PaddingMode;
+}
+
+export function geometryOf(conv: ConvGeometry): ConvGeometry {
+  return {
+    inChannels: conv.inChannels,
+    outChannels: conv.outChannels,
+    kernelSize: [conv.kernelSize[0], conv.kernelSize[1]],
+    stride: [conv.stride[0], conv.stride[1]],
+    padding: typeof conv.padding === 'string' ? conv.padding : [conv.padding[0], conv.padding[1]],
+    dilation: [conv.dilation[0], conv.dilation[1]],
+    groups: conv.groups,
+    paddingMode: conv.paddingMode,
+  };
+}
+
+/** PyTorch's _reversed_padding_repeated_twice: [left_w, right_w, top_h, bottom_h]. */
+function explicitPadding(g: ConvGeometry): number[] {
+  if (g.padding === 'valid') return [0, 0, 0, 0];
+  if (g.padding === 'same') {
+    const out: number[] = [];
+    for (const d of [1, 0]) {
+      const total = g.dilation[d] * (g.kernelSize[d] - 1);
+      const left = Math.floor(total / 2);
+      out.push(left, total - left);
+    }
+    return out;
+  }
+  return [g.padding[1], g.padding[1], g.padding[0], g.padding[0]];
+}
+
+/** conv2d(x, weight, bias) with the geometry's stride/padding/dilation/groups and padding mode. */
+export function convWithGeometry(g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const opts = { stride: g.stride, dilation: g.dilation, groups: g.groups };
+  if (g.paddingMode !== 'zeros') {
+    const padded = pad(x, explicitPadding(g), { mode: g.paddingMode as PadMode });
+    try {
+      return conv2d(padded, weight, bias, { ...opts, padding: 0 });
+    } finally {
+      padded.dispose();
+    }
+  }
+  return conv2d(x, weight, bias, { ...opts, padding: g.padding });
+}
+
+/** Output spatial size of the conv for an input of spatial size [h, w]. */
+export function outputSize(g: ConvGeometry, h: number, w: number): [number, number] {
+  const p = explicitPadding(g);
+  const o = (n: number, d: 0 | 1, before: number, after: number) =>
+    Math.floor((n + before + after - g.dilation[d] * (g.kernelSize[d] - 1) - 1) / g.stride[d]) + 1;
+  return [o(h, 0, p[2], p[3]), o(w, 1, p[0], p[1])];
+}

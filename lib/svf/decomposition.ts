@@ -1,0 +1,110 @@
+/**
+ * W = U·diag(S)·V for a conv/linear weight, group by group, in float64 on the weight's device.
+ *
+ * Layout (G = groups, K = in/G·kh·kw, r = rank per group):
+ *   W (out, in/G, kh, kw) → G blocks W_g (out/G × K) = U_g · diag(S_g) · V_g
+ *   U: (out, r)      rows g·out/G… are U_g   → conv_U.weight (out, r, 1, 1), groups G
+ *   S: (G·r)         S_0 ‖ S_1 ‖ …            → vector_S (1, G·r, 1, 1)
+ *   V: (G·r, K)      rows g·r… are V_g        → conv_V.weight (G·r, in/G, kh, kw), groups G
+ * so conv_V's output channel block g only sees input group g, and conv_U's output group g
+ * only reads conv_V's block g: the grouped layer is reproduced exactly.
+ */
+import { native, TensorHandle } from '../native';
+import { lazyOp } from '../ops';
+import { noGrad } from '../autograd';
+import { Tensor, wrap } from '../tensor';
+import { tidy } from '../memory';
+import { DecompositionMethod } from './types';
+import { arange } from '../creation';
+import { Device } from '../device';
+
+const SVD = lazyOp('aten::linalg_svd');
+const EIGH = lazyOp('aten::linalg_eigh');
+
+export interface Factors {
+  /** (out, r) in the weight's dtype. */
+  U: Tensor;
+  /** (G·r) in the weight's dtype. */
+  S: Tensor;
+  /** (G·r, K) in the weight's dtype. */
+  V: Tensor;
+}
+
+/** The blocks W_g as one (G, out/G, K) float64 tensor. */
+export function groupedMatrix(weight: Tensor, groups: number): Tensor {
+  const out = weight.shape[0];
+  return tidy(() => weight.detach().to('float64').reshape([groups, out / groups, -1]).contiguous());
+}
+
+/** Truncates batched factors (G, m, p), (G, p), (G, p, K) to rank r and lays them out as above. */
+function layout(U: Tensor, S: Tensor, Vh: Tensor, rank: number, dtype: Tensor['dtype']): Factors {
+  return tidy(() => {
+    const [G, m] = U.shape;
+    const K = Vh.shape[2];
+    const u = U.narrow(2, 0, rank).reshape([G * m, rank]).to(dtype).contiguous();
+    const s = S.narrow(1, 0, rank).reshape([G * rank]).to(dtype).contiguous();
+    const v = Vh.narrow(1, 0, rank).reshape([G * rank, K]).to(dtype).contiguous();
+    return { U: u, S: s, V: v };
+  });
+}
+
+/** Synchronous factorization (LAPACK gesdd, or eigh of the smaller Gram matrix). */
+export function factorize(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = 'svd'): Factors {
+  return noGrad(() => tidy(() => {
+    const A = groupedMatrix(weight, groups);
+    if (method === 'gram') return gramFactors(A, rank, weight.dtype);
+    const [U, S, Vh] = (native.callOp(SVD(), A.handle, false) as TensorHandle[]).map(wrap);
+    return layout(U, S, Vh, rank, weight.dtype);
+  }));
+}
+
+/** factorize on a libuv worker thread (the SVD runs off the JS thread). */
+export async function factorizeAsync(weight: Tensor, groups: number, rank: number): Promise<Factors> {
+  const A = noGrad(() => groupedMatrix(weight, groups));
+  try {
+    const [U, S, Vh] = ((await native.callOpAsync(SVD(), A.handle, false)) as TensorHandle[]).map(wrap);
+    try {
+      return noGrad(() => layout(U, S, Vh, rank, weight.dtype));
+    } finally {
+      U.dispose(); S.dispose(); Vh.dispose();
+    }
+  } finally {
+    A.dispose();
+  }
+}
+
+/**
+ * Eigendecomposition of the smaller Gram matrix: for m ≤ K, A·Aᵀ = U·S²·Uᵀ and V = S⁻¹·Uᵀ·A;
+ * otherwise Aᵀ·A = Vᵀ·S²·V and U = A·Vᵀ·S⁻¹. Singular values below the float64 noise floor
+ * of the Gram matrix get their vectors from the other side's projection, which is 0 there; the
+ * product U·diag(S)·V stays W either way.
+ */
+function gramFactors(A: Tensor, rank: number, dtype: Tensor['dtype']): Factors {
+  const [, m, K] = A.shape;
+  const wide = m <= K;
+  const At = A.transpose(1, 2);
+  const gram = wide ? A.matmul(At) : At.matmul(A);
+  const [evals, evecs] = (native.callOp(EIGH(), gram.handle, 'L') as TensorHandle[]).map(wrap);
+  // eigh sorts ascending: flip to the SVD's descending order
+  const p = evals.shape[1];
+  const idx = descending(p, evals.device);
+  const lam = evals.indexSelect(1, idx).clamp(0);
+  const Q = evecs.indexSelect(2, idx); // (G, side, p) columns = singular vectors of the small side
+  const S = lam.sqrt();
+  const floor = S.select(1, 0).unsqueeze(1).mul(1e-7 * Math.sqrt(p));
+  const inv = S.gt(floor).to('float64').div(S.clamp(1e-300));
+  let U: Tensor;
+  let Vh: Tensor;
+  if (wide) {
+    U = Q;
+    Vh = Q.transpose(1, 2).matmul(A).mul(inv.unsqueeze(2));
+  } else {
+    Vh = Q.transpose(1, 2);
+    U = A.matmul(Q).mul(inv.unsqueeze(1));
+  }
+  return layout(U, S, Vh, rank, dtype);
+}
+
+function descending(n: number, device: Device): Tensor {
+  return arange(n - 1, -1, -1, { dtype: 'int64', device });
+}

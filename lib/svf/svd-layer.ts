@@ -1,0 +1,165 @@
+/**
+ * What SVDConv2d and SVDLinear share: the singular values `vector_S`, the execution mode
+ * (factored V → ×S → U, or one dense op with the merged weight), the merged-weight cache,
+ * and the interpolation strength of setStrength.
+ *
+ * The cache is keyed on LibTorch's version counters of U, V and S (every in-place write —
+ * an optimizer step, loadStateDict's copy_, fill_ — bumps them), on their storage identity
+ * (Module.to() swaps storage with set_data, which does not bump the counter) and on the
+ * strength; so a stale merged weight is never used, and a frozen layer merges once.
+ */
+import { isGradEnabled, noGrad } from '../autograd';
+import { TorchError } from '../errors';
+import { keep } from '../memory';
+import { native } from '../native';
+import { Module } from '../nn/module';
+import { lazyOp } from '../ops';
+import { Tensor } from '../tensor';
+import { ExecutionMode } from './types';
+
+const VERSION = lazyOp('aten::_version');
+
+function stamp(t: Tensor): string {
+  return `${native.storageInfo(t.handle).key}@${native.callOp(VERSION(), t.handle) as number}`;
+}
+
+export abstract class SVDLayer extends Module {
+  /** How forward runs; see ExecutionMode. */
+  mode: ExecutionMode = 'auto';
+  /** The mode the last forward actually used (for tests and benchmarks). */
+  lastMode: 'merged' | 'factored' | null = null;
+  private cachedWeight: Tensor | null = null;
+  private cacheKey = '';
+  private strength = 1;
+
+  /** The (1, rank, …) singular values, a registered parameter. */
+  get vector_S(): Tensor {
+    return this.getParameter('vector_S') as Tensor;
+  }
+  abstract get rank(): number;
+  /** U's and V's weights (the frozen bases). */
+  protected abstract get uWeight(): Tensor;
+  protected abstract get vWeight(): Tensor;
+  protected abstract get uBias(): Tensor | null;
+  /** W = U·diag(s)·V in the layout of the dense layer's weight (autograd flows into s). */
+  protected abstract mergeWeight(s: Tensor): Tensor;
+  protected abstract denseForward(x: Tensor, weight: Tensor): Tensor;
+  protected abstract factoredForward(x: Tensor, s: Tensor): Tensor;
+  /** Multiply-adds for an input shape: dense op, V op, U op, merge. */
+  protected abstract costs(x: Tensor): { dense: number; v: number; u: number; merge: number };
+
+  /** The singular values in use: S, or S_base + α·(S − S_base) after setStrength(α ≠ 1). */
+  effectiveS(): Tensor {
+    const s = this.vector_S;
+    if (this.strength === 1) return s;
+    const base = this.getBuffer('vector_S_base');
+    if (!base) throw new Error('unreachable: strength set without a base');
+    return base.add(s.sub(base).mul(this.strength));
+  }
+
+  /** setStrength: α = 0 gives the base (pre-tuning) singular values, 1 the tuned ones. */
+  setStrength(alpha: number): void {
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new TypeError(`setStrength(alpha): alpha must be a finite number, got ${String(alpha)}`);
+    if (alpha !== 1 && (!this.hasBuffer('vector_S_base') || !this.getBuffer('vector_S_base'))) {
+      throw new TorchError('setStrength: this SVD layer has no base singular values (it was not made by decompose/resolver)');
+    }
+    this.strength = alpha;
+  }
+  getStrength(): number {
+    return this.strength;
+  }
+
+  /** Records the decomposition's singular values as the non-persistent base of setStrength. */
+  protected setBase(s: Tensor): void {
+    this.registerBuffer('vector_S_base', noGrad(() => s.detach().clone()), { persistent: false });
+  }
+
+  /** Whether a forward now must record a graph through the layer's own parameters. */
+  private needsGraph(): boolean {
+    if (!isGradEnabled()) return false;
+    return this.vector_S.requiresGrad || this.uWeight.requiresGrad || this.vWeight.requiresGrad || !!this.uBias?.requiresGrad;
+  }
+
+  /** Picks the execution for input x. */
+  chooseMode(x: Tensor): 'merged' | 'factored' {
+    if (this.mode !== 'auto') return this.mode;
+    if (!this.needsGraph()) return 'merged';
+    const c = this.costs(x);
+    const inputGrad = x.requiresGrad ? 1 : 0;
+    // forward + backward multiply-adds with frozen U/V: merged needs dL/dW (one dense op), the
+    // input gradient when x requires grad, and the merge twice; factored needs U's input
+    // gradient (for dL/dS) and V's input gradient when x requires grad.
+    const merged = c.dense * (2 + inputGrad) + 2 * c.merge;
+    const factored = c.v * (1 + inputGrad) + 2 * c.u;
+    return merged < factored ? 'merged' : 'factored';
+  }
+
+  /** The dense weight U·diag(S_used)·V: cached (no graph) when nothing needs a gradient. */
+  mergedWeight(): Tensor {
+    if (this.needsGraph()) {
+      const s = this.effectiveS();
+      try {
+        return this.mergeWeight(s);
+      } finally {
+        if (s !== this.vector_S) s.dispose();
+      }
+    }
+    const key = [stamp(this.uWeight), stamp(this.vWeight), stamp(this.vector_S), this.strength].join('|');
+    if (this.cachedWeight && !this.cachedWeight.isDisposed && key === this.cacheKey) return this.cachedWeight;
+    this.invalidate();
+    this.cachedWeight = keep(noGrad(() => {
+      const s = this.effectiveS();
+      try {
+        return this.mergeWeight(s);
+      } finally {
+        if (s !== this.vector_S) s.dispose();
+      }
+    }));
+    this.cacheKey = key;
+    return this.cachedWeight;
+  }
+
+  /** A fresh (uncached, graph-free) merged weight with the singular values in use. */
+  mergedWeightDetached(): Tensor {
+    return noGrad(() => {
+      const s = this.effectiveS();
+      try {
+        return this.mergeWeight(s);
+      } finally {
+        if (s !== this.vector_S) s.dispose();
+      }
+    });
+  }
+
+  /** Drops the cached merged weight (it is rebuilt on demand). */
+  invalidate(): void {
+    if (this.cachedWeight) this.cachedWeight.dispose();
+    this.cachedWeight = null;
+    this.cacheKey = '';
+  }
+
+  forward(x: Tensor): Tensor {
+    const mode = this.chooseMode(x);
+    this.lastMode = mode;
+    if (mode === 'merged') {
+      const graph = this.needsGraph();
+      const w = this.mergedWeight();
+      try {
+        return this.denseForward(x, w);
+      } finally {
+        if (graph) w.dispose();
+      }
+    }
+    const s = this.effectiveS();
+    try {
+      return this.factoredForward(x, s);
+    } finally {
+      if (s !== this.vector_S) s.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.invalidate();
+    super.dispose();
+  }
+}

@@ -1,0 +1,14 @@
+import * as torch from './lib/index';
+const { nn } = torch;
+torch.manualSeed(0);
+const c = new nn.Conv2d(3, 4, 3, { padding: 1 });
+const l = new nn.Linear(5, 2);
+const bn = new nn.BatchNorm2d(4, { momentum: null });
+console.log([...c.stateDict().keys()], [...bn.stateDict().keys()]);
+console.log(c.weight.data().slice(0, 4), c.bias!.data().slice(0, 2), l.weight.data().slice(0,3), l.bias!.data());
+const x = torch.randn([2, 3, 5, 5]);
+const seq = new nn.Sequential(c, bn, new nn.ReLU({ inplace: true }));
+const y = seq.forward(x);
+console.log(y.shape, y.sum().item(), bn.runningMean!.data(), bn.numBatchesTracked!.item());
+const c2 = new nn.Conv2d(3, 4, 3, { padding: 'same', paddingMode: 'reflect', bias: false });
+console.log(c2.forward(x).shape, c2.toString(), seq.toString());

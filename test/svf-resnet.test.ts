@@ -1,0 +1,132 @@
+/**
+ * SVF on torchvision ResNets vs the Python reference (test/reference/svf_ref.py, the seed's
+ * resolver/SVD_Conv2d/svf_modules in PyTorch): same weights, the resolved model's output,
+ * the decomposition (S and U·diag(S)·V per layer), state_dict keys, and SGD on vector_S.
+ */
+import { strict as assert } from 'assert';
+import * as torch from '../lib/index';
+import { disposeReference, loadReference, maxRelDiff, Reference, runReference } from './helpers/reference';
+
+const { models, svf, optim, nn } = torch;
+
+function loadNet(ref: Reference, arch: 'resnet18' | 'resnet50'): torch.models.ResNet {
+  const net = models[arch]({ numClasses: 10 });
+  const sd = new Map<string, torch.Tensor>();
+  for (const [k, v] of ref.tensors) if (k.startsWith('sd.')) sd.set(k.slice(3), v);
+  net.loadStateDict(sd);
+  return net.eval();
+}
+
+function svdMatrix(layer: torch.svf.SVDModule): torch.Tensor {
+  return torch.tidy(() => {
+    const w = layer.mergedWeightDetached();
+    return w.reshape([w.shape[0], -1]);
+  });
+}
+
+for (const arch of ['resnet18', 'resnet50'] as const) {
+  describe(`svf on ${arch} vs the Python reference`, function () {
+    this.timeout(600000);
+    let ref: Reference;
+    let net: torch.models.ResNet;
+    let resolved: torch.models.ResNet;
+    const steps = 3;
+
+    before(() => {
+      ref = loadReference(runReference('svf_resnet.py', [arch, '64', String(steps)], `svf_resnet_${arch}`));
+      net = loadNet(ref, arch);
+      resolved = svf.resolver(net);
+    });
+    after(() => {
+      disposeReference(ref);
+      net.dispose();
+      resolved.dispose();
+    });
+
+    it('loads the same weights (dense outputs agree)', () => {
+      const y = torch.noGrad(() => net.forward(ref.get('x')));
+      assert.ok(maxRelDiff(y, ref.get('y')) < 1e-5, `dense rel ${maxRelDiff(y, ref.get('y'))}`);
+    });
+
+    it('resolves the same layers with the same state_dict keys and shapes', () => {
+      const names = ref.extra.names as string[];
+      assert.deepEqual(svf.svdLayers(resolved).map(([n]) => n), names);
+      assert.deepEqual([...resolved.stateDict().keys()], ref.extra.keys);
+      const conv1 = resolved.getSubmodule('conv1') as torch.svf.SVDConv2d;
+      assert.ok(conv1 instanceof svf.SVDConv2d);
+      assert.deepEqual(conv1.conv_U.weight.shape, [64, 64, 1, 1]);
+      assert.deepEqual(conv1.conv_V.weight.shape, [64, 3, 7, 7]);
+      assert.deepEqual(conv1.vector_S.shape, [1, 64, 1, 1]);
+      assert.ok(resolved.getSubmodule('fc') instanceof svf.SVDLinear);
+    });
+
+    it('leaves the input model untouched', () => {
+      assert.ok(net.getSubmodule('conv1') instanceof nn.Conv2d);
+      assert.equal(maxRelDiff(net.getSubmodule('conv1').getParameter('weight')!, ref.get('sd.conv1.weight')), 0);
+    });
+
+    it('gives the original output at full rank (≤1e-4) and the reference SVD model output', () => {
+      for (const mode of ['merged', 'factored'] as const) {
+        for (const [, l] of svf.svdLayers(resolved)) l.mode = mode;
+        resolved.eval();
+        const y = torch.noGrad(() => resolved.forward(ref.get('x')));
+        const vsDense = maxRelDiff(y, ref.get('y'));
+        const vsRef = maxRelDiff(y, ref.get('y_svf'));
+        y.dispose();
+        assert.ok(vsDense < 1e-4, `${mode}: vs dense ${vsDense}`);
+        assert.ok(vsRef < 1e-4, `${mode}: vs reference SVD model ${vsRef}`);
+      }
+      for (const [, l] of svf.svdLayers(resolved)) l.mode = 'auto';
+    });
+
+    it('has the reference decomposition (same S, same U·diag(S)·V)', () => {
+      for (const [name, layer] of svf.svdLayers(resolved)) {
+        const dS = maxRelDiff(layer.vector_S, ref.get(`S.${name}`));
+        assert.ok(dS < 1e-5, `${name}: S rel ${dS}`);
+        const w = svdMatrix(layer);
+        const dW = maxRelDiff(w, ref.get(`W.${name}`));
+        w.dispose();
+        assert.ok(dW < 1e-5, `${name}: U·S·V rel ${dW}`);
+      }
+    });
+
+    it('fine-tunes vector_S with SGD (lr 0.01, momentum 0.9) to where PyTorch ends', () => {
+      const model = svf.resolver(net);
+      try {
+        model.requiresGrad_(false);
+        const layers = models.resnetLayers(model);
+        const trainable = svf.svfModules(layers);
+        assert.equal(trainable, ref.extra.trainable);
+        model.train();
+        const params = model.parameters().filter((p) => p.requiresGrad);
+        const opt = new optim.SGD(params, { lr: 0.01, momentum: 0.9 });
+        const labels = torch.tensor([3, 7]);
+        const losses: number[] = [];
+        for (let i = 0; i < steps; i++) {
+          torch.tidy(() => {
+            opt.zeroGrad();
+            const loss = nn.functional.crossEntropy(model.forward(ref.get('xb')), labels);
+            loss.backward();
+            opt.step();
+            losses.push(loss.item() as number);
+          });
+        }
+        const refLosses = ref.extra.losses as number[];
+        losses.forEach((l, i) => assert.ok(Math.abs(l - refLosses[i]) <= 1e-4 * Math.abs(refLosses[i]), `loss ${i}: ${l} vs ${refLosses[i]}`));
+        let checked = 0;
+        let moved = 0;
+        for (const [name, layer] of svf.svdLayers(model)) {
+          if (!layer.vector_S.requiresGrad) continue;
+          checked++;
+          const d = maxRelDiff(layer.vector_S, ref.get(`S_trained.${name}`));
+          assert.ok(d < 1e-4, `${name}: trained S rel ${d}`);
+          moved = Math.max(moved, maxRelDiff(layer.vector_S, ref.get(`S.${name}`)));
+        }
+        assert.equal(checked, [...ref.tensors.keys()].filter((k) => k.startsWith('S_trained.')).length);
+        assert.ok(checked > 0 && moved > 1e-6, `S must have moved (max rel change ${moved})`);
+      } finally {
+        model.dispose();
+      }
+    });
+  });
+}
