@@ -30,6 +30,14 @@ int64_t ToInt(const ArgContext& c, const Napi::Value& v) {
   c.Fail("an integer");
 }
 
+int64_t EnumCode(const ArgContext& c, const Napi::Value& v, int64_t count, const char* expected) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (d >= 0 && d < static_cast<double>(count) && std::floor(d) == d) return static_cast<int64_t>(d);
+  }
+  c.Fail(expected);
+}
+
 double ToDouble(const ArgContext& c, const Napi::Value& v) {
   if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
   if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
@@ -114,10 +122,14 @@ c10::IValue Convert(const ArgContext& c, const Napi::Value& v, const c10::TypePt
       return Convert(c, v, type->expectRef<c10::OptionalType>().getElementType());
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
-    case c10::TypeKind::ScalarTypeType:
-    case c10::TypeKind::LayoutType:
-    case c10::TypeKind::MemoryFormatType:
       return ToInt(c, v);
+    // Enum codes go straight into a C++ enum: an out-of-range one would crash inside LibTorch.
+    case c10::TypeKind::ScalarTypeType:
+      return EnumCode(c, v, static_cast<int64_t>(c10::ScalarType::Undefined), "a dtype code from native.dtypeCodes");
+    case c10::TypeKind::LayoutType:
+      return EnumCode(c, v, static_cast<int64_t>(c10::Layout::NumOptions), "a layout code");
+    case c10::TypeKind::MemoryFormatType:
+      return EnumCode(c, v, static_cast<int64_t>(c10::MemoryFormat::NumOptions), "a memory format code");
     case c10::TypeKind::FloatType:
       return ToDouble(c, v);
     case c10::TypeKind::NumberType:
@@ -145,7 +157,9 @@ c10::IValue Convert(const ArgContext& c, const Napi::Value& v, const c10::TypePt
 
 c10::IValue ToIValue(Napi::Env env, const Napi::Value& value, const c10::Argument& arg, const std::string& op) {
   ArgContext c{env, arg, op};
-  return Convert(c, value, arg.type());
+  // real_type keeps what the schema declared (ScalarType, Layout, MemoryFormat) where type()
+  // says int: the enum kinds are range-checked before they reach LibTorch.
+  return Convert(c, value, arg.real_type());
 }
 
 Napi::Value FromIValue(Napi::Env env, const c10::IValue& v) {

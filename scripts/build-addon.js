@@ -24,7 +24,10 @@ const built = path.join(root, 'build', 'Release', 'svf_torch.node');
 function loads(file) {
   const probe = `const b = require(${JSON.stringify(file)}); b.version();`;
   const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  if (r.status !== 0) console.log(`svf-torch: prebuilt ${path.relative(root, file)} does not load here:\n  ${(r.stderr || '').trim().split('\n')[0]}`);
+  if (r.status !== 0) {
+    const why = (r.stderr || '').split('\n').find((l) => /error/i.test(l)) || `exit ${r.status}`;
+    console.log(`svf-torch: prebuilt ${path.relative(root, file)} does not load here (${why.trim()}); building from source`);
+  }
   return r.status === 0;
 }
 

@@ -13,11 +13,12 @@
 #   LIBTORCH, LIBTORCH_USE_PYTORCH=1   where the build finds LibTorch (see README "Install")
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 t0=$SECONDS
-log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+log() { printf 'setup: %s\n' "$*"; }
 
 # --- 1. system packages ------------------------------------------------------------------
 # libtorch-dev: the C++ LibTorch 1.13.1 the addon links; libopenblas0-pthread: a threaded BLAS

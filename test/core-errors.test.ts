@@ -11,7 +11,7 @@ import { TorchError } from '../lib/index';
 import { native } from '../lib/native';
 
 const ROOT = path.resolve(__dirname, '..');
-const BACKTRACE = /Exception raised from|frame #\d|\(no backtrace available\)|\.cpp:\d+/;
+const BACKTRACE = /Exception raised from|frame #\d+:|\(no backtrace available\)/;
 
 describe('core: errors', function () {
   this.timeout(120000);

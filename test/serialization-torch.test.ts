@@ -160,7 +160,7 @@ describe('torch.load / torch.save (.pt files, Python interop)', function () {
     const sd = torch.tidy(() => torch.load(file('views.pt'))) as Map<string, torch.Tensor>;
     const distinct = new Set(sd.values()).size;
     assert.equal(torch.memory().numTensors, before + distinct);
-    assert.equal(sd.get('slice')!.sum().item(), ref.get('views|slice').sum().item());
+    assert.ok(sd.get('slice')!.equal(ref.get('views|slice')));
     disposeAll(sd);
     assert.equal(torch.memory().numTensors, before);
   });

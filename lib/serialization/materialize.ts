@@ -21,6 +21,7 @@ export type MapLocation = Device | Record<string, Device> | ((savedLocation: str
 const O = {
   empty: lazyOp('aten::empty', 'memory_format'),
   set: lazyOp('aten::set_', 'source_Tensor_storage_offset'),
+  detach: lazyOp('aten::detach'),
 };
 
 export function checkMapLocation(m: unknown): MapLocation | undefined {
@@ -138,9 +139,17 @@ export function* materialize(
           base = moved;
         }
         for (const v of views) {
-          const t = wrap(native.callOp(O.empty(), [0], dtypeCode(ref.dtype), null, device, null, null));
+          const shell = wrap(native.callOp(O.empty(), [0], dtypeCode(ref.dtype), null, device, null, null));
+          let t: Tensor;
+          try {
+            native.callOp(O.set(), shell.handle, base.handle, v.offset, v.size, v.stride);
+            // a fresh handle: the addon accounts a tensor's bytes when it is wrapped, and the
+            // shell was wrapped empty (detach gives a plain leaf sharing the storage, not a view)
+            t = wrap(native.callOp(O.detach(), shell.handle));
+          } finally {
+            shell.dispose();
+          }
           made.set(v, t);
-          native.callOp(O.set(), t.handle, base.handle, v.offset, v.size, v.stride);
           if (v.requiresGrad) native.setRequiresGrad(t.handle, true);
         }
       } finally {

@@ -123,6 +123,39 @@ const targeted: [string, () => unknown][] = [
 ];
 for (const [label, fn] of targeted) expectThrow(label, fn);
 
+// Every enum code (dtype, layout, memory format) through the ops that take one: each call
+// either works or throws a JS error; none may crash (out-of-range codes once did).
+function mayThrow(label: string, fn: () => unknown): void {
+  calls++;
+  if (process.env.FUZZ_TRACE) require('fs').writeSync(2, label + '\n');
+  try {
+    const r = fn();
+    if (native.isHandle(r)) native.dispose(r);
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError || e instanceof TorchError)) problems.push(`${label}: threw ${(e as Error)?.constructor?.name}`);
+    else messages.push((e as Error).message);
+  }
+}
+const ops = {
+  ones: native.opHandle('aten::ones'), randn: native.opHandle('aten::randn'), full: native.opHandle('aten::full'),
+  empty: native.opHandle('aten::empty', 'memory_format'), to: native.opHandle('aten::to', 'dtype'),
+  arange: native.opHandle('aten::arange', 'start_step'), sum: native.opHandle('aten::sum'),
+  clone: native.opHandle('aten::clone'), contiguous: native.opHandle('aten::contiguous'),
+};
+for (let code = -1; code <= 40; code++) {
+  mayThrow(`zeros dtype ${code}`, () => native.callOp(zeros, [2], code));
+  mayThrow(`ones dtype ${code}`, () => native.callOp(ops.ones, [2], code));
+  mayThrow(`randn dtype ${code}`, () => native.callOp(ops.randn, [2], code));
+  mayThrow(`full dtype ${code}`, () => native.callOp(ops.full, [2], 1, code));
+  mayThrow(`arange dtype ${code}`, () => native.callOp(ops.arange, 0, 4, 1, code));
+  mayThrow(`to dtype ${code}`, () => native.callOp(ops.to, live, code));
+  mayThrow(`sum dtype ${code}`, () => native.callOp(ops.sum, live, code));
+  mayThrow(`empty layout ${code}`, () => native.callOp(ops.empty, [2], null, code));
+  mayThrow(`empty memory format ${code}`, () => native.callOp(ops.empty, [2], null, null, null, null, code));
+  mayThrow(`clone memory format ${code}`, () => native.callOp(ops.clone, live, code));
+  mayThrow(`contiguous memory format ${code}`, () => native.callOp(ops.contiguous, live, code));
+}
+
 // Rejections of callOpAsync are TorchErrors too (the failure happens on the worker thread).
 const mismatch = native.fromBuffer(new Float32Array(2), [2], f32);
 native.callOpAsync(add, live, mismatch).then(

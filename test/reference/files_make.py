@@ -25,7 +25,7 @@ def record(prefix, sd):
     """Expected tensors by '<prefix>|<key>' and the key order/strides/requires_grad."""
     info = []
     for k, t in sd.items():
-        expected[f"{prefix}|{k}"] = t.detach()
+        expected[f"{prefix}|{k}"] = t.detach().clone()
         info.append({"key": k, "stride": list(t.stride()), "offset": t.storage_offset(), "requires_grad": t.requires_grad})
     extra[prefix] = info
 
