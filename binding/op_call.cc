@@ -127,10 +127,14 @@ class OpWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
+    // Nothing may escape a completion callback (node-addon-api would terminate the process):
+    // every failure turning the results into JS rejects the promise instead.
     try {
       deferred_.Resolve(ResultsToJs(env, stack_));
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
+    } catch (...) {
+      deferred_.Reject(MakeTorchError(env, MessageOf(std::current_exception())).Value());
     }
     stack_.clear();
   }

@@ -218,6 +218,8 @@ const OPS: Record<string, Op> = {
   bf16_data: (I) => torch.tensor(I('bf').data() as Float32Array, { shape: I('bf').shape }),
 };
 
+let opsOutdir: string | undefined;
+
 const RTOL = 1e-6;
 const ATOL = 1e-7;
 
@@ -267,7 +269,7 @@ describe('core: tensor ops vs PyTorch', function () {
   const I = (name: string): Tensor => ref.get('in.' + name);
 
   before(function () {
-    ref = loadReference(runReference('core_ops.py'));
+    ref = loadReference((opsOutdir = runReference('core_ops.py')));
     scalars = ref.extra.scalars as Record<string, unknown>;
   });
   after(() => disposeReference(ref));
@@ -298,7 +300,8 @@ describe('core: tensor ops vs PyTorch', function () {
 describe('core: data export vs PyTorch', function () {
   let ref: Reference;
   const I = (name: string): Tensor => ref.get('in.' + name);
-  before(() => (ref = loadReference(runReference('core_ops.py', [], 'core_ops_data'))));
+  // The same Python run as above when it already happened (files stay on disk until the next run).
+  before(() => (ref = loadReference(opsOutdir ?? runReference('core_ops.py'))));
   after(() => disposeReference(ref));
 
   it('data() returns the typed array of each dtype', function () {

@@ -223,13 +223,32 @@ export class Module {
         target.copy_(src);
       }
     });
-    const unexpectedKeys = [...sd.keys()].filter((k) => !own.has(k));
+    const unexpectedKeys = this.findUnexpectedKeys([...sd.keys()], '');
     if (strict) {
       if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
       if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
     }
     if (errors.length) throw new TorchError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * PyTorch's rule and order (_load_from_state_dict, visited module by module as load() does):
+   * under this module's prefix, a key whose first component names neither a child nor an own
+   * parameter/persistent buffer is unexpected.
+   */
+  private findUnexpectedKeys(keys: string[], prefix: string): string[] {
+    const out: string[] = [];
+    const local = new Set<string>();
+    for (const [name, p] of this._parameters) if (p) local.add(name);
+    for (const [name, b] of this._buffers) if (b && !this._nonPersistentBuffers.has(name)) local.add(name);
+    for (const key of keys) {
+      if (!key.startsWith(prefix)) continue;
+      const inputName = key.slice(prefix.length).split('.', 1)[0];
+      if (!this._modules.has(inputName) && !local.has(inputName)) out.push(key);
+    }
+    for (const [name, m] of this._modules) if (m) out.push(...m.findUnexpectedKeys(keys, `${prefix}${name}.`));
+    return out;
   }
 
   // ---- modes and conversion ----------------------------------------------------------------

@@ -58,10 +58,20 @@ export function factorize(weight: Tensor, groups: number, rank: number, method: 
   }));
 }
 
-/** factorize on a libuv worker thread (the SVD runs off the JS thread). */
-export async function factorizeAsync(weight: Tensor, groups: number, rank: number): Promise<Factors> {
+/** factorize with the decomposition (SVD or eigh) on a libuv worker thread, off the JS thread. */
+export async function factorizeAsync(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = 'svd'): Promise<Factors> {
   const A = noGrad(() => groupedMatrix(weight, groups));
   try {
+    if (method === 'gram') {
+      const gram = noGrad(() => gramOf(A));
+      const out = (await native.callOpAsync(EIGH(), gram.handle, 'L').finally(() => gram.dispose())) as TensorHandle[];
+      const [evals, evecs] = out.map(wrap);
+      try {
+        return noGrad(() => tidy(() => fromEigh(A, evals, evecs, rank, weight.dtype)));
+      } finally {
+        evals.dispose(); evecs.dispose();
+      }
+    }
     const [U, S, Vh] = ((await native.callOpAsync(SVD(), A.handle, false)) as TensorHandle[]).map(wrap);
     try {
       return noGrad(() => layout(U, S, Vh, rank, weight.dtype));
@@ -75,24 +85,31 @@ export async function factorizeAsync(weight: Tensor, groups: number, rank: numbe
 
 /**
  * Eigendecomposition of the smaller Gram matrix: for m ≤ K, A·Aᵀ = U·S²·Uᵀ and V = S⁻¹·Uᵀ·A;
- * otherwise Aᵀ·A = Vᵀ·S²·V and U = A·Vᵀ·S⁻¹. Singular values below the float64 noise floor
- * of the Gram matrix get their vectors from the other side's projection, which is 0 there; the
- * product U·diag(S)·V stays W either way.
+ * otherwise Aᵀ·A = Vᵀ·S²·V and U = A·Vᵀ·S⁻¹. The product U·diag(S)·V is then U·Uᵀ·A (or
+ * A·Vᵀ·V) — W exactly, whatever the rounding of the small eigenvalues, because S cancels;
+ * only the singular values below ≈1e-8·σ_max carry float64 Gram noise (and an exact 0 keeps
+ * a zero vector).
  */
 function gramFactors(A: Tensor, rank: number, dtype: Tensor['dtype']): Factors {
+  const [evals, evecs] = (native.callOp(EIGH(), gramOf(A).handle, 'L') as TensorHandle[]).map(wrap);
+  return fromEigh(A, evals, evecs, rank, dtype);
+}
+
+/** The smaller Gram matrix of the blocks: A·Aᵀ when out/G ≤ K, else Aᵀ·A. */
+function gramOf(A: Tensor): Tensor {
+  const [, m, K] = A.shape;
+  return m <= K ? A.matmul(A.transpose(1, 2)) : A.transpose(1, 2).matmul(A);
+}
+
+function fromEigh(A: Tensor, evals: Tensor, evecs: Tensor, rank: number, dtype: Tensor['dtype']): Factors {
   const [, m, K] = A.shape;
   const wide = m <= K;
-  const At = A.transpose(1, 2);
-  const gram = wide ? A.matmul(At) : At.matmul(A);
-  const [evals, evecs] = (native.callOp(EIGH(), gram.handle, 'L') as TensorHandle[]).map(wrap);
   // eigh sorts ascending: flip to the SVD's descending order
   const p = evals.shape[1];
   const idx = descending(p, evals.device);
-  const lam = evals.indexSelect(1, idx).clamp(0);
-  const Q = evecs.indexSelect(2, idx); // (G, side, p) columns = singular vectors of the small side
-  const S = lam.sqrt();
-  const floor = S.select(1, 0).unsqueeze(1).mul(1e-7 * Math.sqrt(p));
-  const inv = S.gt(floor).to('float64').div(S.clamp(1e-300));
+  const Q = evecs.indexSelect(2, idx); // (G, side, p): singular vectors of the small side
+  const S = evals.indexSelect(1, idx).clamp(0).sqrt();
+  const inv = S.gt(0).to('float64').div(S.clamp(1e-300));
   let U: Tensor;
   let Vh: Tensor;
   if (wide) {

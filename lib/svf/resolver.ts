@@ -21,7 +21,7 @@ export type SVDModule = SVDConv2d | SVDLinear;
 export interface DecomposeOptions {
   /** Total rank (a multiple of groups); overrides ratio. */
   rank?: number;
-  /** Fraction of the per-group full rank (default 1.0). */
+  /** Fraction of the full rank G·min(out/G, in/G·kh·kw) to keep (default 1.0). */
   ratio?: number;
   /** Round the per-group rank down to a multiple of this (default 1: exact at ratio 1.0). */
   rankMultiple?: number;
@@ -39,7 +39,7 @@ function isDense(m: Module): m is DenseLayer {
   return m instanceof Conv2d || m instanceof Linear;
 }
 
-/** Per-group full rank min(out/G, in/G·kh·kw) and the kept rank per group. */
+/** Per-group full rank min(out/G, in/G·kh·kw) and the kept rank per group (see rankFor). */
 function plan(layer: DenseLayer, opts: DecomposeOptions): Plan {
   const w = layer.weight;
   const groups = layer instanceof Conv2d ? layer.groups : 1;
@@ -55,7 +55,8 @@ function plan(layer: DenseLayer, opts: DecomposeOptions): Plan {
   }
   const ratio = checkRatio(opts.ratio ?? 1, 'ratio');
   const multiple = checkRankMultiple(opts.rankMultiple ?? 1);
-  return { groups, rankPerGroup: rankFor(full, ratio, multiple) };
+  // the multiple applies to the total rank (a channel count); each group keeps an equal share
+  return { groups, rankPerGroup: Math.max(1, Math.floor(rankFor(groups * full, ratio, multiple) / groups)) };
 }
 
 /** Builds the SVD layer for `layer` from its factors (bias copied from the layer). */
@@ -93,10 +94,13 @@ function checkLayer(layer: unknown): DenseLayer {
 }
 
 /** SVD of one Conv2d/Linear into a new SVDConv2d/SVDLinear (the layer is untouched). */
+export function decompose(layer: Conv2d, opts?: DecomposeOptions): SVDConv2d;
+export function decompose(layer: Linear, opts?: DecomposeOptions): SVDLinear;
+export function decompose(layer: DenseLayer, opts?: DecomposeOptions): SVDModule;
 export function decompose(layer: DenseLayer, opts: DecomposeOptions = {}): SVDModule {
   const l = checkLayer(layer);
   const p = plan(l, opts);
-  const f = factorize(l.weight, p.groups, p.rankPerGroup, opts.method ?? 'svd');
+  const f = factorize(l.weight, p.groups, p.rankPerGroup, opts.method ?? 'gram');
   try {
     return assemble(l, p, f, opts.mode);
   } finally {
@@ -120,7 +124,7 @@ function normalize(opts: ResolverOptions): Required<Omit<ResolverOptions, 'mode'
   for (const k of ['skip1x1', 'skip3x3'] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new TypeError(`${k} must be a boolean`);
   }
-  const method = opts.method ?? 'svd';
+  const method = opts.method ?? 'gram';
   if (method !== 'svd' && method !== 'gram') throw new TypeError(`method must be 'svd' or 'gram', got ${String(method)}`);
   if (opts.mode !== undefined && !['auto', 'merged', 'factored'].includes(opts.mode)) throw new TypeError(`mode must be 'auto', 'merged' or 'factored'`);
   return {
@@ -170,24 +174,25 @@ export function resolver<M extends Module>(model: M, options: ResolverOptions = 
 }
 
 /**
- * resolver with every SVD on a libuv worker thread, several at once: the JS thread stays free
- * and the decompositions overlap. Same result as resolver.
+ * resolver with every decomposition on a libuv worker thread, `concurrency` (default 2) at a
+ * time: the JS thread stays free and the decompositions overlap. Same result as resolver.
  */
-export async function resolverAsync<M extends Module>(model: M, options: ResolverOptions = {}): Promise<M> {
+export async function resolverAsync<M extends Module>(model: M, options: ResolverOptions & { concurrency?: number } = {}): Promise<M> {
   const targets = resolverTargets(model, options);
-  if (targets.some((t) => t.opts.method === 'gram')) return resolver(model, options);
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
   const built = new Map<Module, SVDModule>();
   try {
-    await Promise.all(targets.map(async (t) => {
+    await forEachLimited(targets, concurrency, async (t) => {
       const l = checkLayer(t.layer);
       const p = plan(l, t.opts);
-      const f = await factorizeAsync(l.weight, p.groups, p.rankPerGroup);
+      const f = await factorizeAsync(l.weight, p.groups, p.rankPerGroup, t.opts.method ?? 'gram');
       try {
         built.set(t.layer, assemble(l, p, f, t.opts.mode));
       } finally {
         disposeFactors(f);
       }
-    }));
+    });
   } catch (e) {
     for (const m of built.values()) m.dispose();
     throw e;
@@ -195,6 +200,24 @@ export async function resolverAsync<M extends Module>(model: M, options: Resolve
   const root = built.get(model);
   if (root) return root as unknown as M;
   return cloneModule(model, (_name, m) => built.get(m));
+}
+
+/** Runs fn over items with at most `limit` in flight; rejects with the first error after all settle. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure;
 }
 
 /** Every SVD layer of a model, by dotted name. */

@@ -2,6 +2,8 @@
  * Run as a child process by test/core-errors.test.ts: calls EVERY function the native addon
  * exports with wrong arguments and prints one JSON line { calls, problems, messages }.
  * A crash (abort, segfault) shows up in the parent as a non-zero exit / signal.
+ * To bisect a crash by hand: FUZZ_ONLY=name1,name2 limits the junk round to those exports,
+ * FUZZ_TRACE=1 prints each enum-code call to stderr before making it.
  */
 import { TorchError } from '../../lib/errors';
 import { native } from '../../lib/native';

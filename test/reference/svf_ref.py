@@ -4,7 +4,8 @@ SVD_Conv2d and svf_modules), with the seed's bugs fixed the way svf-torch fixes 
   * grouped convolutions are decomposed group by group (conv_V and conv_U with groups=G);
   * customized_layers_low_rank_ratio is honoured (the seed accepted and ignored it).
 Rules kept: a weight squeezed to 2-D is a 1x1 layer (1x1 convs, Linear), 4-D a kxk layer,
-anything else stays dense; rank = floor(floor(full*ratio)/rank_multiple)*rank_multiple in [1, full].
+anything else stays dense; rank = floor(floor(full*ratio)/rank_multiple)*rank_multiple in [1, full],
+where for G groups full = G * min(out/G, in/G*kh*kw) and each group keeps rank // G.
 """
 import copy
 
@@ -69,8 +70,9 @@ def decompose(m, ratio=1.0, rank_multiple=1):
     groups = m.groups if isinstance(m, nn.Conv2d) else 1
     out = m.weight.shape[0]
     K = m.weight[0].numel()
-    full = min(out // groups, K)
-    r = rank_for(full, ratio, rank_multiple)
+    full = min(out // groups, K)  # per group
+    # the rank multiple applies to the total rank (G * per-group rank), as channel counts
+    r = max(1, rank_for(groups * full, ratio, rank_multiple) // groups)
     U, S, V = factorize(m.weight, groups, r)
     rank = r * groups
     if isinstance(m, nn.Conv2d):

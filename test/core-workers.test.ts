@@ -1,0 +1,55 @@
+/**
+ * worker_threads: four workers each load the addon in their own isolate, run ops, autograd
+ * and svd (sync and on the libuv pool), and must agree with the main thread. Handles cannot
+ * cross threads (Externals are per isolate): posting one fails cleanly.
+ */
+import * as assert from 'assert';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import * as torch from '../lib/index';
+import { compute, WorkerResult } from './helpers/core-worker';
+
+const WORKER = path.join(__dirname, 'helpers', 'core-worker.ts');
+
+function runWorker(id: number): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(`require('ts-node/register'); require(${JSON.stringify(WORKER)});`, {
+      eval: true,
+      workerData: { id, coreWorker: true },
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+    });
+    let result: WorkerResult | undefined;
+    w.on('message', (m: WorkerResult) => { if (m && 'forward' in m) result = m; });
+    w.on('error', reject);
+    w.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`worker ${id} exited ${code} without a result`))));
+  });
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array): number => {
+  assert.strictEqual(a.length, b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+};
+
+describe('core: worker_threads', function () {
+  this.timeout(120000);
+
+  it('4 workers load the addon, run ops + autograd + svd, and agree with the main thread', async function () {
+    const mainMemory = torch.memory().numTensors;
+    const results = await Promise.all([0, 1, 2, 3].map(runWorker));
+    const here = compute();
+    here.A.dispose();
+    assert.strictEqual(torch.memory().numTensors, mainMemory, 'workers must not touch the main thread\'s count');
+    assert.strictEqual(torch.isGradEnabled(), true, 'grad mode is per thread');
+    assert.deepStrictEqual(results.map((r) => r.id), [0, 1, 2, 3]);
+    for (const r of results) {
+      assert.ok(maxDiff(r.forward, here.forward) <= 1e-6, `worker ${r.id}: forward`);
+      assert.ok(maxDiff(r.gradX, here.gradX) <= 1e-6, `worker ${r.id}: grad x`);
+      assert.ok(maxDiff(r.gradW, here.gradW) <= 1e-6, `worker ${r.id}: grad W`);
+      assert.ok(maxDiff(r.S, here.S) <= 1e-5, `worker ${r.id}: svd`);
+      assert.ok(maxDiff(r.asyncS, r.S) === 0, `worker ${r.id}: svdAsync differs from svd`);
+      assert.strictEqual(r.memoryAfter, r.memoryBefore, `worker ${r.id}: leaked tensors`);
+      assert.strictEqual(r.handlePostError, 'DataCloneError', `worker ${r.id}: a tensor handle crossed threads`);
+      assert.strictEqual(r.gradEnabledAfterNoGrad, false);
+    }
+  });
+});

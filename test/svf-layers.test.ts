@@ -1,0 +1,168 @@
+/**
+ * Single SVD layers vs the Python reference (test/reference/svf_layers.py): grouped, dilated,
+ * reflect- and 'same'-padded convs, 1×1 convs and Linear reproduce their originals at full
+ * rank and the reference's decomposition at reduced rank; depthwise convs stay dense;
+ * decompose/rebuild round trips; merged and factored agree, also in training.
+ */
+import { strict as assert } from 'assert';
+import * as torch from '../lib/index';
+import { disposeReference, loadReference, maxRelDiff, Reference, runReference } from './helpers/reference';
+
+const { nn, svf } = torch;
+type Dense = torch.nn.Conv2d | torch.nn.Linear;
+
+const SPECS: Record<string, () => Dense> = {
+  grouped: () => new nn.Conv2d(8, 12, 3, { stride: 2, padding: 1, groups: 4 }),
+  dilated: () => new nn.Conv2d(6, 10, [3, 5], { padding: [2, 1], dilation: [2, 1], bias: false }),
+  reflect: () => new nn.Conv2d(5, 7, 3, { padding: 1, paddingMode: 'reflect' }),
+  same: () => new nn.Conv2d(4, 9, 4, { padding: 'same', dilation: 2 }),
+  pointwise: () => new nn.Conv2d(16, 24, 1),
+  linear: () => new nn.Linear(20, 6),
+  depthwise: () => new nn.Conv2d(8, 8, 3, { padding: 1, groups: 8 }),
+};
+
+describe('svf layers vs the Python reference', function () {
+  this.timeout(120000);
+  let ref: Reference;
+  const layers = new Map<string, Dense>();
+
+  before(() => {
+    ref = loadReference(runReference('svf_layers.py'));
+    for (const [name, make] of Object.entries(SPECS)) {
+      const layer = make();
+      const sd = new Map<string, torch.Tensor>();
+      for (const [k, v] of ref.tensors) if (k.startsWith(`${name}.sd.`)) sd.set(k.slice(name.length + 4), v);
+      layer.loadStateDict(sd);
+      layers.set(name, layer);
+    }
+  });
+  after(() => {
+    disposeReference(ref);
+    for (const l of layers.values()) l.dispose();
+  });
+
+  for (const name of Object.keys(SPECS)) {
+    it(`${name}: the resolver's layer matches the reference (class, keys, S, output)`, () => {
+      const layer = layers.get(name)!;
+      const x = ref.get(`${name}.x`);
+      const y = torch.noGrad(() => layer.forward(x));
+      assert.ok(maxRelDiff(y, ref.get(`${name}.y`)) < 1e-5, 'same dense layer');
+      const model = new nn.Sequential(layer);
+      const resolved = svf.resolver(model);
+      const m = resolved.getSubmodule('0');
+      const expected = ref.extra[name] as string;
+      if (expected === 'Conv2d') {
+        assert.ok(m instanceof nn.Conv2d && !(m instanceof svf.SVDLayer), 'left dense');
+        assert.notEqual(m, layer, 'a copy');
+        return;
+      }
+      assert.equal(m.constructor.name, expected === 'SVD_Conv2d' ? 'SVDConv2d' : 'SVDLinear');
+      assert.deepEqual([...m.stateDict().keys()], ref.extra[`${name}.keys`]);
+      for (const [k, v] of m.stateDict()) assert.deepEqual(v.shape, ref.get(`${name}.svf_sd.${k}`).shape, k);
+      assert.ok(maxRelDiff((m as torch.svf.SVDModule).vector_S, ref.get(`${name}.S`)) < 1e-5, 'S');
+      for (const mode of ['merged', 'factored'] as const) {
+        (m as torch.svf.SVDModule).mode = mode;
+        const ys = torch.noGrad(() => resolved.forward(x));
+        const d = maxRelDiff(ys, ref.get(`${name}.y_svf`));
+        assert.ok(d < 1e-5, `${mode}: ${d}`);
+      }
+    });
+
+    if (name === 'depthwise') continue;
+
+    it(`${name}: decompose at full rank reproduces the layer; at ratio 0.5 the reference`, () => {
+      const layer = layers.get(name)!;
+      const x = ref.get(`${name}.x`);
+      const full = svf.decompose(layer);
+      const y = torch.noGrad(() => full.forward(x));
+      assert.ok(maxRelDiff(y, ref.get(`${name}.y`)) < 1e-5, `full rank ${maxRelDiff(y, ref.get(`${name}.y`))}`);
+      const half = svf.decompose(layer, { ratio: 0.5 });
+      assert.ok(maxRelDiff(half.vector_S, ref.get(`${name}.S_half`)) < 1e-5);
+      const yh = torch.noGrad(() => half.forward(x));
+      assert.ok(maxRelDiff(yh, ref.get(`${name}.y_half`)) < 1e-5);
+      assert.ok(maxRelDiff(yh, ref.get(`${name}.y`)) > 1e-3, 'truncation changes the output');
+      // rebuild folds back to the original layer: same class, keys, weight
+      const dense = svf.rebuildLayer(full);
+      assert.equal(dense.constructor, layer.constructor);
+      assert.deepEqual([...dense.stateDict().keys()], [...layer.stateDict().keys()]);
+      assert.ok(maxRelDiff(dense.getParameter('weight')!, layer.weight) < 1e-5);
+      const yd = torch.noGrad(() => dense.forward(x));
+      assert.ok(maxRelDiff(yd, ref.get(`${name}.y`)) < 1e-5);
+    });
+  }
+});
+
+describe('svf execution modes', () => {
+  it('merged and factored give the same output and the same gradient of vector_S', () => {
+    torch.manualSeed(3);
+    const conv = new nn.Conv2d(6, 12, 3, { padding: 1, groups: 2 });
+    const svd = svf.decompose(conv, { ratio: 0.75 });
+    svd.conv_U.weight.requiresGrad_(false);
+    svd.conv_V.weight.requiresGrad_(false);
+    svd.conv_U.bias!.requiresGrad_(false);
+    const x = torch.randn([2, 6, 7, 7]);
+    const grads: torch.Tensor[] = [];
+    const outs: torch.Tensor[] = [];
+    for (const mode of ['merged', 'factored'] as const) {
+      svd.mode = mode;
+      svd.zeroGrad();
+      const y = svd.forward(x);
+      assert.equal(svd.lastMode, mode);
+      y.pow(2).sum().backward();
+      outs.push(y.detach());
+      grads.push(svd.vector_S.grad!.clone());
+    }
+    assert.ok(maxRelDiff(outs[0], outs[1]) < 1e-5);
+    assert.ok(maxRelDiff(grads[0], grads[1]) < 1e-4, `grad ${maxRelDiff(grads[0], grads[1])}`);
+    assert.ok((grads[0].abs().max().item() as number) > 0);
+  });
+
+  it("'auto' merges frozen layers once and recomputes after S changes in place", () => {
+    torch.manualSeed(4);
+    const conv = new nn.Conv2d(4, 8, 3, { padding: 1 });
+    const svd = svf.decompose(conv);
+    for (const p of svd.parameters()) p.requiresGrad_(false);
+    const x = torch.randn([1, 4, 5, 5]);
+    const y0 = svd.forward(x);
+    assert.equal(svd.lastMode, 'merged');
+    const w0 = svd.mergedWeight();
+    assert.equal(svd.mergedWeight(), w0, 'cached while nothing changes');
+    torch.noGrad(() => svd.vector_S.mul_(2)); // as an optimizer step would
+    const w1 = svd.mergedWeight();
+    assert.notEqual(w1, w0);
+    const y1 = svd.forward(x);
+    const bias = conv.bias!.reshape([1, 8, 1, 1]);
+    assert.ok(maxRelDiff(y1.sub(bias), y0.sub(bias).mul(2)) < 1e-5, 'uses the new S');
+    // loadStateDict copies in place too
+    const sd = svd.stateDict();
+    const half = new Map([...sd].map(([k, v]) => [k, k === 'vector_S' ? v.div(2) : v.clone()]));
+    svd.loadStateDict(half);
+    assert.ok(maxRelDiff(svd.forward(x), y0) < 1e-5, 'cache invalidated by loadStateDict');
+  });
+
+  it("'auto' trains S through the merge or the factors, by cost, and backprop reaches S", () => {
+    // an expanding 1×1 conv (in 16 → out 64, rank 16): with a large input one dense op and its
+    // weight gradient cost fewer multiply-adds than V, U and U's input gradient
+    const conv = new nn.Conv2d(16, 64, 1);
+    const svd = svf.decompose(conv);
+    svd.conv_U.requiresGrad_(false);
+    svd.conv_V.requiresGrad_(false);
+    const big = torch.randn([2, 16, 32, 32]);
+    const small = torch.randn([1, 16, 2, 2]);
+    svd.forward(big).sum().backward();
+    assert.equal(svd.lastMode, 'merged', 'large spatial input: one dense conv is cheaper');
+    assert.ok(svd.vector_S.grad !== null);
+    svd.forward(small).sum().backward();
+    assert.equal(svd.lastMode, 'factored', 'tiny spatial input: merging costs more than it saves');
+    // a square 3×3 conv whose input needs a gradient: factored is cheaper at any size
+    const sq = svf.decompose(new nn.Conv2d(32, 32, 3, { padding: 1 }));
+    sq.conv_U.requiresGrad_(false);
+    sq.conv_V.requiresGrad_(false);
+    sq.forward(torch.randn([2, 32, 16, 16], { requiresGrad: true })).sum().backward();
+    assert.equal(sq.lastMode, 'factored');
+    // nothing to train: merged, whatever the size
+    sq.vector_S.requiresGrad_(false);
+    sq.forward(torch.randn([1, 32, 2, 2]));
+    assert.equal(sq.lastMode, 'merged');
+  });
+});
