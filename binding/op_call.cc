@@ -87,13 +87,18 @@ Napi::Value ResultsToJs(Napi::Env env, const torch::jit::Stack& stack) {
   return out;
 }
 
-// True when the op writes its first argument and returns it (add_, copy_, …): JS gets the
-// very handle it passed, not a second handle to the same tensor.
-bool ReturnsSelf(const c10::FunctionSchema& schema) {
+// The argument an op writes and returns (add_, copy_, the out= of *.out overloads), or -1:
+// JS then gets back the very handle it passed, not a second handle to the same tensor.
+int AliasedArgument(const c10::FunctionSchema& schema) {
   const auto& rets = schema.returns();
   const auto& args = schema.arguments();
-  return rets.size() == 1 && rets[0].alias_info() && rets[0].alias_info()->isWrite() && !args.empty() &&
-         args[0].alias_info() && args[0].alias_info()->isWrite();
+  if (rets.size() != 1 || !rets[0].alias_info() || !rets[0].alias_info()->isWrite()) return -1;
+  const auto& sets = rets[0].alias_info()->beforeSets();
+  for (size_t j = 0; j < args.size(); ++j) {
+    const auto* a = args[j].alias_info();
+    if (a && a->isWrite() && a->beforeSets() == sets) return static_cast<int>(j);
+  }
+  return -1;
 }
 
 Napi::Value CallOp(const Napi::CallbackInfo& info) {
@@ -101,7 +106,8 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
   const c10::OperatorHandle& op = OpById(env, info.Length() ? info[0] : env.Undefined());
   torch::jit::Stack stack = BuildStack(info, op);
   op.callBoxed(&stack);
-  if (ReturnsSelf(op.schema())) return info[1];
+  int aliased = AliasedArgument(op.schema());
+  if (aliased >= 0 && static_cast<size_t>(aliased) + 1 < info.Length()) return info[aliased + 1];
   return ResultsToJs(env, stack);
 }
 

@@ -124,6 +124,9 @@ Napi::Value Numel(const Napi::CallbackInfo& info) {
 Napi::Value Ndim(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(UnwrapTensor(info.Env(), info[0]).dim()));
 }
+Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), UnwrapTensor(info.Env(), info[0]).is_contiguous());
+}
 Napi::Value SameTensor(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(),
                             UnwrapTensor(info.Env(), info[0]).is_same(UnwrapTensor(info.Env(), info[1])));
@@ -149,6 +152,7 @@ void RegisterTensorData(Napi::Env env, Napi::Object exports) {
   Export<Numel>(env, exports, "numel");
   Export<Ndim>(env, exports, "ndim");
   Export<SameTensor>(env, exports, "sameTensor");
+  Export<IsContiguous>(env, exports, "isContiguous");
   Export<ToStringOf>(env, exports, "toString");
 }
 

@@ -27,7 +27,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { arch: 'resnet50', steps: 40, size: 96, batch: 2, lr: 0.05, out: 'svf-singular-values.safetensors', seed: 0, evalEpisodes: 8 };
+  const a: Args = { arch: 'resnet50', steps: 40, size: 96, batch: 2, lr: 2, out: 'svf-singular-values.safetensors', seed: 0, evalEpisodes: 8 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];

@@ -45,6 +45,7 @@ export interface NativeBinding {
   numel(h: TensorHandle): number;
   ndim(h: TensorHandle): number;
   sameTensor(a: TensorHandle, b: TensorHandle): boolean;
+  isContiguous(h: TensorHandle): boolean;
   toString(h: TensorHandle): string;
 
   // op_call.cc — any ATen operator by schema name

@@ -60,7 +60,6 @@ const O = {
   maskedFillS: lazyOp('aten::masked_fill', 'Scalar'), maskedFillT: lazyOp('aten::masked_fill', 'Tensor'),
   toDtype: lazyOp('aten::to', 'dtype'), toDevice: lazyOp('aten::to', 'device'),
   clone: lazyOp('aten::clone'), detach: lazyOp('aten::detach'), contiguous: lazyOp('aten::contiguous'),
-  isContiguous: lazyOp('aten::is_contiguous'),
 };
 
 function isScalar(v: unknown): v is Scalar {
@@ -135,7 +134,7 @@ export class Tensor implements Disposable {
   }
   numel(): number { return native.numel(this.handle); }
   stride(): number[] { return native.strides(this.handle); }
-  isContiguous(): boolean { return native.callOp(O.isContiguous(), this.handle) as boolean; }
+  isContiguous(): boolean { return native.isContiguous(this.handle); }
   get isCuda(): boolean { return this.device.startsWith('cuda'); }
 
   // ---- autograd ------------------------------------------------------------------------------

@@ -47,6 +47,11 @@ function checkOptions(opts: ResNetOptions): Required<Omit<ResNetOptions, 'normLa
   };
 }
 
+/**
+ * forward reads every child from the registry on each call (so a resolver may swap convs), and
+ * frees the intermediate activations it owns as soon as they are consumed; outputs of blocks
+ * inside the layer Sequentials are freed by an enclosing torch.tidy, as every forward should run.
+ */
 export class ResNet extends Module {
   readonly deepStem: boolean;
   private inplanes: number;

@@ -1,8 +1,8 @@
 /**
  * The in-place ATen operators the update rules need beyond the Tensor methods (addcmul_,
  * addcdiv_, maximum(out=), detach_). Each mutates a tensor it was given and returns that
- * tensor. In-place ops hand back the very handle passed in, but an `out=` op returns a new
- * handle to `out`: `mutated` frees any such extra handle so nothing leaks.
+ * tensor. The addon hands back the very handle that was written (self, or `out` for out=
+ * overloads); `mutated` still frees any other handle, so nothing can leak.
  */
 import { native } from '../native';
 import { lazyOp } from '../ops';

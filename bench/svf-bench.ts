@@ -1,0 +1,163 @@
+/**
+ * SVF benchmarks, svf-torch vs the seed-style Python SVF (bench/svf_bench.py, i.e.
+ * test/reference/svf_ref.py) on the same LibTorch and thread count:
+ *   - resolve time of ResNet-50 / ResNet-101 (svf.resolver: Gram eigendecomposition, no copy
+ *     of the replaced layers; Python: deepcopy + float64 SVD per layer);
+ *   - one SVF training step (layer0–layer4, batch 2, 224², only vector_S trains, SGD): time and
+ *     peak RSS during the steps, svf-torch in 'auto', 'merged' and 'factored' modes;
+ *   - eval forward (batch 1, 224²) of the resolved model ('auto': frozen layers run merged) vs
+ *     the dense model.
+ * Every measured configuration runs in its own process (peak RSS is per process; the peak is
+ * reset through /proc/self/clear_refs before the timed steps).
+ *
+ *   npm run bench -- "svf"            or   npx ts-node bench/svf-bench.ts
+ *   BENCH_THREADS=2 BENCH_STEPS=3 BENCH_RUNS=2 (defaults)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as torch from '../lib';
+import { Benchmark, machineNotes, markdownTable, runPython, writeSection } from './report';
+
+const { models, svf } = torch;
+type Arch = 'resnet50' | 'resnet101';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function peakRssMiB(): number {
+  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+function resetPeak(): void {
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+}
+
+/** The child side: one configuration, one JSON line. */
+async function child(what: string, arch: Arch, n: number, mode: string): Promise<unknown> {
+  torch.manualSeed(0);
+  const net = models[arch]().eval();
+  if (what === 'resolve') {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      const r = mode === 'async' ? await svf.resolverAsync(net) : svf.resolver(net);
+      times.push(Number(process.hrtime.bigint() - t) / 1e9);
+      r.dispose();
+    }
+    return { times };
+  }
+  if (what === 'train') {
+    const model = svf.resolver(net, { mode: mode as torch.svf.ExecutionMode });
+    net.dispose();
+    model.requiresGrad_(false);
+    const layers = models.resnetLayers(model);
+    svf.svfModules(layers);
+    model.train();
+    const params = model.parameters().filter((p) => p.requiresGrad);
+    const opt = new torch.optim.SGD(params, { lr: 0.01, momentum: 0.9 });
+    const x = torch.randn([2, 3, 224, 224]);
+    const step = () => torch.tidy(() => {
+      opt.zeroGrad();
+      let h = x;
+      for (const l of layers) h = l.forward(h);
+      h.pow(2).mean().backward();
+      opt.step();
+    });
+    step();
+    resetPeak();
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      step();
+      times.push(Number(process.hrtime.bigint() - t) / 1e9);
+    }
+    return { times, peak_mib: peakRssMiB() };
+  }
+  // eval: dense and resolved, alternating
+  const model = svf.resolver(net).eval();
+  const x = torch.randn([1, 3, 224, 224]);
+  const run = (m: torch.nn.Module) => {
+    const t = process.hrtime.bigint();
+    torch.noGrad(() => torch.tidy(() => { m.forward(x); }));
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  };
+  run(net); run(model);
+  const dense: number[] = [];
+  const svd: number[] = [];
+  for (let i = 0; i < n; i++) {
+    dense.push(run(net));
+    svd.push(run(model));
+  }
+  return { dense, svd };
+}
+
+function spawnChild(args: string[], threads: number): any {
+  const loader = __filename.endsWith('.ts') && !process.execArgv.some((a) => a.includes('ts-node')) ? ['-r', 'ts-node/register'] : [];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...loader, __filename, '--child', ...args], {
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+async function run(): Promise<string> {
+  const threads = Number(process.env.BENCH_THREADS ?? 2);
+  const steps = Number(process.env.BENCH_STEPS ?? 3);
+  const runs = Number(process.env.BENCH_RUNS ?? 2);
+  const py = (args: (string | number)[]) => runPython<any>('svf_bench.py', args.map(String), { OMP_NUM_THREADS: String(threads) });
+  const parts: string[] = [];
+
+  const resolveRows: (string | number)[][] = [];
+  for (const arch of ['resnet50', 'resnet101'] as Arch[]) {
+    const ts = median(spawnChild(['resolve', arch, String(runs), 'sync'], threads).times);
+    const tsAsync = median(spawnChild(['resolve', arch, String(runs), 'async'], threads).times);
+    const p = median(py(['resolve', arch, runs, threads]).times);
+    resolveRows.push([arch, ts.toFixed(2), tsAsync.toFixed(2), p.toFixed(2), (ts / p).toFixed(2)]);
+  }
+  parts.push('### resolve (full rank, every conv + fc)\n', markdownTable(
+    ['model', 'svf.resolver s', 'svf.resolverAsync s', 'Python seed-style s', 'ratio (resolver / Python)'], resolveRows));
+
+  const p = py(['train', 'resnet50', steps, threads]);
+  const pt = median(p.times);
+  const trainRows: (string | number)[][] = [];
+  for (const mode of ['auto', 'merged', 'factored']) {
+    const r = spawnChild(['train', 'resnet50', String(steps), mode], threads);
+    const t = median(r.times);
+    trainRows.push([mode, t.toFixed(3), pt.toFixed(3), (t / pt).toFixed(2), r.peak_mib.toFixed(0), p.peak_mib.toFixed(0), (r.peak_mib / p.peak_mib).toFixed(2)]);
+  }
+  parts.push('\n### one SVF training step, ResNet-50 layer0–layer4, batch 2, 224², only vector_S trains\n', markdownTable(
+    ['svf-torch mode', 'svf-torch s/step', 'Python s/step', 'time ratio', 'svf-torch peak RSS MiB', 'Python peak RSS MiB', 'memory ratio'], trainRows));
+
+  const e = spawnChild(['eval', 'resnet50', String(Math.max(5, runs * 3)), 'auto'], threads);
+  const pe = median(py(['eval', 'resnet50', Math.max(5, runs * 3), threads]).times);
+  parts.push('\n### eval forward, ResNet-50, batch 1, 224² (resolved model in auto mode: merged weights, cached)\n', markdownTable(
+    ['dense svf-torch s', 'resolved svf-torch s', 'ratio (resolved / dense)', 'dense Python s'],
+    [[median(e.dense).toFixed(3), median(e.svd).toFixed(3), (median(e.svd) / median(e.dense)).toFixed(3), pe.toFixed(3)]]));
+
+  parts.push(`\nMedians (resolve: ${runs} runs; train: ${steps} steps after a warm-up step; peak RSS = VmHWM after reset, whole process incl. the model).`,
+    `Reproduce: \`BENCH_THREADS=${threads} BENCH_STEPS=${steps} BENCH_RUNS=${runs} npx ts-node bench/svf-bench.ts\` (or \`npm run bench -- svf\`).`,
+    machineNotes(`${threads} intra-op threads both sides; Python torch ${'1.13 (Debian python3-torch)'}`));
+  return parts.join('\n');
+}
+
+export const benchmark: Benchmark = { name: 'svf', run };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    child(args[1], args[2] as Arch, Number(args[3]), args[4]).then((r) => {
+      console.log(JSON.stringify(r));
+      process.exit(0);
+    }).catch((e) => { console.error(e); process.exit(1); });
+  } else {
+    run().then((body) => {
+      console.log(body);
+      writeSection('svf', body);
+    }).catch((e) => { console.error(e); process.exit(1); });
+  }
+}
