@@ -9,7 +9,7 @@
  *   BENCH_ITERS=20000 npm run bench:op    (quicker, noisier)
  */
 import * as torch from '../lib';
-import { Benchmark, machineNotes, markdownTable, medianNs, runPython } from './report';
+import { Benchmark, machineNotes, markdownTable, bestNs, runPython } from './report';
 
 interface PythonResult {
   torch: string;
@@ -68,7 +68,7 @@ function measureTs(iters: number, rounds: number): Record<string, number> {
       for (let i = 0; i < n; i++) loop.body(a, b);
     };
     run(Math.ceil(iters / 10)); // warm-up: JIT, op-handle resolution, allocator
-    out[loop.name] = medianNs(() => run(iters), rounds) / iters;
+    out[loop.name] = bestNs(() => run(iters), rounds) / iters;
   }
   a.dispose();
   b.dispose();
@@ -98,8 +98,8 @@ async function run(): Promise<string> {
     rows,
   );
   const body = [
-    `${iters.toLocaleString('en-US')} iterations of tiny ops on 2×2 float32 CPU tensors, median of ${rounds} rounds ` +
-      `after a warm-up; **1 intra-op thread on both sides** (\`torch.setNumThreads(1)\` / \`torch.set_num_threads(1)\`). ` +
+    `${iters.toLocaleString('en-US')} iterations of tiny ops on 2×2 float32 CPU tensors, best of ${rounds} rounds ` +
+      `after a warm-up (the minimum: load from other processes only adds time); **1 intra-op thread on both sides** (\`torch.setNumThreads(1)\` / \`torch.set_num_threads(1)\`). ` +
       'µs/op = loop time / (iterations × ATen ops per iteration); the ratio compares whole iterations. ' +
       'Python frees by reference counting; svf-torch frees explicitly (dispose or tidy), as measured.',
     '',

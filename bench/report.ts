@@ -34,16 +34,23 @@ export function runPython<T>(script: string, args: string[] = [], env: NodeJS.Pr
   return JSON.parse(lines[lines.length - 1]) as T;
 }
 
-/** Median of `rounds` timings of fn(), in nanoseconds per call of fn. */
-export function medianNs(fn: () => void, rounds: number): number {
+/** Timings of `rounds` calls of fn(), in nanoseconds, sorted (fastest first). */
+export function timeRounds(fn: () => void, rounds: number): number[] {
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - t0));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * Best of `rounds` timings of fn(), in nanoseconds. For overhead measurements the minimum is
+ * the robust statistic (as Python's timeit says): noise from other processes only adds time.
+ */
+export function bestNs(fn: () => void, rounds: number): number {
+  return timeRounds(fn, rounds)[0];
 }
 
 /** One line describing where the numbers were taken. */

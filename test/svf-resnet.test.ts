@@ -130,16 +130,22 @@ for (const arch of ['resnet18', 'resnet50'] as const) {
         const refLosses = ref.extra.losses as number[];
         losses.forEach((l, i) => assert.ok(Math.abs(l - refLosses[i]) <= 1e-4 * Math.abs(refLosses[i]), `loss ${i}: ${l} vs ${refLosses[i]}`));
         let checked = 0;
-        let moved = 0;
         for (const [name, layer] of svf.svdLayers(model)) {
           if (!layer.vector_S.requiresGrad) continue;
           checked++;
           const d = maxRelDiff(layer.vector_S, ref.get(`S_trained.${name}`));
           assert.ok(d < 1e-4, `${name}: trained S rel ${d}`);
-          moved = Math.max(moved, maxRelDiff(layer.vector_S, ref.get(`S.${name}`)));
+          // the update itself (S_trained − S_initial) agrees, not only the (much larger) S
+          torch.tidy(() => {
+            const ours = layer.vector_S.detach().sub(ref.get(`S.${name}`));
+            const theirs = ref.get(`S_trained.${name}`).sub(ref.get(`S.${name}`));
+            assert.ok((theirs.abs().max().item() as number) > 0, `${name}: S moved`);
+            const du = maxRelDiff(ours, theirs);
+            assert.ok(du < 1e-2, `${name}: update rel ${du}`);
+          });
         }
         assert.equal(checked, [...ref.tensors.keys()].filter((k) => k.startsWith('S_trained.')).length);
-        assert.ok(checked > 0 && moved > 1e-6, `S must have moved (max rel change ${moved})`);
+        assert.ok(checked > 0);
       } finally {
         model.dispose();
       }

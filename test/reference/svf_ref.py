@@ -140,11 +140,21 @@ def fix_bn(m):
 
 
 def randomize_bn(model, gen):
-    """Non-trivial BatchNorm statistics and affine parameters (fresh models have 0/1)."""
+    """Non-trivial BatchNorm statistics and affine parameters (fresh models have 0/1). The last
+    BatchNorm of every residual branch gets a small scale, as pre-trained ResNets (and
+    zero_init_residual) have: activations stay O(1) through the depth instead of growing
+    block by block, so a few SGD steps are a well-conditioned comparison."""
+    last = set()
+    for m in model.modules():
+        if hasattr(m, 'bn3'):
+            last.add(m.bn3)
+        elif hasattr(m, 'bn2') and hasattr(m, 'conv2') and not hasattr(m, 'conv3'):
+            last.add(m.bn2)
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
                 m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=gen) * 0.1)
                 m.running_var.copy_(torch.rand(m.running_var.shape, generator=gen) * 0.5 + 0.75)
-                m.weight.copy_(torch.rand(m.weight.shape, generator=gen) * 0.5 + 0.75)
+                scale = (0.1, 0.2) if m in last else (0.75, 0.5)
+                m.weight.copy_(torch.rand(m.weight.shape, generator=gen) * scale[1] + scale[0])
                 m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
