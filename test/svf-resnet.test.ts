@@ -65,7 +65,7 @@ for (const arch of ['resnet18', 'resnet50'] as const) {
       assert.equal(maxRelDiff(net.getSubmodule('conv1').getParameter('weight')!, ref.get('sd.conv1.weight')), 0);
     });
 
-    it('gives the reference SVD model output in both execution modes (fc 10×512 keeps rank 8 of 10)', () => {
+    it('gives the reference SVD model output in both execution modes (fc 10×C keeps rank 8 of 10)', () => {
       assert.equal((resolved.getSubmodule('fc') as torch.svf.SVDLinear).rank, 8);
       for (const mode of ['merged', 'factored'] as const) {
         for (const [, l] of svf.svdLayers(resolved)) l.mode = mode;

@@ -10,7 +10,7 @@ import { native } from '../native';
 import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
 import { svdLayers } from './resolver';
-import { readSafetensors, writeSafetensors } from './safetensors-lite';
+import { loadSafetensors, saveSafetensors } from '../serialization/safetensors';
 import { SVDConv2d } from './svd-conv2d';
 
 export const SV_FORMAT = 'svf-singular-values/1';
@@ -50,7 +50,7 @@ export function saveSingularValues(model: Module, file: string): { layers: numbe
   if (layers.length === 0) throw new TorchError('saveSingularValues: the model has no SVD layers (run svf.resolver first)');
   const fingerprint = baseFingerprint(model);
   const tensors = new Map<string, Tensor>(layers.map(([name, l]) => [sKey(name), l.vector_S]));
-  writeSafetensors(file, tensors, { format: SV_FORMAT, fingerprint, layers: String(layers.length) });
+  saveSafetensors(tensors, file, { format: SV_FORMAT, fingerprint, layers: String(layers.length) });
   return { layers: layers.length, fingerprint };
 }
 
@@ -61,7 +61,8 @@ export function saveSingularValues(model: Module, file: string): { layers: numbe
 export function loadSingularValues(model: Module, file: string): { layers: number } {
   if (!(model instanceof Module)) throw new TypeError('loadSingularValues(model, path): model must be an nn.Module');
   if (typeof file !== 'string' || file === '') throw new TypeError('loadSingularValues(model, path): path must be a non-empty string');
-  const { tensors, metadata } = readSafetensors(file);
+  const tensors = loadSafetensors(file);
+  const metadata = tensors.metadata ?? {};
   try {
     if (metadata.format !== SV_FORMAT) throw new TorchError(`loadSingularValues: ${file} is not a singular-value checkpoint (format ${String(metadata.format)})`);
     const fingerprint = baseFingerprint(model);
