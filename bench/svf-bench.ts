@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as torch from '../lib';
 import { Benchmark, machineNotes, markdownTable, runPython, writeSection } from './report';
 
@@ -141,7 +142,7 @@ async function run(): Promise<string> {
 
   parts.push(`\nMedians (resolve: ${runs} runs; train: ${steps} steps after a warm-up step; peak RSS = VmHWM after reset, whole process incl. the model).`,
     `Reproduce: \`BENCH_THREADS=${threads} BENCH_STEPS=${steps} BENCH_RUNS=${runs} npx ts-node bench/svf-bench.ts\` (or \`npm run bench -- svf\`).`,
-    machineNotes(`${threads} intra-op threads both sides; Python torch ${'1.13 (Debian python3-torch)'}`));
+    machineNotes(`${threads} intra-op threads both sides; Python torch 1.13 (Debian python3-torch); load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (a shared machine: compare within a table, and re-run on an idle one for absolute numbers)`));
   return parts.join('\n');
 }
 

@@ -10,7 +10,7 @@
  */
 import { isGradEnabled, noGrad } from '../autograd';
 import { TorchError } from '../errors';
-import { keep } from '../memory';
+import { keep, tidy } from '../memory';
 import { native } from '../native';
 import { Module } from '../nn/module';
 import { lazyOp } from '../ops';
@@ -54,7 +54,8 @@ export abstract class SVDLayer extends Module {
     if (this.strength === 1) return s;
     const base = this.getBuffer('vector_S_base');
     if (!base) throw new Error('unreachable: strength set without a base');
-    return base.add(s.sub(base).mul(this.strength));
+    const alpha = this.strength;
+    return tidy(() => base.add(s.sub(base).mul(alpha)));
   }
 
   /** setStrength: α = 0 gives the base (pre-tuning) singular values, 1 the tuned ones. */
