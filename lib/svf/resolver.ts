@@ -174,12 +174,12 @@ export function resolver<M extends Module>(model: M, options: ResolverOptions = 
 }
 
 /**
- * resolver with every decomposition on a libuv worker thread, `concurrency` (default 2) at a
+ * resolver with every decomposition on a libuv worker thread, `concurrency` (default 1) at a
  * time: the JS thread stays free and the decompositions overlap. Same result as resolver.
  */
 export async function resolverAsync<M extends Module>(model: M, options: ResolverOptions & { concurrency?: number } = {}): Promise<M> {
   const targets = resolverTargets(model, options);
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
   const built = new Map<Module, SVDModule>();
   try {
