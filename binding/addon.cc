@@ -3,6 +3,7 @@
 #include "addon_data.h"
 #include "autograd.h"
 #include "dtypes.h"
+#include "factored_conv.h"
 #include "op_call.h"
 #include "runtime.h"
 #include "tensor_data.h"
@@ -19,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTensorData(env, exports);
   RegisterOpCall(env, exports);
   RegisterAutograd(env, exports);
+  RegisterFactoredConv(env, exports);
   RegisterRuntime(env, exports);
   return exports;
 }

@@ -9,7 +9,8 @@ namespace svf {
 struct AddonData {
   Napi::FunctionReference torchError;  // the TS TorchError class, handed over by setErrorClass
   int64_t liveTensors = 0;             // handles not yet disposed or finalized
-  int64_t liveBytes = 0;               // their bytes, as reported to V8
+  int64_t liveBytes = 0;               // their bytes
+  bool scoped = false;                 // a JS tidy scope is open: new handles are not reported to V8 yet
 };
 
 AddonData& Data(Napi::Env env);

@@ -18,11 +18,18 @@ static void Release(Napi::Env env, TensorBox* box) {
   AddonData& data = Data(env);
   data.liveTensors -= 1;
   data.liveBytes -= box->bytes;
-  Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  if (box->reported) Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  box->reported = false;
+}
+
+static void Report(Napi::Env env, TensorBox* box) {
+  if (!box->live || box->reported) return;
+  box->reported = true;
+  Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
 }
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
-  auto* box = new TensorBox{std::move(tensor), 0, true};
+  auto* box = new TensorBox{std::move(tensor), 0, true, false};
   box->bytes = BytesOf(box->tensor);
   auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
     Release(env, b);
@@ -32,7 +39,7 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
   AddonData& data = Data(env);
   data.liveTensors += 1;
   data.liveBytes += box->bytes;
-  Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
+  if (!data.scoped) Report(env, box);
   return ext;
 }
 
@@ -64,6 +71,19 @@ static Napi::Value IsHandle(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), info.Length() > 0 && IsTensorHandle(info.Env(), info[0]));
 }
 
+// The JS scope stack became non-empty (true) or empty (false): see the header.
+static Napi::Value SetScoped(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) ThrowTypeError(info.Env(), "setScoped(active): active must be a boolean");
+  Data(info.Env()).scoped = info[0].As<Napi::Boolean>().Value();
+  return info.Env().Undefined();
+}
+
+// A handle left every tidy scope: from now on the GC decides its lifetime, so V8 learns its bytes.
+static Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
+  Report(info.Env(), BoxOf(info.Env(), info[0], "reportExternal"));
+  return info.Env().Undefined();
+}
+
 static Napi::Value Memory(const Napi::CallbackInfo& info) {
   AddonData& data = Data(info.Env());
   Napi::Object out = Napi::Object::New(info.Env());
@@ -84,6 +104,8 @@ void RegisterTensorHandle(Napi::Env env, Napi::Object exports) {
   Export<IsDisposed>(env, exports, "isDisposed");
   Export<IsHandle>(env, exports, "isHandle");
   Export<Memory>(env, exports, "memory");
+  Export<SetScoped>(env, exports, "setScoped");
+  Export<ReportExternal>(env, exports, "reportExternal");
   Export<MakeForeignExternal>(env, exports, "makeForeignExternal");
 }
 

@@ -1,6 +1,10 @@
 // A tensor crosses into JS as a type-tagged Napi::External owning a TensorBox.
 // dispose() frees the tensor at once; the External's finalizer is the backstop for handles
-// JS dropped without dispose. Bytes are reported to V8 so GC pressure follows native memory.
+// JS dropped without dispose. Bytes are reported to V8 so GC pressure follows native memory —
+// but only for handles whose lifetime the GC decides: a handle made inside a tidy scope is
+// disposed by that scope, so reporting it would only make V8 run a full (concurrent, core-
+// stealing) mark-compact every training step. Such handles are reported when they escape
+// the scopes (tidy returns them at top level, or keep()), see lib/memory.ts.
 #pragma once
 #include <ATen/core/Tensor.h>
 #include <napi.h>
@@ -11,6 +15,7 @@ struct TensorBox {
   at::Tensor tensor;
   int64_t bytes = 0;
   bool live = true;
+  bool reported = false;  // bytes are counted in V8's external memory
 };
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor);

@@ -7,6 +7,8 @@ import { native } from './native';
 export interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
+  /** Called when the object leaves every tidy scope (its lifetime is now the GC's or the caller's). */
+  escaped?(): void;
 }
 
 const scopes: Set<Disposable>[] = [];
@@ -17,10 +19,27 @@ export function track(t: Disposable): void {
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
+/**
+ * Native bytes of tensors made inside a scope are not reported to V8 (the scope disposes them;
+ * reporting would trigger a full GC whenever a step allocates more than V8's external-memory
+ * margin). The addon learns when the first scope opens and the last closes; tensors that leave
+ * the scopes are reported through escaped().
+ */
+function pushScope(scope: Set<Disposable>): void {
+  if (scopes.length === 0) native.setScoped(true);
+  scopes.push(scope);
+}
+
+function popScope(): void {
+  scopes.pop();
+  if (scopes.length === 0) native.setScoped(false);
+}
+
 /** Keeps `t` alive past every enclosing tidy scope; returns it. */
 export function keep<T extends Disposable>(t: T): T {
   kept.add(t);
   for (const s of scopes) s.delete(t);
+  if (!t.isDisposed) t.escaped?.();
   return t;
 }
 
@@ -39,16 +58,16 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
   const fn = typeof a === 'function' ? a : b;
   if (typeof fn !== 'function') throw new TypeError('tidy(fn): fn must be a function');
   const scope = new Set<Disposable>();
-  scopes.push(scope);
+  pushScope(scope);
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    scopes.pop();
+    popScope();
     for (const t of scope) if (!kept.has(t)) t.dispose();
     throw e;
   }
-  scopes.pop();
+  popScope();
   if (result && typeof (result as { then?: unknown }).then === 'function') {
     for (const t of scope) if (!kept.has(t)) t.dispose();
     throw new TypeError('tidy(fn): fn must be synchronous (it returned a Promise)');
@@ -58,7 +77,9 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
   const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
   for (const t of scope) {
     if (returned.has(t)) {
-      if (parent && !kept.has(t)) parent.add(t); // returned tensors belong to the enclosing scope
+      if (kept.has(t)) continue;
+      if (parent) parent.add(t); // returned tensors belong to the enclosing scope
+      else if (!t.isDisposed) t.escaped?.();
     } else if (!kept.has(t)) {
       t.dispose();
     }
@@ -66,7 +87,7 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
   return result;
 }
 
-/** Live native tensor handles of this thread: count and bytes (as reported to V8). */
+/** Live native tensor handles of this thread: count and bytes (all of them, whether V8 was told of them yet or not). */
 export function memory(): { numTensors: number; numBytes: number } {
   return native.memory();
 }

@@ -29,8 +29,16 @@ export interface NativeBinding {
   isDisposed(h: TensorHandle): boolean;
   isHandle(v: unknown): v is TensorHandle;
   memory(): { numTensors: number; numBytes: number };
+  /** A tidy scope is open (true) / none is (false): handles made meanwhile are not reported to V8. */
+  setScoped(active: boolean): void;
+  /** Reports a handle's bytes to V8 (it left every scope); idempotent. */
+  reportExternal(h: TensorHandle): void;
   /** Tests only: an External without svf-torch's type tag (every entry point must reject it). */
   makeForeignExternal(): unknown;
+
+  // factored_conv.cc: conv_U(conv_V(x)·s) + bias as one autograd node (U, V, bias frozen);
+  // geometry = [strideH, strideW, padH, padW, dilationH, dilationW, groups] of conv_V.
+  factoredConv2d(x: TensorHandle, v: TensorHandle, s: TensorHandle, u: TensorHandle, bias: TensorHandle | null, geometry: number[]): TensorHandle;
 
   // tensor_data.cc
   fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;

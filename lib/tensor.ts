@@ -114,6 +114,10 @@ export class Tensor implements Disposable {
   [Symbol.dispose](): void {
     this.dispose();
   }
+  /** Left every tidy scope: the addon reports its bytes to V8 now (see lib/memory.ts). */
+  escaped(): void {
+    if (this._h !== null) native.reportExternal(this._h);
+  }
   get isDisposed(): boolean {
     return this._h === null;
   }

@@ -70,6 +70,57 @@ describe('svf layers vs the Python reference', function () {
 
     if (name === 'depthwise') continue;
 
+    if (name !== 'linear') {
+      it(`${name}: training through the single-node factored conv and a folded eval BatchNorm gives the reference gradients`, () => {
+        const resolved = svf.resolver(new nn.Sequential(layers.get(name)!));
+        const m = resolved.getSubmodule('0') as torch.svf.SVDConv2d;
+        m.requiresGrad_(false);
+        m.vector_S.requiresGrad_(true);
+        m.mode = 'factored';
+        const w = ref.get(`${name}.train.w`);
+        const run = (f: (x: torch.Tensor) => torch.Tensor, prefix: string) => torch.tidy(() => {
+          m.zeroGrad();
+          const x = ref.get(`${name}.x`).clone().requiresGrad_(true);
+          const y = f(x);
+          y.mul(w).sum().backward();
+          for (const [what, got] of [['y', y], ['gx', x.grad!], ['gS', m.vector_S.grad!]] as const) {
+            const d = maxRelDiff(got, ref.get(`${prefix}.${what}`));
+            assert.ok(d < 1e-4, `${prefix}.${what}: ${d}`);
+          }
+        });
+        let fused = 0;
+        run((x) => m.forward(x), `${name}.train`);
+        const bn = new nn.BatchNorm2d(m.conv_U.outChannels);
+        const sd = new Map<string, torch.Tensor>();
+        for (const [k, v] of ref.tensors) if (k.startsWith(`${name}.bn.`) && !/\.(y|gx|gS)$/.test(k)) sd.set(k.slice(name.length + 4), v);
+        bn.loadStateDict(sd);
+        bn.requiresGrad_(false);
+        assert.equal(svf.fixBatchNorm(bn), 1);
+        assert.ok(bn.foldedAffine() !== null, 'a pinned, frozen BatchNorm folds');
+        const original = m.forwardFolded.bind(m);
+        m.forwardFolded = (x, a) => { fused++; return original(x, a); };
+        run((x) => torch.nn.convThenNorm(m, bn, x), `${name}.bn`);
+        assert.equal(fused, 1, 'the folded path ran');
+        // the same through a Sequential(conv, bn), and unfolded (foldBn off) for comparison
+        run((x) => new nn.Sequential(m, bn).forward(x), `${name}.bn`);
+        assert.equal(fused, 2, 'Sequential folds conv + BatchNorm pairs');
+        bn.foldIntoConv = false;
+        run((x) => torch.nn.convThenNorm(m, bn, x), `${name}.bn`);
+        assert.equal(fused, 2, 'foldIntoConv = false runs the two modules');
+        // frozen S, no grad, 'auto': the merged weight with the BatchNorm folded in (cached)
+        bn.foldIntoConv = true;
+        m.mode = 'auto';
+        m.vector_S.requiresGrad_(false);
+        const yf = torch.noGrad(() => torch.nn.convThenNorm(m, bn, ref.get(`${name}.x`)));
+        assert.equal(m.lastMode, 'merged');
+        assert.equal(fused, 3);
+        const d = maxRelDiff(yf, ref.get(`${name}.bn.y`));
+        assert.ok(d < 1e-5, `merged + folded: ${d}`);
+        resolved.dispose();
+        bn.dispose();
+      });
+    }
+
     it(`${name}: decompose at full rank reproduces the layer; at ratio 0.5 the reference`, () => {
       const layer = layers.get(name)!;
       const x = ref.get(`${name}.x`);

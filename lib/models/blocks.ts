@@ -2,6 +2,7 @@
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
 import { ReLU } from '../nn/activation';
+import { convThenNorm } from '../nn/fold';
 import { Tensor } from '../tensor';
 
 /** Builds the normalization layer of `n` channels (default nn.BatchNorm2d). */
@@ -22,6 +23,13 @@ export function conv1x1(inPlanes: number, outPlanes: number, stride = 1): Conv2d
  */
 export function step(owner: Module, child: string, x: Tensor, keepAlive: Tensor): Tensor {
   const y = owner.getChild(child).forward(x) as Tensor;
+  if (y !== x && x !== keepAlive) x.dispose();
+  return y;
+}
+
+/** step() over a convolution and the normalization after it, folded when both allow (lib/nn/fold.ts). */
+export function convNormStep(owner: Module, conv: string, norm: string, x: Tensor, keepAlive: Tensor): Tensor {
+  const y = convThenNorm(owner.getChild(conv), owner.getChild(norm), x);
   if (y !== x && x !== keepAlive) x.dispose();
   return y;
 }
@@ -62,11 +70,9 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = step(this, 'conv1', x, x);
-    out = step(this, 'bn1', out, x);
+    let out = convNormStep(this, 'conv1', 'bn1', x, x);
     out = step(this, 'relu', out, x);
-    out = step(this, 'conv2', out, x);
-    out = step(this, 'bn2', out, x);
+    out = convNormStep(this, 'conv2', 'bn2', out, x);
     return residual(this, out, x);
   }
 }
@@ -91,14 +97,11 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = step(this, 'conv1', x, x);
-    out = step(this, 'bn1', out, x);
+    let out = convNormStep(this, 'conv1', 'bn1', x, x);
     out = step(this, 'relu', out, x);
-    out = step(this, 'conv2', out, x);
-    out = step(this, 'bn2', out, x);
+    out = convNormStep(this, 'conv2', 'bn2', out, x);
     out = step(this, 'relu', out, x);
-    out = step(this, 'conv3', out, x);
-    out = step(this, 'bn3', out, x);
+    out = convNormStep(this, 'conv3', 'bn3', out, x);
     return residual(this, out, x);
   }
 }

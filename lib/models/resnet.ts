@@ -12,7 +12,7 @@ import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling';
 import { Tensor } from '../tensor';
-import { BasicBlock, BlockClass, Bottleneck, conv1x1, conv3x3, NormLayer, step } from './blocks';
+import { BasicBlock, BlockClass, Bottleneck, conv1x1, conv3x3, convNormStep, NormLayer, step } from './blocks';
 
 export interface ResNetOptions {
   numClasses?: number;
@@ -132,13 +132,11 @@ export class ResNet extends Module {
 
   /** The stem through max-pool, reading the current children. */
   forwardStem(x: Tensor): Tensor {
-    let out = step(this, 'conv1', x, x);
-    out = step(this, 'bn1', out, x);
+    let out = convNormStep(this, 'conv1', 'bn1', x, x);
     out = step(this, 'relu', out, x);
     if (this.deepStem) {
       for (const [conv, bn] of [['conv2', 'bn2'], ['conv3', 'bn3']]) {
-        out = step(this, conv, out, x);
-        out = step(this, bn, out, x);
+        out = convNormStep(this, conv, bn, out, x);
         out = step(this, 'relu', out, x);
       }
     }

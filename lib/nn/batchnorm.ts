@@ -4,7 +4,9 @@
  * 1/num_batches_tracked; eval uses the running stats unless they are not tracked.
  */
 import { noGrad } from '../autograd';
+import { isGradEnabled } from '../autograd';
 import { Tensor } from '../tensor';
+import { DerivedTensors, NormAffine, versionStamp } from './fold';
 import { bool, factory, FactoryOptions, int, num, options } from './args';
 import { batchNorm } from './functional/normalization';
 import { ones_, zeros_ } from './init';
@@ -24,6 +26,14 @@ export class BatchNorm2d extends Module {
   momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
+  /**
+   * Let the convolution before this BatchNorm fold it in (lib/nn/fold.ts) whenever that is exact:
+   * eval mode, running statistics, no trainable affine while grad mode is on. Off by default
+   * (dense models stay op-for-op torchvision); the SVF policy switches it on for the BatchNorms
+   * it pins to eval.
+   */
+  foldIntoConv = false;
+  private readonly folded = new DerivedTensors();
 
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
     super();
@@ -82,6 +92,31 @@ export class BatchNorm2d extends Module {
     return this.getBuffer('num_batches_tracked');
   }
 
+  /** The eval-mode affine (scale = γ/√(var+ε), shift = β − mean·scale) when folding is allowed and exact. */
+  foldedAffine(): NormAffine | null {
+    if (!this.foldIntoConv || this.training || !affineFrozenNow(this)) return null;
+    const mean = this.runningMean;
+    const variance = this.runningVar;
+    if (!mean || !variance) return null;
+    const w = this.weight;
+    const b = this.bias;
+    const key = [versionStamp(mean), versionStamp(variance), versionStamp(w), versionStamp(b), this.eps].join('|');
+    const scale = this.folded.get('scale', key, () => {
+      const inv = variance.add(this.eps).rsqrt();
+      return w ? inv.mul(w) : inv;
+    });
+    const shift = this.folded.get('shift', key, () => {
+      const m = mean.mul(scale);
+      return b ? b.sub(m) : m.neg();
+    });
+    return { scale, shift, key: `bn:${key}` };
+  }
+
+  dispose(): void {
+    this.folded.clear();
+    super.dispose();
+  }
+
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new RangeError(`expected 4D input (got ${input.ndim}D input)`);
   }
@@ -108,4 +143,10 @@ export class BatchNorm2d extends Module {
   extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? 'None'}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
   }
+}
+
+/** No affine parameter of `bn` records a graph now (frozen, or grad mode off). */
+function affineFrozenNow(bn: BatchNorm2d): boolean {
+  if (!isGradEnabled()) return true;
+  return !(bn.weight?.requiresGrad || bn.bias?.requiresGrad);
 }

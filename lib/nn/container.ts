@@ -2,6 +2,8 @@
  * Containers: Sequential, ModuleList, ModuleDict, and Identity. They keep their children only in
  * the registry, so setSubmodule('0', m) or list.set(i, m) is what the next forward runs.
  */
+import { Tensor } from '../tensor';
+import { convThenNorm, isFoldableNorm, isNormFoldingConv } from './fold';
 import { Module } from './module';
 
 type NamedModules = Map<string, Module> | Record<string, Module>;
@@ -61,10 +63,22 @@ export class Sequential extends Module {
     for (const m of this._modules.values()) if (m) yield m;
   }
 
-  /** Runs the current children in registration order. */
+  /**
+   * Runs the current children in registration order. A convolution followed by a BatchNorm
+   * that allows folding (lib/nn/fold.ts) runs as one folded convolution.
+   */
   forward(input: any): any {
+    const mods = [...this._modules.values()].filter((m): m is Module => !!m);
     let x = input;
-    for (const m of this._modules.values()) if (m) x = m.forward(x);
+    for (let i = 0; i < mods.length; i++) {
+      const next = mods[i + 1];
+      if (next && x instanceof Tensor && isNormFoldingConv(mods[i]) && isFoldableNorm(next)) {
+        x = convThenNorm(mods[i], next, x);
+        i++;
+      } else {
+        x = mods[i].forward(x);
+      }
+    }
     return x;
   }
 }

@@ -4,6 +4,7 @@ import { bool, factory, FactoryOptions, int, options, pair } from './args';
 import { checkPadding, conv2d, Padding2d } from './functional/conv';
 import { pad } from './functional/padding';
 import { kaimingUniform_, calculateFanInAndFanOut, uniform_ } from './init';
+import { DerivedTensors, foldBias, NormAffine, recordsGraph, scaleRows, versionStamp } from './fold';
 import { Module } from './module';
 import { emptyParameter } from './parameter';
 
@@ -30,6 +31,8 @@ export class Conv2d extends Module {
   readonly paddingMode: PaddingMode;
   /** F.pad's list for non-'zeros' padding modes: (left, right, top, bottom). */
   private readonly reversedPaddingRepeatedTwice: number[];
+  /** Weights with a following BatchNorm folded in (forwardFolded). */
+  private readonly folded = new DerivedTensors();
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
     super();
@@ -96,16 +99,37 @@ export class Conv2d extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    return this.convWith(input, this.weight, this.bias);
+  }
+
+  /** This convolution's geometry and padding mode with the given weight and bias. */
+  convWith(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const opts = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode !== 'zeros') {
       const padded = pad(input, this.reversedPaddingRepeatedTwice, { mode: this.paddingMode });
       try {
-        return conv2d(padded, this.weight, this.bias, { ...opts, padding: 0 });
+        return conv2d(padded, weight, bias, { ...opts, padding: 0 });
       } finally {
         padded.dispose();
       }
     }
-    return conv2d(input, this.weight, this.bias, { ...opts, padding: this.padding });
+    return conv2d(input, weight, bias, { ...opts, padding: this.padding });
+  }
+
+  /** BN(conv(x)) as one convolution (lib/nn/fold.ts); null while the weight or bias trains. */
+  forwardFolded(input: Tensor, affine: NormAffine): Tensor | null {
+    const w = this.weight;
+    const b = this.bias;
+    if (recordsGraph(w) || recordsGraph(b)) return null;
+    const key = `${versionStamp(w)}|${versionStamp(b)}|${affine.key}`;
+    const fw = this.folded.get('weight', key, () => scaleRows(w, affine.scale));
+    const fb = this.folded.get('bias', key, () => foldBias(b, affine));
+    return this.convWith(input, fw, fb);
+  }
+
+  dispose(): void {
+    this.folded.clear();
+    super.dispose();
   }
 
   extraRepr(): string {

@@ -5,6 +5,7 @@ export { Linear } from './linear';
 export { BatchNorm2d, BatchNormModuleOptions } from './batchnorm';
 export { Sequential, ModuleList, ModuleDict, Identity } from './container';
 export { ReLU } from './activation';
+export { convThenNorm, NormAffine, FoldableNorm, NormFoldingConv } from './fold';
 export * as functional from './functional';
 export * as F from './functional';
 export * as init from './init';

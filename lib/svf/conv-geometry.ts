@@ -34,7 +34,7 @@ export function geometryOf(conv: ConvGeometry): ConvGeometry {
 }
 
 /** PyTorch's _reversed_padding_repeated_twice: [left_w, right_w, top_h, bottom_h]. */
-function explicitPadding(g: ConvGeometry): number[] {
+export function explicitPadding(g: ConvGeometry): number[] {
   if (g.padding === 'valid') return [0, 0, 0, 0];
   if (g.padding === 'same') {
     const out: number[] = [];

@@ -45,6 +45,7 @@ export function pinEval(bn: Module): void {
 }
 
 export function unpinEval(bn: Module): void {
+  if (bn instanceof BatchNorm2d) bn.foldIntoConv = false;
   if (!(bn as unknown as Record<symbol, unknown>)[PINNED]) return;
   delete (bn as unknown as Record<string, unknown>).train;
   delete (bn as unknown as Record<symbol, unknown>)[PINNED];
@@ -58,15 +59,19 @@ export function isPinnedEval(bn: Module): boolean {
  * fix_bn: every BatchNorm in `model` with no trainable parameter goes to eval mode and
  * stays there across model.train(); BatchNorms that train are unpinned. Returns how many were pinned.
  */
-export function fixBatchNorm(model: Module | Module[]): number {
+export function fixBatchNorm(model: Module | Module[], opts: { fold?: boolean } = {}): number {
   const roots = Array.isArray(model) ? model : [model];
+  const fold = opts.fold ?? true;
+  if (typeof fold !== 'boolean') throw new TypeError('fixBatchNorm: fold must be a boolean');
   let n = 0;
   for (const root of roots) {
     for (const m of root.modules()) {
-      if (!isBatchNorm(m)) continue;
-      if (m.parameters().some((p) => p.requiresGrad)) unpinEval(m);
-      else {
+      if (!(m instanceof BatchNorm2d)) continue;
+      if (m.parameters().some((p) => p.requiresGrad)) {
+        unpinEval(m);
+      } else {
         pinEval(m);
+        m.foldIntoConv = fold;
         n++;
       }
     }
@@ -90,7 +95,7 @@ export function applyPolicy(layers: Module[], opts: PolicyOptions = {}): number 
   const trainS = opts.trainS ?? [2, 3, 4];
   if (!Array.isArray(trainS) || trainS.some((i) => !Number.isInteger(i) || i < 0 || i >= ls.length))
     throw new RangeError(`trainS must list layer indices in [0, ${ls.length - 1}], got ${JSON.stringify(trainS)}`);
-  for (const k of ['trainBnAffine', 'trainUV', 'freezeBn'] as const) {
+  for (const k of ['trainBnAffine', 'trainUV', 'freezeBn', 'foldBn'] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new TypeError(`${k} must be a boolean`);
   }
   for (const p of uniqueParams(ls)) p.requiresGrad_(false);
@@ -103,7 +108,7 @@ export function applyPolicy(layers: Module[], opts: PolicyOptions = {}): number 
       if (opts.trainBnAffine && isBatchNorm(m)) for (const p of m.parameters()) p.requiresGrad_(true);
     }
   }
-  if (opts.freezeBn ?? true) fixBatchNorm(ls);
+  if (opts.freezeBn ?? true) fixBatchNorm(ls, { fold: opts.foldBn ?? true });
   else for (const l of ls) for (const m of l.modules()) if (isBatchNorm(m)) unpinEval(m);
   return trainableCount(ls);
 }
@@ -112,6 +117,6 @@ export function applyPolicy(layers: Module[], opts: PolicyOptions = {}): number 
  * svf_modules of the original code: layer0 and layer1 frozen, layer2–layer4 train only
  * vector_S; frozen BatchNorm pinned to eval (freezeBn, default true). Returns the trainable count.
  */
-export function svfModules(layers: Module[], opts: { freezeBn?: boolean } = {}): number {
-  return applyPolicy(layers, { trainS: [2, 3, 4], freezeBn: opts.freezeBn ?? true });
+export function svfModules(layers: Module[], opts: { freezeBn?: boolean; foldBn?: boolean } = {}): number {
+  return applyPolicy(layers, { trainS: [2, 3, 4], freezeBn: opts.freezeBn ?? true, foldBn: opts.foldBn ?? true });
 }

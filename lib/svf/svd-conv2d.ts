@@ -17,7 +17,9 @@ import { Tensor } from '../tensor';
 import { tidy } from '../memory';
 import { SVDLayer } from './svd-layer';
 import { noGrad } from '../autograd';
+import { foldBias, NormAffine, recordsGraph, scaleRows, versionStamp } from '../nn/fold';
 import { ConvGeometry, convWithGeometry, geometryOf, outputSize, PaddingMode } from './conv-geometry';
+import { factoredConv } from './factored-conv';
 
 export interface SVDConv2dOptions {
   stride?: [number, number];
@@ -91,8 +93,45 @@ export class SVDConv2d extends SVDLayer {
     return convWithGeometry(this.geometry, x, weight, this.uBias);
   }
 
+  /** U, V and the bias are frozen now: the factored path can run as one autograd node. */
+  private basesFrozen(): boolean {
+    return !recordsGraph(this.uWeight) && !recordsGraph(this.vWeight) && !recordsGraph(this.uBias);
+  }
+
   protected factoredForward(x: Tensor, s: Tensor): Tensor {
+    if (this.basesFrozen()) return factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, this.uBias);
     return tidy(() => this.conv_U.forward(this.conv_V.forward(x).mul(s)));
+  }
+
+  /**
+   * BN(this(x)) with a frozen eval BatchNorm folded in (lib/nn/fold.ts): merged, the folded
+   * dense weight (cached); factored, the folded U and bias (cached) in the single-node factored
+   * convolution. null (run the two modules) while U, V or the bias train, or a merged forward
+   * would need a graph.
+   */
+  forwardFolded(x: Tensor, affine: NormAffine): Tensor | null {
+    const mode = this.chooseMode(x);
+    const b = this.uBias;
+    if (mode === 'merged') {
+      if (this.needsGraph()) return null;
+      this.lastMode = mode;
+      const key = `${this.factorsKey()}|${versionStamp(b)}|${affine.key}`;
+      const w = this.derived.get('merged-folded', key, () => scaleRows(this.mergedWeightDetached(), affine.scale));
+      const fb = this.derived.get('merged-folded-bias', key, () => foldBias(b, affine));
+      return convWithGeometry(this.geometry, x, w, fb);
+    }
+    if (!this.basesFrozen()) return null;
+    this.lastMode = mode;
+    const u = this.uWeight;
+    const key = `${versionStamp(u)}|${versionStamp(b)}|${affine.key}`;
+    const fu = this.derived.get('u-folded', key, () => scaleRows(u, affine.scale));
+    const fb = this.derived.get('u-folded-bias', key, () => foldBias(b, affine));
+    const s = this.effectiveS();
+    try {
+      return factoredConv(this.geometry, x, this.vWeight, s, fu, fb);
+    } finally {
+      if (s !== this.vector_S) s.dispose();
+    }
   }
 
   protected costs(x: Tensor): { dense: number; v: number; u: number; merge: number } {

@@ -10,26 +10,19 @@
  */
 import { isGradEnabled, noGrad } from '../autograd';
 import { TorchError } from '../errors';
-import { keep, tidy } from '../memory';
-import { native } from '../native';
+import { tidy } from '../memory';
+import { DerivedTensors, versionStamp } from '../nn/fold';
 import { Module } from '../nn/module';
-import { lazyOp } from '../ops';
 import { Tensor } from '../tensor';
 import { ExecutionMode } from './types';
-
-const VERSION = lazyOp('aten::_version');
-
-function stamp(t: Tensor): string {
-  return `${native.storageInfo(t.handle).key}@${native.callOp(VERSION(), t.handle) as number}`;
-}
 
 export abstract class SVDLayer extends Module {
   /** How forward runs; see ExecutionMode. */
   mode: ExecutionMode = 'auto';
   /** The mode the last forward actually used (for tests and benchmarks). */
   lastMode: 'merged' | 'factored' | null = null;
-  private cachedWeight: Tensor | null = null;
-  private cacheKey = '';
+  /** Merged (and, in SVDConv2d, BatchNorm-folded) weights, rebuilt when their sources change. */
+  protected readonly derived = new DerivedTensors();
   private strength = 1;
 
   /** The (1, rank, …) singular values, a registered parameter. */
@@ -76,7 +69,7 @@ export abstract class SVDLayer extends Module {
   }
 
   /** Whether a forward now must record a graph through the layer's own parameters. */
-  private needsGraph(): boolean {
+  protected needsGraph(): boolean {
     if (!isGradEnabled()) return false;
     return this.vector_S.requiresGrad || this.uWeight.requiresGrad || this.vWeight.requiresGrad || !!this.uBias?.requiresGrad;
   }
@@ -105,19 +98,12 @@ export abstract class SVDLayer extends Module {
         if (s !== this.vector_S) s.dispose();
       }
     }
-    const key = [stamp(this.uWeight), stamp(this.vWeight), stamp(this.vector_S), this.strength].join('|');
-    if (this.cachedWeight && !this.cachedWeight.isDisposed && key === this.cacheKey) return this.cachedWeight;
-    this.invalidate();
-    this.cachedWeight = keep(noGrad(() => {
-      const s = this.effectiveS();
-      try {
-        return this.mergeWeight(s);
-      } finally {
-        if (s !== this.vector_S) s.dispose();
-      }
-    }));
-    this.cacheKey = key;
-    return this.cachedWeight;
+    return this.derived.get('merged', this.factorsKey(), () => this.mergedWeightDetached());
+  }
+
+  /** What the merged weight derives from: U, V, S (version and storage) and the strength. */
+  protected factorsKey(): string {
+    return [versionStamp(this.uWeight), versionStamp(this.vWeight), versionStamp(this.vector_S), this.strength].join('|');
   }
 
   /** A fresh (uncached, graph-free) merged weight with the singular values in use. */
@@ -134,9 +120,7 @@ export abstract class SVDLayer extends Module {
 
   /** Drops the cached merged weight (it is rebuilt on demand). */
   invalidate(): void {
-    if (this.cachedWeight) this.cachedWeight.dispose();
-    this.cachedWeight = null;
-    this.cacheKey = '';
+    this.derived.clear();
   }
 
   forward(x: Tensor): Tensor {

@@ -39,4 +39,9 @@ export interface PolicyOptions {
   trainUV?: boolean;
   /** Keep BatchNorm of the frozen parts in eval mode whatever train() says (default true). */
   freezeBn?: boolean;
+  /**
+   * Let those eval-mode BatchNorms fold into the convolution before them (default true): the
+   * same function up to float rounding, one op instead of two, no saved BatchNorm input.
+   */
+  foldBn?: boolean;
 }

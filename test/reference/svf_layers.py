@@ -41,4 +41,37 @@ for name, (layer, shape) in LAYERS.items():
             half = decompose(layer, ratio=0.5, rank_multiple=1)
             out[f'{name}.y_half'] = half(x)
             out[f'{name}.S_half'] = half.vector_S
+
+# Training through the seed-style layer (U, V frozen; S and x need gradients), alone and with an
+# eval-mode BatchNorm after it — what svf-torch's single-node factored conv and BN folding replace.
+for name, (layer, shape) in LAYERS.items():
+    if name in ('linear', 'depthwise'):
+        continue
+    m = resolver(nn.Sequential(layer))[0]
+    m.requires_grad_(False)
+    m.vector_S.requires_grad_(True)
+    x = out[f'{name}.x'].clone().requires_grad_(True)
+    y = m(x)
+    w = torch.randn_like(y)
+    (y * w).sum().backward()
+    out[f'{name}.train.w'] = w
+    out[f'{name}.train.y'] = y.detach()
+    out[f'{name}.train.gx'] = x.grad
+    out[f'{name}.train.gS'] = m.vector_S.grad
+    bn = nn.BatchNorm2d(y.shape[1])
+    with torch.no_grad():
+        bn.running_mean.normal_()
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.normal_()
+        bn.bias.normal_()
+    bn.eval().requires_grad_(False)
+    for k, v in bn.state_dict().items():
+        out[f'{name}.bn.{k}'] = v
+    x.grad = None
+    m.vector_S.grad = None
+    y = bn(m(x))
+    (y * w).sum().backward()
+    out[f'{name}.bn.y'] = y.detach()
+    out[f'{name}.bn.gx'] = x.grad
+    out[f'{name}.bn.gS'] = m.vector_S.grad
 save_tensors(outdir, out, extra)

@@ -1,0 +1,117 @@
+#include "factored_conv.h"
+#include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+#include <torch/csrc/autograd/custom_function.h>
+#include "guard.h"
+#include "tensor_handle.h"
+
+namespace svf {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// stride (2), padding (2), dilation (2), groups: conv_V's geometry; conv_U is 1×1, stride 1.
+struct Geometry {
+  std::vector<int64_t> stride, padding, dilation;
+  int64_t groups = 1;
+};
+
+at::Tensor ConvV(const at::Tensor& x, const at::Tensor& v, const Geometry& g) {
+  return at::convolution(x, v, c10::nullopt, g.stride, g.padding, g.dilation, false, {0, 0}, g.groups);
+}
+
+// The input gradient of a convolution whose input had `inputLike`'s sizes and memory format
+// (only those are read when the weight gradient is not asked for).
+at::Tensor InputGrad(const at::Tensor& grad, const at::Tensor& inputLike, const at::Tensor& weight,
+                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
+  return std::get<0>(at::convolution_backward(grad, inputLike, weight, c10::nullopt, stride, padding, dilation,
+                                              false, {0, 0}, groups, {true, false, false}));
+}
+
+struct FactoredConv : public torch::autograd::Function<FactoredConv> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& v, const at::Tensor& s,
+                            const at::Tensor& u, const c10::optional<at::Tensor>& bias, std::vector<int64_t> geom) {
+    Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
+    at::Tensor h = ConvV(x, v, g);
+    at::Tensor y = at::convolution(h.mul(s), u, bias,
+                                   {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+    const bool needX = x.requires_grad(), needS = s.requires_grad();
+    // h is kept only for dL/ds; without it, an uninitialised tensor of its size stands in
+    // for conv_U's input (allocated in backward, never written).
+    ctx->save_for_backward({needS ? h : at::Tensor(), s, v, u});
+    ctx->saved_data["geom"] = c10::IValue(c10::List<int64_t>(geom));
+    ctx->saved_data["x_sizes"] = c10::IValue(c10::List<int64_t>(x.sizes().vec()));
+    ctx->saved_data["h_sizes"] = c10::IValue(c10::List<int64_t>(h.sizes().vec()));
+    ctx->saved_data["x_channels_last"] = x.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
+    ctx->saved_data["need_x"] = needX;
+    ctx->saved_data["need_s"] = needS;
+    return y;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor &h = saved[0], &s = saved[1], &v = saved[2], &u = saved[3];
+    auto geom = ctx->saved_data["geom"].toIntVector();
+    Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
+    const bool needX = ctx->saved_data["need_x"].toBool(), needS = ctx->saved_data["need_s"].toBool();
+    at::Tensor gy = grads[0];
+    at::Tensor gx, gs;
+    if (gy.defined() && (needX || needS)) {
+      at::Tensor hLike = h.defined() ? h : at::empty(ctx->saved_data["h_sizes"].toIntVector(), gy.options());
+      at::Tensor gm = InputGrad(gy, hLike, u, {1, 1}, {0, 0}, {1, 1}, g.groups);
+      if (needS) gs = h.mul(gm).sum({0, 2, 3}, /*keepdim=*/true).view(s.sizes());
+      if (needX) {
+        auto fmt = ctx->saved_data["x_channels_last"].toBool() ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+        at::Tensor xLike = at::empty(ctx->saved_data["x_sizes"].toIntVector(), gy.options().memory_format(fmt));
+        gx = InputGrad(gm.mul_(s), xLike, v, g.stride, g.padding, g.dilation, g.groups);
+      }
+    }
+    return {gx, at::Tensor(), gs, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+std::vector<int64_t> IntList(Napi::Env env, const Napi::Value& value, size_t n, const char* what) {
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != n)
+    ThrowTypeError(env, std::string(what) + " must be an array of " + std::to_string(n) + " integers");
+  Napi::Array arr = value.As<Napi::Array>();
+  std::vector<int64_t> out;
+  for (uint32_t i = 0; i < n; ++i) {
+    Napi::Value e = arr.Get(i);
+    if (!e.IsNumber()) ThrowTypeError(env, std::string(what) + " must be an array of integers");
+    double d = e.As<Napi::Number>().DoubleValue();
+    if (d != static_cast<double>(static_cast<int64_t>(d))) ThrowTypeError(env, std::string(what) + " must be an array of integers");
+    out.push_back(static_cast<int64_t>(d));
+  }
+  return out;
+}
+
+// factoredConv2d(x, V, s, U, bias | null, [strideH, strideW, padH, padW, dilH, dilW, groups])
+Napi::Value FactoredConv2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 6) ThrowTypeError(env, "factoredConv2d expects 6 arguments");
+  const at::Tensor& x = UnwrapTensor(env, info[0], "x");
+  const at::Tensor& v = UnwrapTensor(env, info[1], "V");
+  const at::Tensor& s = UnwrapTensor(env, info[2], "s");
+  const at::Tensor& u = UnwrapTensor(env, info[3], "U");
+  c10::optional<at::Tensor> bias;
+  if (!info[4].IsNull() && !info[4].IsUndefined()) bias = UnwrapTensor(env, info[4], "bias");
+  std::vector<int64_t> geom = IntList(env, info[5], 7, "geometry");
+  if (geom[6] < 1) ThrowRangeError(env, "groups must be positive");
+  TORCH_CHECK(!at::GradMode::is_enabled() ||
+                  (!v.requires_grad() && !u.requires_grad() && !(bias && bias->requires_grad())),
+              "factoredConv2d: U, V and the bias must be frozen (requires_grad=False) while grad mode is on");
+  TORCH_CHECK(x.dim() == 4 && v.dim() == 4 && u.dim() == 4, "factoredConv2d: x, V and U must be 4-D");
+  TORCH_CHECK(s.dim() == 4 && s.size(0) == 1 && s.size(2) == 1 && s.size(3) == 1 && s.size(1) == v.size(0),
+              "factoredConv2d: s must have shape (1, rank, 1, 1) with rank = V.size(0)");
+  return WrapTensor(env, FactoredConv::apply(x, v, s, u, bias, geom));
+}
+
+}  // namespace
+
+void RegisterFactoredConv(Napi::Env env, Napi::Object exports) {
+  Export<FactoredConv2d>(env, exports, "factoredConv2d");
+}
+
+}  // namespace svf

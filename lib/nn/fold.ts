@@ -1,0 +1,105 @@
+/**
+ * Folding a frozen, eval-mode BatchNorm into the convolution before it: BN(conv(x)) =
+ * conv'(x) with W' = scale·W and b' = scale·b + shift per output channel, where
+ * scale = γ / √(running_var + ε) and shift = β − running_mean·scale. One convolution instead of
+ * a convolution and a normalization, forward and backward, and no saved BN input.
+ *
+ * Folding is opt-in per BatchNorm (`foldIntoConv`, switched on by the SVF policy for the
+ * BatchNorms it pins to eval) and is used only while it is exact: the BN in eval mode with
+ * running statistics and, when grad mode is on, no trainable affine parameter. Otherwise the
+ * two modules run as they are. Derived weights are cached and keyed on LibTorch's version
+ * counters and storage identity of everything they are made from, so an optimizer step,
+ * loadStateDict or Module.to() never leaves a stale folded weight behind.
+ */
+import { isGradEnabled, noGrad } from '../autograd';
+import { keep, tidy } from '../memory';
+import { native } from '../native';
+import { lazyOp } from '../ops';
+import { Tensor } from '../tensor';
+import { Module } from './module';
+
+const VERSION = lazyOp('aten::_version');
+
+/** Storage identity and version counter: changes whenever the tensor's values may have changed. */
+export function versionStamp(t: Tensor | null): string {
+  if (t === null) return '-';
+  return `${native.storageInfo(t.handle).key}@${native.callOp(VERSION(), t.handle) as number}`;
+}
+
+/** Tensors derived from module state (merged or folded weights), one per slot, rebuilt when their key changes. */
+export class DerivedTensors {
+  private readonly entries = new Map<string, { key: string; value: Tensor }>();
+
+  get(slot: string, key: string, make: () => Tensor): Tensor {
+    const e = this.entries.get(slot);
+    if (e && e.key === key && !e.value.isDisposed) return e.value;
+    if (e) e.value.dispose();
+    const value = keep(noGrad(() => tidy(make)));
+    this.entries.set(slot, { key, value });
+    return value;
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) e.value.dispose();
+    this.entries.clear();
+  }
+}
+
+/** The per-channel affine of a foldable normalization, with the key its values derive from. */
+export interface NormAffine {
+  scale: Tensor;
+  shift: Tensor;
+  key: string;
+}
+
+/** A normalization that can hand its affine to the preceding convolution. */
+export interface FoldableNorm extends Module {
+  /** The affine, or null when folding would not be exact now. */
+  foldedAffine(): NormAffine | null;
+}
+
+/** A convolution that can run with a following normalization's affine folded in. */
+export interface NormFoldingConv extends Module {
+  /** conv'(x) with the affine folded in, or null when this conv cannot fold now. */
+  forwardFolded(x: Tensor, affine: NormAffine): Tensor | null;
+}
+
+export function isFoldableNorm(m: Module): m is FoldableNorm {
+  return typeof (m as unknown as { foldedAffine?: unknown }).foldedAffine === 'function';
+}
+
+export function isNormFoldingConv(m: Module): m is NormFoldingConv {
+  return typeof (m as unknown as { forwardFolded?: unknown }).forwardFolded === 'function';
+}
+
+/** Whether `t` takes part in autograd now (a trainable tensor while grad mode is on). */
+export function recordsGraph(t: Tensor | null): boolean {
+  return t !== null && t.requiresGrad && isGradEnabled();
+}
+
+/** W' = scale·W (per output channel, dim 0) for a conv weight of any rank. */
+export function scaleRows(w: Tensor, scale: Tensor): Tensor {
+  return tidy(() => w.mul(scale.reshape([scale.numel(), ...new Array(w.ndim - 1).fill(1)])));
+}
+
+/** b' = scale·b + shift (b absent: shift). */
+export function foldBias(bias: Tensor | null, affine: NormAffine): Tensor {
+  return tidy(() => (bias ? bias.mul(affine.scale).add(affine.shift) : affine.shift.clone()));
+}
+
+/** norm(conv(x)), folded into one convolution when both allow it. */
+export function convThenNorm(conv: Module, norm: Module, x: Tensor): Tensor {
+  if (isNormFoldingConv(conv) && isFoldableNorm(norm)) {
+    const affine = norm.foldedAffine();
+    if (affine) {
+      const y = conv.forwardFolded(x, affine);
+      if (y) return y;
+    }
+  }
+  const h = conv.forward(x) as Tensor;
+  try {
+    return norm.forward(h) as Tensor;
+  } finally {
+    if (h !== x) h.dispose();
+  }
+}
