@@ -61,10 +61,15 @@ async function child(what: string, arch: Arch, n: number, mode: string): Promise
     const params = model.parameters().filter((p) => p.requiresGrad);
     const opt = new torch.optim.SGD(params, { lr: 0.01, momentum: 0.9 });
     const x = torch.randn([2, 3, 224, 224]);
+    // each layer's output is disposed once the next layer consumed it, as Python's `h = layer(h)` drops it
     const step = () => torch.tidy(() => {
       opt.zeroGrad();
       let h = x;
-      for (const l of layers) h = l.forward(h);
+      for (const l of layers) {
+        const y = l.forward(h) as torch.Tensor;
+        if (h !== x && y !== h) h.dispose();
+        h = y;
+      }
       h.pow(2).mean().backward();
       opt.step();
     });

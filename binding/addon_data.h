@@ -10,6 +10,7 @@ struct AddonData {
   Napi::FunctionReference torchError;  // the TS TorchError class, handed over by setErrorClass
   int64_t liveTensors = 0;             // handles not yet disposed or finalized
   int64_t liveBytes = 0;               // their bytes
+  int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
   bool scoped = false;                 // a JS tidy scope is open: new handles are not reported to V8 yet
 };
 

@@ -22,6 +22,11 @@ at::Tensor ConvV(const at::Tensor& x, const at::Tensor& v, const Geometry& g) {
   return at::convolution(x, v, c10::nullopt, g.stride, g.padding, g.dilation, false, {0, 0}, g.groups);
 }
 
+// w · scale along dim 0 (per output channel).
+at::Tensor ScaleRows(const at::Tensor& w, const at::Tensor& scale) {
+  return w.mul(scale.view({-1, 1, 1, 1}));
+}
+
 // The input gradient of a convolution whose input had `inputLike`'s sizes and memory format
 // (only those are read when the weight gradient is not asked for).
 at::Tensor InputGrad(const at::Tensor& grad, const at::Tensor& inputLike, const at::Tensor& weight,
@@ -30,37 +35,60 @@ at::Tensor InputGrad(const at::Tensor& grad, const at::Tensor& inputLike, const 
                                               false, {0, 0}, groups, {true, false, false}));
 }
 
+// An optional per-output-channel affine (a frozen eval BatchNorm: y·scale + shift) is applied
+// where it costs least: on U (out·rank multiplies, U·scale rebuilt in backward, no cache kept)
+// when rank < the output's pixel count, else on the output (pixels·out multiplies).
 struct FactoredConv : public torch::autograd::Function<FactoredConv> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& v, const at::Tensor& s,
-                            const at::Tensor& u, const c10::optional<at::Tensor>& bias, std::vector<int64_t> geom) {
+                            const at::Tensor& u, const c10::optional<at::Tensor>& bias,
+                            const c10::optional<at::Tensor>& scale, const c10::optional<at::Tensor>& shift,
+                            std::vector<int64_t> geom) {
     Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
     at::Tensor h = ConvV(x, v, g);
-    at::Tensor y = at::convolution(h.mul(s), u, bias,
-                                   {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+    const int64_t pixels = h.size(0) * h.size(2) * h.size(3);
+    const bool affine = scale.has_value();
+    const bool scaleU = affine && v.size(0) < pixels;
+    at::Tensor y;
+    if (!affine) {
+      y = at::convolution(h.mul(s), u, bias, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+    } else if (scaleU) {
+      at::Tensor b = bias ? bias->mul(*scale).add_(*shift) : *shift;
+      y = at::convolution(h.mul(s), ScaleRows(u, *scale), b, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+    } else {
+      y = at::convolution(h.mul(s), u, bias, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+      y.mul_(scale->view({1, -1, 1, 1})).add_(shift->view({1, -1, 1, 1}));
+    }
     const bool needX = x.requires_grad(), needS = s.requires_grad();
     // h is kept only for dL/ds; without it, an uninitialised tensor of its size stands in
     // for conv_U's input (allocated in backward, never written).
-    ctx->save_for_backward({needS ? h : at::Tensor(), s, v, u});
+    ctx->save_for_backward({needS ? h : at::Tensor(), s, v, u, affine ? *scale : at::Tensor()});
     ctx->saved_data["geom"] = c10::IValue(c10::List<int64_t>(geom));
     ctx->saved_data["x_sizes"] = c10::IValue(c10::List<int64_t>(x.sizes().vec()));
     ctx->saved_data["h_sizes"] = c10::IValue(c10::List<int64_t>(h.sizes().vec()));
     ctx->saved_data["x_channels_last"] = x.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
     ctx->saved_data["need_x"] = needX;
     ctx->saved_data["need_s"] = needS;
+    ctx->saved_data["scale_u"] = scaleU;
     return y;
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     auto saved = ctx->get_saved_variables();
-    const at::Tensor &h = saved[0], &s = saved[1], &v = saved[2], &u = saved[3];
+    const at::Tensor &h = saved[0], &s = saved[1], &v = saved[2], &u = saved[3], &scale = saved[4];
     auto geom = ctx->saved_data["geom"].toIntVector();
     Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
     const bool needX = ctx->saved_data["need_x"].toBool(), needS = ctx->saved_data["need_s"].toBool();
+    const bool scaleU = ctx->saved_data["scale_u"].toBool();
     at::Tensor gy = grads[0];
     at::Tensor gx, gs;
     if (gy.defined() && (needX || needS)) {
+      at::Tensor uEff = u;
+      if (scale.defined()) {
+        if (scaleU) uEff = ScaleRows(u, scale);
+        else gy = gy.mul(scale.view({1, -1, 1, 1}));
+      }
       at::Tensor hLike = h.defined() ? h : at::empty(ctx->saved_data["h_sizes"].toIntVector(), gy.options());
-      at::Tensor gm = InputGrad(gy, hLike, u, {1, 1}, {0, 0}, {1, 1}, g.groups);
+      at::Tensor gm = InputGrad(gy, hLike, uEff, {1, 1}, {0, 0}, {1, 1}, g.groups);
       if (needS) gs = h.mul(gm).sum({0, 2, 3}, /*keepdim=*/true).view(s.sizes());
       if (needX) {
         auto fmt = ctx->saved_data["x_channels_last"].toBool() ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
@@ -68,7 +96,7 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
         gx = InputGrad(gm.mul_(s), xLike, v, g.stride, g.padding, g.dilation, g.groups);
       }
     }
-    return {gx, at::Tensor(), gs, at::Tensor(), at::Tensor(), at::Tensor()};
+    return {gx, at::Tensor(), gs, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -87,17 +115,26 @@ std::vector<int64_t> IntList(Napi::Env env, const Napi::Value& value, size_t n, 
   return out;
 }
 
-// factoredConv2d(x, V, s, U, bias | null, [strideH, strideW, padH, padW, dilH, dilW, groups])
+// factoredConv2d(x, V, s, U, bias | null, scale | null, shift | null,
+//                [strideH, strideW, padH, padW, dilH, dilW, groups])
 Napi::Value FactoredConv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 6) ThrowTypeError(env, "factoredConv2d expects 6 arguments");
+  if (info.Length() != 8) ThrowTypeError(env, "factoredConv2d expects 8 arguments");
   const at::Tensor& x = UnwrapTensor(env, info[0], "x");
   const at::Tensor& v = UnwrapTensor(env, info[1], "V");
   const at::Tensor& s = UnwrapTensor(env, info[2], "s");
   const at::Tensor& u = UnwrapTensor(env, info[3], "U");
   c10::optional<at::Tensor> bias;
   if (!info[4].IsNull() && !info[4].IsUndefined()) bias = UnwrapTensor(env, info[4], "bias");
-  std::vector<int64_t> geom = IntList(env, info[5], 7, "geometry");
+  c10::optional<at::Tensor> scale, shift;
+  const bool hasScale = !info[5].IsNull() && !info[5].IsUndefined();
+  const bool hasShift = !info[6].IsNull() && !info[6].IsUndefined();
+  if (hasScale != hasShift) ThrowTypeError(env, "factoredConv2d: scale and shift go together");
+  if (hasScale) {
+    scale = UnwrapTensor(env, info[5], "scale");
+    shift = UnwrapTensor(env, info[6], "shift");
+  }
+  std::vector<int64_t> geom = IntList(env, info[7], 7, "geometry");
   if (geom[6] < 1) ThrowRangeError(env, "groups must be positive");
   TORCH_CHECK(!at::GradMode::is_enabled() ||
                   (!v.requires_grad() && !u.requires_grad() && !(bias && bias->requires_grad())),
@@ -105,7 +142,13 @@ Napi::Value FactoredConv2d(const Napi::CallbackInfo& info) {
   TORCH_CHECK(x.dim() == 4 && v.dim() == 4 && u.dim() == 4, "factoredConv2d: x, V and U must be 4-D");
   TORCH_CHECK(s.dim() == 4 && s.size(0) == 1 && s.size(2) == 1 && s.size(3) == 1 && s.size(1) == v.size(0),
               "factoredConv2d: s must have shape (1, rank, 1, 1) with rank = V.size(0)");
-  return WrapTensor(env, FactoredConv::apply(x, v, s, u, bias, geom));
+  if (scale) {
+    TORCH_CHECK(scale->dim() == 1 && shift->dim() == 1 && scale->size(0) == u.size(0) && shift->size(0) == u.size(0),
+                "factoredConv2d: scale and shift must be 1-D with one value per output channel");
+    TORCH_CHECK(!at::GradMode::is_enabled() || (!scale->requires_grad() && !shift->requires_grad()),
+                "factoredConv2d: scale and shift must be frozen while grad mode is on");
+  }
+  return WrapTensor(env, FactoredConv::apply(x, v, s, u, bias, scale, shift, geom));
 }
 
 }  // namespace

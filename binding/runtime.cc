@@ -6,6 +6,9 @@
 #include <torch/csrc/api/include/torch/version.h>
 #include <cmath>
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <mutex>
 #include <thread>
 #include "guard.h"
@@ -82,6 +85,17 @@ Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Hands the heap memory that freed tensors left behind back to the OS (glibc keeps freed
+// chunks for reuse; after disposing a whole model that is its weights' size in RSS).
+// Returns whether anything was released; false where the C library has no such call.
+Napi::Value TrimMemory(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Value Version(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
@@ -105,6 +119,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
   Export<CudaSynchronize>(env, exports, "cudaSynchronize");
   Export<Version>(env, exports, "version");
+  Export<TrimMemory>(env, exports, "trimMemory");
 }
 
 }  // namespace svf

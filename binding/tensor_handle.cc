@@ -18,13 +18,17 @@ static void Release(Napi::Env env, TensorBox* box) {
   AddonData& data = Data(env);
   data.liveTensors -= 1;
   data.liveBytes -= box->bytes;
-  if (box->reported) Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  if (box->reported) {
+    data.reportedBytes -= box->bytes;
+    Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  }
   box->reported = false;
 }
 
 static void Report(Napi::Env env, TensorBox* box) {
   if (!box->live || box->reported) return;
   box->reported = true;
+  Data(env).reportedBytes += box->bytes;
   Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
 }
 
@@ -89,6 +93,7 @@ static Napi::Value Memory(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("numTensors", Napi::Number::New(info.Env(), static_cast<double>(data.liveTensors)));
   out.Set("numBytes", Napi::Number::New(info.Env(), static_cast<double>(data.liveBytes)));
+  out.Set("externalBytes", Napi::Number::New(info.Env(), static_cast<double>(data.reportedBytes)));
   return out;
 }
 

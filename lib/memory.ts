@@ -57,6 +57,20 @@ export function tidy<T>(name: string, fn: () => T): T;
 export function tidy<T>(a: string | (() => T), b?: () => T): T {
   const fn = typeof a === 'function' ? a : b;
   if (typeof fn !== 'function') throw new TypeError('tidy(fn): fn must be a function');
+  return scoped(fn).result;
+}
+
+/**
+ * tidy(fn) for a function returning one tensor (or other disposable), also saying whether that
+ * result was made inside fn — then the caller owns it and may dispose it as soon as it is
+ * consumed — or came from outside (fn's input, a parameter), which the caller must leave alone.
+ */
+export function tidyOwned<T extends Disposable>(fn: () => T): { value: T; made: boolean } {
+  const { result, made } = scoped(fn);
+  return { value: result, made: made.has(result) };
+}
+
+function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
   const scope = new Set<Disposable>();
   pushScope(scope);
   let result: T;
@@ -84,10 +98,13 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
       t.dispose();
     }
   }
-  return result;
+  return { result, made: scope };
 }
 
-/** Live native tensor handles of this thread: count and bytes (all of them, whether V8 was told of them yet or not). */
-export function memory(): { numTensors: number; numBytes: number } {
+/**
+ * Live native tensor handles of this thread: their count and bytes, and externalBytes, the part
+ * reported to V8 as external memory (tensors outside every tidy scope; see pushScope).
+ */
+export function memory(): { numTensors: number; numBytes: number; externalBytes: number } {
   return native.memory();
 }

@@ -28,7 +28,7 @@ export interface NativeBinding {
   dispose(h: TensorHandle): void;
   isDisposed(h: TensorHandle): boolean;
   isHandle(v: unknown): v is TensorHandle;
-  memory(): { numTensors: number; numBytes: number };
+  memory(): { numTensors: number; numBytes: number; externalBytes: number };
   /** A tidy scope is open (true) / none is (false): handles made meanwhile are not reported to V8. */
   setScoped(active: boolean): void;
   /** Reports a handle's bytes to V8 (it left every scope); idempotent. */
@@ -36,9 +36,11 @@ export interface NativeBinding {
   /** Tests only: an External without svf-torch's type tag (every entry point must reject it). */
   makeForeignExternal(): unknown;
 
-  // factored_conv.cc: conv_U(conv_V(x)·s) + bias as one autograd node (U, V, bias frozen);
+  // factored_conv.cc: (conv_U(conv_V(x)·s) + bias)·scale + shift as one autograd node (U, V,
+  // bias, scale, shift frozen; scale/shift per output channel, both or neither);
   // geometry = [strideH, strideW, padH, padW, dilationH, dilationW, groups] of conv_V.
-  factoredConv2d(x: TensorHandle, v: TensorHandle, s: TensorHandle, u: TensorHandle, bias: TensorHandle | null, geometry: number[]): TensorHandle;
+  factoredConv2d(x: TensorHandle, v: TensorHandle, s: TensorHandle, u: TensorHandle, bias: TensorHandle | null,
+    scale: TensorHandle | null, shift: TensorHandle | null, geometry: number[]): TensorHandle;
 
   // tensor_data.cc
   fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;
@@ -90,6 +92,8 @@ export interface NativeBinding {
   cudaDeviceCount(): number;
   cudaSynchronize(device?: number): void;
   version(): { libtorch: string; cuda: string | null };
+  /** glibc malloc_trim(0): freed heap back to the OS; whether anything was released. */
+  trimMemory(): boolean;
 }
 
 /** The package root: the folder holding svf-torch's package.json (works from lib/ and dist/lib/). */

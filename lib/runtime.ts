@@ -15,6 +15,16 @@ export function setNumThreads(n: number): void {
   native.setNumThreads(n);
 }
 
+/**
+ * Returns the heap memory freed tensors left behind to the operating system (glibc's
+ * malloc_trim): after disposing a model, RSS drops by what the allocator kept for reuse
+ * (later allocations may take it back). False if nothing was released (or the C library has
+ * no such call).
+ */
+export function trimMemory(): boolean {
+  return native.trimMemory();
+}
+
 export const cuda = {
   isAvailable: (): boolean => native.cudaIsAvailable(),
   deviceCount: (): number => native.cudaDeviceCount(),

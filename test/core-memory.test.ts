@@ -91,6 +91,51 @@ describe('core: memory', function () {
     assert.deepStrictEqual(torch.memory(), start);
   });
 
+  it('V8 is told of native bytes only for tensors outside tidy scopes (no GC pressure from scoped temporaries)', function () {
+    const external = () => torch.memory().externalBytes;
+    const mb8 = 1 << 23;
+    const base = external();
+    const top = torch.zeros([mb8 / 4]);
+    assert.ok(external() - base >= mb8, 'a top-level tensor is reported');
+    top.dispose();
+    assert.ok(external() - base < mb8 / 2, 'and unreported when disposed');
+    let kept: Tensor | null = null;
+    const returned = torch.tidy(() => {
+      const tmp = torch.zeros([mb8 / 4]);
+      assert.ok(external() - base < mb8 / 2, 'a scoped temporary is not reported');
+      kept = torch.keep(torch.zeros([mb8 / 4]));
+      assert.ok(external() - base >= mb8, 'keep() reports at once');
+      const nested = torch.tidy(() => torch.zeros([mb8 / 4]));
+      assert.ok(external() - base < 2 * mb8 - mb8 / 2, 'returned to an enclosing scope: still scoped');
+      void tmp;
+      return nested;
+    });
+    assert.ok(external() - base >= 2 * mb8, 'returned from the outermost tidy: reported');
+    returned.dispose();
+    kept!.dispose();
+    assert.ok(external() - base < mb8 / 2, 'all unreported again');
+  });
+
+  it('tidyOwned says whether the result was made inside', function () {
+    const x = torch.ones([2]);
+    const made = torch.tidyOwned(() => x.add(1));
+    assert.strictEqual(made.made, true);
+    const passed = torch.tidyOwned(() => x);
+    assert.strictEqual(passed.made, false);
+    assert.strictEqual(passed.value, x);
+    made.value.dispose();
+    x.dispose();
+  });
+
+  it('trimMemory returns freed heap to the OS without touching live tensors', function () {
+    const t = torch.arange(10, { dtype: 'float32' });
+    const big = Array.from({ length: 8 }, () => torch.zeros([1 << 18]));
+    big.forEach((b) => b.dispose());
+    assert.strictEqual(typeof torch.trimMemory(), 'boolean');
+    assert.deepStrictEqual(t.toArray(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    t.dispose();
+  });
+
   it('the finalizer frees tensors dropped without dispose (node --expose-gc child)', function () {
     const code = `
       const torch = require(${JSON.stringify(path.join(ROOT, 'lib', 'index'))});

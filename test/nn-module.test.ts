@@ -123,6 +123,25 @@ describe('nn.Module behaviour', () => {
     });
   });
 
+  it('Sequential frees each intermediate once consumed; never its input, a parameter, or an in-place result', () => {
+    class ReturnsWeight extends nn.Module {
+      constructor() { super(); this.registerParameter('w', nn.Parameter(torch.ones([1, 3]))); }
+      forward(): torch.Tensor { return this.getParameter('w')!; }
+    }
+    const lin = new nn.Linear(3, 3);
+    const seq = new nn.Sequential(lin, new nn.ReLU({ inplace: true }), new nn.Linear(3, 3), new ReturnsWeight(), new nn.Linear(3, 2));
+    const x = torch.ones([1, 3]);
+    const before = torch.memory().numTensors;
+    const y = torch.noGrad(() => seq.forward(x));
+    // only the result is new: lin's output (relu'd in place) and the second Linear's output are freed
+    assert.equal(torch.memory().numTensors, before + 1);
+    assert.deepEqual(y.shape, [1, 2]);
+    assert.ok(!x.isDisposed, 'the input survives');
+    assert.ok(!seq.getSubmodule('3').getParameter('w')!.isDisposed, 'a parameter passed along survives');
+    y.dispose();
+    x.dispose();
+  });
+
   it('train/eval recurse into every submodule', () => {
     const net = new Net();
     net.eval();

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'assert';
 import * as torch from '../lib/index';
+import { TorchError } from '../lib/index';
 import { disposeReference, loadReference, maxRelDiff, Reference, runReference } from './helpers/reference';
 
 const { nn, svf } = torch;
@@ -166,6 +167,20 @@ describe('svf execution modes', () => {
     assert.ok(maxRelDiff(outs[0], outs[1]) < 1e-5);
     assert.ok(maxRelDiff(grads[0], grads[1]) < 1e-4, `grad ${maxRelDiff(grads[0], grads[1])}`);
     assert.ok((grads[0].abs().max().item() as number) > 0);
+  });
+
+  it('the single-node factored conv refuses trainable bases; with trainable U/V the layer composes ops and U/V get gradients', () => {
+    torch.manualSeed(5);
+    const svd = svf.decompose(new nn.Conv2d(4, 6, 3, { padding: 1 }));
+    svd.mode = 'factored';
+    const x = torch.randn([1, 4, 5, 5]);
+    const { native } = require('../lib/native') as typeof import('../lib/native');
+    const call = () => native.factoredConv2d(x.handle, svd.conv_V.weight.handle, svd.vector_S.handle, svd.conv_U.weight.handle, null, null, null, [1, 1, 1, 1, 1, 1, 1]);
+    assert.throws(call, (e: Error) => e instanceof TorchError && /must be frozen/.test(e.message));
+    assert.throws(() => native.factoredConv2d(x.handle, svd.conv_V.weight.handle, svd.vector_S.handle, svd.conv_U.weight.handle, null, null, null, [1, 1, 1]), TypeError);
+    assert.throws(() => native.factoredConv2d(x.handle, svd.conv_V.weight.handle, svd.vector_S.handle, svd.conv_U.weight.handle, null, svd.vector_S.handle, null, [1, 1, 1, 1, 1, 1, 1]), TypeError);
+    svd.forward(x).sum().backward();
+    assert.ok(svd.conv_U.weight.grad && svd.conv_V.weight.grad && svd.vector_S.grad, 'every factor got a gradient');
   });
 
   it("'auto' merges frozen layers once and recomputes after S changes in place", () => {

@@ -54,6 +54,45 @@ describe('svf policy', function () {
     for (const bn of bns) assert.equal(bn.training, true);
   });
 
+  it('folds the pinned BatchNorms into the convs before them (foldBn), same output and S gradients as unfolded', () => {
+    const layers = models.resnetLayers(resolved);
+    const bns = () => resolved.modules().filter((m): m is torch.nn.BatchNorm2d => m instanceof nn.BatchNorm2d);
+    const x = torch.randn([2, 3, 64, 64]);
+    const run = () => torch.tidy(() => {
+      resolved.zeroGrad();
+      let h = x;
+      for (const l of layers) h = l.forward(h) as torch.Tensor;
+      h.pow(2).mean().backward();
+      const grads = layers.flatMap((l) => l.parameters()).filter((p) => p.requiresGrad).map((p) => torch.keep(p.grad!.clone()));
+      return { y: torch.keep(h.detach()), grads };
+    });
+    svf.svfModules(layers, { foldBn: false });
+    resolved.train();
+    assert.ok(bns().every((bn) => !bn.foldIntoConv && bn.foldedAffine() === null));
+    const plain = run();
+    svf.svfModules(layers);
+    resolved.train();
+    assert.ok(bns().every((bn) => bn.foldIntoConv && bn.foldedAffine() !== null), 'pinned and frozen: folds');
+    let folded = 0;
+    for (const m of resolved.modules()) {
+      if (!(m instanceof svf.SVDConv2d)) continue;
+      const f = m.forwardFolded.bind(m);
+      m.forwardFolded = (a, b) => { folded++; return f(a, b); };
+    }
+    const fused = run();
+    assert.equal(folded, bns().length, 'every conv + BatchNorm pair ran folded');
+    assert.ok(maxRelDiff(fused.y, plain.y) < 1e-5, `output ${maxRelDiff(fused.y, plain.y)}`);
+    assert.equal(fused.grads.length, plain.grads.length);
+    fused.grads.forEach((g, i) => assert.ok(maxRelDiff(g, plain.grads[i]) < 1e-4, `grad ${i}: ${maxRelDiff(g, plain.grads[i])}`));
+    for (const m of resolved.modules()) delete (m as unknown as Record<string, unknown>).forwardFolded;
+    // a BatchNorm whose affine trains is unpinned and not folded
+    svf.applyPolicy(layers, { trainS: [4], trainBnAffine: true });
+    const bn = resolved.getSubmodule('layer4.0.bn1') as torch.nn.BatchNorm2d;
+    assert.equal(bn.foldIntoConv, false);
+    assert.equal(bn.foldedAffine(), null);
+    svf.svfModules(layers);
+  });
+
   it('applyPolicy: trainS, trainUV and trainBnAffine', () => {
     const layers = models.resnetLayers(resolved);
     const named = layers.map((l) => l.namedParameters());

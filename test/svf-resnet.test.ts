@@ -9,7 +9,7 @@ import { disposeReference, loadReference, maxRelDiff, Reference, runReference } 
 
 const { models, svf, optim, nn } = torch;
 
-function loadNet(ref: Reference, arch: 'resnet18' | 'resnet50'): torch.models.ResNet {
+function loadNet(ref: Reference, arch: 'resnet18' | 'resnet50' | 'resnet101'): torch.models.ResNet {
   const net = models[arch]({ numClasses: 10 });
   const sd = new Map<string, torch.Tensor>();
   for (const [k, v] of ref.tensors) if (k.startsWith('sd.')) sd.set(k.slice(3), v);
@@ -24,7 +24,7 @@ function svdMatrix(layer: torch.svf.SVDModule): torch.Tensor {
   });
 }
 
-for (const arch of ['resnet18', 'resnet50'] as const) {
+for (const arch of ['resnet18', 'resnet50', 'resnet101'] as const) {
   describe(`svf on ${arch} vs the Python reference`, function () {
     this.timeout(600000);
     let ref: Reference;

@@ -2,6 +2,7 @@
  * Containers: Sequential, ModuleList, ModuleDict, and Identity. They keep their children only in
  * the registry, so setSubmodule('0', m) or list.set(i, m) is what the next forward runs.
  */
+import { tidyOwned } from '../memory';
 import { Tensor } from '../tensor';
 import { convThenNorm, isFoldableNorm, isNormFoldingConv } from './fold';
 import { Module } from './module';
@@ -65,19 +66,31 @@ export class Sequential extends Module {
 
   /**
    * Runs the current children in registration order. A convolution followed by a BatchNorm
-   * that allows folding (lib/nn/fold.ts) runs as one folded convolution.
+   * that allows folding (lib/nn/fold.ts) runs as one folded convolution. An intermediate
+   * tensor made here is disposed as soon as the next child has consumed it (autograd keeps
+   * what it saved), so a frozen stack of blocks holds one activation at a time, not all.
    */
   forward(input: any): any {
     const mods = [...this._modules.values()].filter((m): m is Module => !!m);
     let x = input;
+    let owned = false;
     for (let i = 0; i < mods.length; i++) {
+      const m = mods[i];
       const next = mods[i + 1];
-      if (next && x instanceof Tensor && isNormFoldingConv(mods[i]) && isFoldableNorm(next)) {
-        x = convThenNorm(mods[i], next, x);
-        i++;
+      const fold = next !== undefined && x instanceof Tensor && isNormFoldingConv(m) && isFoldableNorm(next);
+      const prev = x;
+      if (prev instanceof Tensor) {
+        const r = tidyOwned(() => (fold ? convThenNorm(m, next, prev) : (m.forward(prev) as Tensor)));
+        if (r.value !== prev) {
+          if (owned) prev.dispose();
+          owned = r.made;
+        } // an in-place child returns its input: still ours if it was
+        x = r.value;
       } else {
-        x = mods[i].forward(x);
+        x = m.forward(prev);
+        owned = false;
       }
+      if (fold) i++;
     }
     return x;
   }

@@ -105,8 +105,8 @@ export class SVDConv2d extends SVDLayer {
 
   /**
    * BN(this(x)) with a frozen eval BatchNorm folded in (lib/nn/fold.ts): merged, the folded
-   * dense weight (cached); factored, the folded U and bias (cached) in the single-node factored
-   * convolution. null (run the two modules) while U, V or the bias train, or a merged forward
+   * dense weight (cached); factored, the single-node factored convolution applies the affine
+   * (no scaled copy of U is kept: it would cost as much memory as U). null (run the two modules) while U, V or the bias train, or a merged forward
    * would need a graph.
    */
   forwardFolded(x: Tensor, affine: NormAffine): Tensor | null {
@@ -122,13 +122,9 @@ export class SVDConv2d extends SVDLayer {
     }
     if (!this.basesFrozen()) return null;
     this.lastMode = mode;
-    const u = this.uWeight;
-    const key = `${versionStamp(u)}|${versionStamp(b)}|${affine.key}`;
-    const fu = this.derived.get('u-folded', key, () => scaleRows(u, affine.scale));
-    const fb = this.derived.get('u-folded-bias', key, () => foldBias(b, affine));
     const s = this.effectiveS();
     try {
-      return factoredConv(this.geometry, x, this.vWeight, s, fu, fb);
+      return factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, b, affine);
     } finally {
       if (s !== this.vector_S) s.dispose();
     }
