@@ -27,6 +27,13 @@ at::Tensor ScaleRows(const at::Tensor& w, const at::Tensor& scale) {
   return w.mul(scale.view({-1, 1, 1, 1}));
 }
 
+// U (out, rank/G, 1, 1) times s (1, rank, 1, 1) along its columns, group by group.
+at::Tensor ScaleCols(const at::Tensor& u, const at::Tensor& s, int64_t groups) {
+  if (groups == 1) return u.mul(s);
+  const int64_t out = u.size(0), r = u.size(1);
+  return u.view({groups, out / groups, r}).mul(s.view({groups, 1, r})).view(u.sizes());
+}
+
 // The input gradient of a convolution whose input had `inputLike`'s sizes and memory format
 // (only those are read when the weight gradient is not asked for).
 at::Tensor InputGrad(const at::Tensor& grad, const at::Tensor& inputLike, const at::Tensor& weight,
@@ -35,9 +42,13 @@ at::Tensor InputGrad(const at::Tensor& grad, const at::Tensor& inputLike, const 
                                               false, {0, 0}, groups, {true, false, false}));
 }
 
-// An optional per-output-channel affine (a frozen eval BatchNorm: y·scale + shift) is applied
-// where it costs least: on U (out·rank multiplies, U·scale rebuilt in backward, no cache kept)
-// when rank < the output's pixel count, else on the output (pixels·out multiplies).
+// Where the per-channel factors go is chosen by cost, never changing the function:
+//  - s multiplies U's columns (out·rank multiplies) when out <= the output's pixel count, else
+//    conv_V's output (pixels·rank);
+//  - an optional affine of a frozen eval BatchNorm (y·scale + shift) multiplies U's rows
+//    (out·rank) when rank < pixels, else the output (pixels·out).
+// Scaled copies of U are temporaries of this call (rebuilt in backward), never cached: a cache
+// would cost as much memory as U.
 struct FactoredConv : public torch::autograd::Function<FactoredConv> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& v, const at::Tensor& s,
                             const at::Tensor& u, const c10::optional<at::Tensor>& bias,
@@ -47,17 +58,14 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
     at::Tensor h = ConvV(x, v, g);
     const int64_t pixels = h.size(0) * h.size(2) * h.size(3);
     const bool affine = scale.has_value();
-    const bool scaleU = affine && v.size(0) < pixels;
-    at::Tensor y;
-    if (!affine) {
-      y = at::convolution(h.mul(s), u, bias, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
-    } else if (scaleU) {
-      at::Tensor b = bias ? bias->mul(*scale).add_(*shift) : *shift;
-      y = at::convolution(h.mul(s), ScaleRows(u, *scale), b, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
-    } else {
-      y = at::convolution(h.mul(s), u, bias, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
-      y.mul_(scale->view({1, -1, 1, 1})).add_(shift->view({1, -1, 1, 1}));
-    }
+    const bool affineOnU = affine && v.size(0) < pixels;
+    const bool sOnU = u.size(0) <= pixels;
+    at::Tensor uEff = affineOnU ? ScaleRows(u, *scale) : u;
+    if (sOnU) uEff = ScaleCols(uEff, s, g.groups);
+    c10::optional<at::Tensor> b = bias;
+    if (affineOnU) b = bias ? bias->mul(*scale).add_(*shift) : *shift;
+    at::Tensor y = at::convolution(sOnU ? h : h.mul(s), uEff, b, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, g.groups);
+    if (affine && !affineOnU) y.mul_(scale->view({1, -1, 1, 1})).add_(shift->view({1, -1, 1, 1}));
     const bool needX = x.requires_grad(), needS = s.requires_grad();
     // h is kept only for dL/ds; without it, an uninitialised tensor of its size stands in
     // for conv_U's input (allocated in backward, never written).
@@ -68,7 +76,7 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
     ctx->saved_data["x_channels_last"] = x.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
     ctx->saved_data["need_x"] = needX;
     ctx->saved_data["need_s"] = needS;
-    ctx->saved_data["scale_u"] = scaleU;
+    ctx->saved_data["affine_on_u"] = affineOnU;
     return y;
   }
 
@@ -78,13 +86,13 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
     auto geom = ctx->saved_data["geom"].toIntVector();
     Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
     const bool needX = ctx->saved_data["need_x"].toBool(), needS = ctx->saved_data["need_s"].toBool();
-    const bool scaleU = ctx->saved_data["scale_u"].toBool();
+    const bool affineOnU = ctx->saved_data["affine_on_u"].toBool();
     at::Tensor gy = grads[0];
     at::Tensor gx, gs;
     if (gy.defined() && (needX || needS)) {
       at::Tensor uEff = u;
       if (scale.defined()) {
-        if (scaleU) uEff = ScaleRows(u, scale);
+        if (affineOnU) uEff = ScaleRows(u, scale);
         else gy = gy.mul(scale.view({1, -1, 1, 1}));
       }
       at::Tensor hLike = h.defined() ? h : at::empty(ctx->saved_data["h_sizes"].toIntVector(), gy.options());
