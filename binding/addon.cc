@@ -4,6 +4,7 @@
 #include "autograd.h"
 #include "dtypes.h"
 #include "factored_conv.h"
+#include "masked_relu.h"
 #include "op_call.h"
 #include "runtime.h"
 #include "tensor_data.h"
@@ -21,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterOpCall(env, exports);
   RegisterAutograd(env, exports);
   RegisterFactoredConv(env, exports);
+  RegisterMaskedRelu(env, exports);
   RegisterRuntime(env, exports);
   return exports;
 }

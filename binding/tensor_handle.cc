@@ -84,6 +84,7 @@ static Napi::Value SetScoped(const Napi::CallbackInfo& info) {
 
 // A handle left every tidy scope: from now on the GC decides its lifetime, so V8 learns its bytes.
 static Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
+  UnwrapTensor(info.Env(), info[0], "reportExternal");  // a live handle of ours, or throw
   Report(info.Env(), BoxOf(info.Env(), info[0], "reportExternal"));
   return info.Env().Undefined();
 }

@@ -42,6 +42,9 @@ export interface NativeBinding {
   factoredConv2d(x: TensorHandle, v: TensorHandle, s: TensorHandle, u: TensorHandle, bias: TensorHandle | null,
     scale: TensorHandle | null, shift: TensorHandle | null, geometry: number[]): TensorHandle;
 
+  // masked_relu.cc: x.relu_() whose backward keeps a bool mask, not the output; returns x.
+  reluMasked_(x: TensorHandle): TensorHandle;
+
   // tensor_data.cc
   fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;
   toBuffer(h: TensorHandle): ArrayBuffer;

@@ -319,6 +319,25 @@ describe('activations, similarity, normalize, pad vs PyTorch', () => {
       assert.equal(new nn.ReLU({ inplace: true }).forward(z), z);
     });
   });
+  it('in-place ReLU in a graph (mask-saving backward) gives PyTorch\'s values and gradients, NaN included', () => {
+    for (const dt of ['float32', 'float64']) {
+      torch.tidy(() => {
+        const x = r(`relu_${dt}.x`).clone().requiresGrad_(true);
+        const y = x.mul(1.5);
+        assert.equal(F.relu(y, true), y);
+        y.mul(r(`relu_${dt}.w`)).sum().backward();
+        const nan = y.ne(y); // where y is NaN
+        assert.equal(nan.sum().item(), 1, 'NaN stays NaN');
+        close(y.maskedFill(nan, 0), r(`relu_${dt}.y`).maskedFill(nan, 0), 0, 'y');
+        close(x.grad!, `relu_${dt}.gx`, 0);
+        // a leaf that requires grad is refused as by relu_; under noGrad the plain op runs
+        assert.throws(() => F.relu(x, true), torch.TorchError);
+        const z = torch.noGrad(() => F.relu(x.detach().mul(1.5), true));
+        close(z.maskedFill(nan, 0), r(`relu_${dt}.y`).maskedFill(nan, 0), 0, 'no grad');
+      });
+    }
+  });
+
   it('pad: constant (value), reflect, replicate, circular, negative', () => {
     torch.tidy(() => {
       const x = r('pad.x');

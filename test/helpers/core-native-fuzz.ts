@@ -12,7 +12,7 @@ type Fn = (...args: unknown[]) => unknown;
 const addon = native as unknown as Record<string, unknown>;
 
 /** Exports that take no arguments: junk arguments are ignored, so they must simply return. */
-const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal']);
+const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal', 'trimMemory']);
 
 const live = native.fromBuffer(new Float32Array([1, 2, 3]), [3], native.dtypeCodes.float32);
 const disposed = native.fromBuffer(new Float32Array([1]), [1], native.dtypeCodes.float32);

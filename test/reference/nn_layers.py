@@ -167,6 +167,17 @@ put("act", x=xa, x2=x2, relu=F.relu(xa), softmax=F.softmax(xa, 1), log_softmax=F
     softmax64=F.softmax(xa, 2, dtype=torch.float64),
     cos=F.cosine_similarity(xa, x2), cos_d2=F.cosine_similarity(xa, x2, dim=2, eps=1e-3),
     norm=F.normalize(xa), norm_p1=F.normalize(xa, p=1, dim=2), norm_eps=F.normalize(xa, dim=2, eps=0.5))
+# in-place ReLU inside a graph (svf-torch's mask-saving backward), with zeros and a NaN; float32 and float64
+for dt in (torch.float32, torch.float64):
+    xg = xa.to(dt).clone()
+    xg[1, 1, 1] = float('nan')
+    xg.requires_grad_(True)
+    w = torch.randn(3, 4, 5, dtype=dt)
+    y = xg * 1.5
+    F.relu(y, inplace=True)
+    (y * w).sum().backward()
+    tag = 'relu_' + str(dt).split('.')[1]
+    put(tag, x=xg.detach(), w=w, y=y.detach(), gx=xg.grad)
 xpad = torch.randn(2, 3, 4, 5)
 put("pad", x=xpad, const=F.pad(xpad, [1, 2]), const_v=F.pad(xpad, [1, 0, 2, 1], value=-3.5),
     reflect=F.pad(xpad, [2, 1, 3, 0], mode="reflect"), replicate=F.pad(xpad, [1, 1, 2, 2], mode="replicate"),

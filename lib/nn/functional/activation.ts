@@ -1,5 +1,6 @@
 /** Activations and softmaxes. */
 import { dtypeCode, DType } from '../../dtype';
+import { isGradEnabled } from '../../autograd';
 import { native } from '../../native';
 import { lazyOp } from '../../ops';
 import { Tensor, wrap } from '../../tensor';
@@ -19,7 +20,10 @@ function inplaceFlag(v: boolean | { inplace?: boolean } | undefined): boolean {
 export function relu(input: Tensor, inplace?: boolean | { inplace?: boolean }): Tensor {
   const x = tensor(input, 'input');
   if (inplaceFlag(inplace)) {
-    native.callOp(RELU_(), x.handle);
+    // with autograd recording, the in-place op keeps a 1-byte mask for backward instead of
+    // the float output (binding/masked_relu.h); same values and gradients as relu_
+    if (x.requiresGrad && isGradEnabled()) native.reluMasked_(x.handle);
+    else native.callOp(RELU_(), x.handle);
     return x;
   }
   return wrap(native.callOp(RELU(), x.handle));
