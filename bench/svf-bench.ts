@@ -94,9 +94,15 @@ async function child(what: string, arch: Arch, n: number, mode: string): Promise
   run(net); run(model);
   const dense: number[] = [];
   const svd: number[] = [];
+  // ABBA order: whichever runs second after the other model pays for its caches being cold
   for (let i = 0; i < n; i++) {
-    dense.push(run(net));
-    svd.push(run(model));
+    if (i % 2 === 0) {
+      dense.push(run(net));
+      svd.push(run(model));
+    } else {
+      svd.push(run(model));
+      dense.push(run(net));
+    }
   }
   return { dense, svd };
 }
@@ -152,8 +158,9 @@ async function run(): Promise<string> {
     ['svf-torch mode', 'processes', 'svf-torch s/step', 'Python s/step', 'time ratio', 'svf-torch peak RSS MiB', 'Python peak RSS MiB', 'memory ratio'], trainRows),
   `\nPer process (svf-torch auto / Python): ${tsRuns.map((r, i) => `${r.t.toFixed(3)} s ${r.mib.toFixed(0)} MiB / ${pyRuns[i].t.toFixed(3)} s ${pyRuns[i].mib.toFixed(0)} MiB`).join('; ')}.`);
 
-  const e = spawnChild(['eval', 'resnet50', String(Math.max(5, runs * 3)), 'auto'], threads);
-  const pe = median(py(['eval', 'resnet50', Math.max(5, runs * 3), threads]).times);
+  const evalRuns = Math.max(15, runs * 8);
+  const e = spawnChild(['eval', 'resnet50', String(evalRuns), 'auto'], threads);
+  const pe = median(py(['eval', 'resnet50', evalRuns, threads]).times);
   parts.push('\n### eval forward, ResNet-50, batch 1, 224² (resolved model in auto mode: merged weights, cached)\n', markdownTable(
     ['dense svf-torch s', 'resolved svf-torch s', 'ratio (resolved / dense)', 'dense Python s'],
     [[median(e.dense).toFixed(3), median(e.svd).toFixed(3), (median(e.svd) / median(e.dense)).toFixed(3), pe.toFixed(3)]]));

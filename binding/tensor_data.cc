@@ -97,6 +97,15 @@ Napi::Value StorageInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// "<storage identity>@<version counter>": changes whenever the tensor's values may have changed
+// (in-place writes bump the counter; set_data / Module.to() swap the storage). Derived-weight
+// caches key on it; one call instead of storageInfo + aten::_version.
+Napi::Value VersionKey(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = UnwrapTensor(info.Env(), info[0]);
+  return Napi::String::New(info.Env(), std::to_string(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl())) + "@" +
+                                           std::to_string(t._version()));
+}
+
 Napi::Value Item(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = UnwrapTensor(env, info[0]);
@@ -144,6 +153,7 @@ void RegisterTensorData(Napi::Env env, Napi::Object exports) {
   Export<ToBuffer>(env, exports, "toBuffer");
   Export<StorageBytes>(env, exports, "storageBytes");
   Export<StorageInfo>(env, exports, "storageInfo");
+  Export<VersionKey>(env, exports, "versionKey");
   Export<Item>(env, exports, "item");
   Export<Shape>(env, exports, "shape");
   Export<Strides>(env, exports, "strides");

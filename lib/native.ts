@@ -50,6 +50,8 @@ export interface NativeBinding {
   toBuffer(h: TensorHandle): ArrayBuffer;
   storageBytes(h: TensorHandle): ArrayBuffer;
   storageInfo(h: TensorHandle): StorageInfo;
+  /** Storage identity and version counter, "<id>@<version>": equal keys mean unchanged values. */
+  versionKey(h: TensorHandle): string;
   item(h: TensorHandle): number | boolean;
   shape(h: TensorHandle): number[];
   strides(h: TensorHandle): number[];

@@ -14,16 +14,12 @@
 import { isGradEnabled, noGrad } from '../autograd';
 import { keep, tidy } from '../memory';
 import { native } from '../native';
-import { lazyOp } from '../ops';
 import { Tensor } from '../tensor';
 import { Module } from './module';
 
-const VERSION = lazyOp('aten::_version');
-
 /** Storage identity and version counter: changes whenever the tensor's values may have changed. */
 export function versionStamp(t: Tensor | null): string {
-  if (t === null) return '-';
-  return `${native.storageInfo(t.handle).key}@${native.callOp(VERSION(), t.handle) as number}`;
+  return t === null ? '-' : native.versionKey(t.handle);
 }
 
 /** Tensors derived from module state (merged or folded weights), one per slot, rebuilt when their key changes. */
