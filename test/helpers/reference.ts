@@ -7,6 +7,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../../lib/index';
+import { native } from '../../lib/native';
+import { lazyOp } from '../../lib/ops';
+import { wrap } from '../../lib/tensor';
 
 export const PYTHON = process.env.SVF_TORCH_PYTHON || '/usr/bin/python3';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -58,12 +61,11 @@ export function loadReference(outdir: string): Reference {
   };
 }
 
+const VIEW_DTYPE = lazyOp('aten::view', 'dtype');
+
+/** The same bytes read as another dtype of the same size (Tensor.view(dtype) of PyTorch). */
 function viewAs(t: torch.Tensor, dtype: torch.DType): torch.Tensor {
-  const { native } = require('../../lib/native');
-  const { lazyOp } = require('../../lib/ops');
-  const { wrap } = require('../../lib/tensor');
-  const viewDtype = lazyOp('aten::view', 'dtype');
-  return wrap(native.callOp(viewDtype(), t.handle, native.dtypeCodes[dtype]));
+  return wrap(native.callOp(VIEW_DTYPE(), t.handle, native.dtypeCodes[dtype]));
 }
 
 export function disposeReference(ref: Reference): void {
