@@ -4,7 +4,6 @@ import { bool, factory, FactoryOptions, int, options, pair } from './args';
 import { checkPadding, conv2d, Padding2d } from './functional/conv';
 import { pad } from './functional/padding';
 import { kaimingUniform_, calculateFanInAndFanOut, uniform_ } from './init';
-import { DerivedTensors, foldBias, NormAffine, recordsGraph, scaleRows, versionStamp } from './fold';
 import { Module } from './module';
 import { emptyParameter } from './parameter';
 
@@ -31,8 +30,6 @@ export class Conv2d extends Module {
   readonly paddingMode: PaddingMode;
   /** F.pad's list for non-'zeros' padding modes: (left, right, top, bottom). */
   private readonly reversedPaddingRepeatedTwice: number[];
-  /** Weights with a following BatchNorm folded in (forwardFolded). */
-  private readonly folded = new DerivedTensors();
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
     super();
@@ -114,22 +111,6 @@ export class Conv2d extends Module {
       }
     }
     return conv2d(input, weight, bias, { ...opts, padding: this.padding });
-  }
-
-  /** BN(conv(x)) as one convolution (lib/nn/fold.ts); null while the weight or bias trains. */
-  forwardFolded(input: Tensor, affine: NormAffine): Tensor | null {
-    const w = this.weight;
-    const b = this.bias;
-    if (recordsGraph(w) || recordsGraph(b)) return null;
-    const key = `${versionStamp(w)}|${versionStamp(b)}|${affine.key}`;
-    const fw = this.folded.get('weight', key, () => scaleRows(w, affine.scale));
-    const fb = this.folded.get('bias', key, () => foldBias(b, affine));
-    return this.convWith(input, fw, fb);
-  }
-
-  dispose(): void {
-    this.folded.clear();
-    super.dispose();
   }
 
   extraRepr(): string {
