@@ -107,10 +107,10 @@ async function child(what: string, arch: Arch, n: number, mode: string): Promise
   return { dense, svd };
 }
 
-function spawnChild(args: string[], threads: number): any {
+function spawnChild(args: string[], threads: number, env: NodeJS.ProcessEnv = {}): any {
   const loader = __filename.endsWith('.ts') && !process.execArgv.some((a) => a.includes('ts-node')) ? ['-r', 'ts-node/register'] : [];
   const r = spawnSync(process.execPath, [...process.execArgv, ...loader, __filename, '--child', ...args], {
-    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 64 << 20,
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), ...env }, maxBuffer: 64 << 20,
   });
   if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
@@ -121,7 +121,7 @@ async function run(): Promise<string> {
   const threads = Number(process.env.BENCH_THREADS ?? 2);
   const steps = Number(process.env.BENCH_STEPS ?? 3);
   const runs = Number(process.env.BENCH_RUNS ?? 2);
-  const py = (args: (string | number)[]) => runPython<any>('svf_bench.py', args.map(String), { OMP_NUM_THREADS: String(threads) });
+  const py = (args: (string | number)[], env: NodeJS.ProcessEnv = {}) => runPython<any>('svf_bench.py', args.map(String), { OMP_NUM_THREADS: String(threads), ...env });
   const parts: string[] = [];
 
   const resolveRows: (string | number)[][] = [];
@@ -154,6 +154,14 @@ async function run(): Promise<string> {
     const r = spawnChild(['train', 'resnet50', String(steps), mode], threads);
     trainRows.push(row(mode, median(r.times), r.peak_mib, 1));
   }
+  // glibc keeps freed heap for reuse, so peak RSS also counts what each allocator happened to
+  // retain; with a fixed 1 MiB mmap threshold (both sides) large blocks go back to the OS when
+  // freed and RSS follows what is live — at a page-fault cost in time for both
+  const live = { MALLOC_MMAP_THRESHOLD_: String(1 << 20) };
+  const lt = spawnChild(['train', 'resnet50', String(steps), 'auto'], threads, live);
+  const lp = py(['train', 'resnet50', steps, threads], live);
+  trainRows.push(['auto, both sides MALLOC_MMAP_THRESHOLD_=1MiB', 1, median(lt.times).toFixed(3), median(lp.times).toFixed(3),
+    (median(lt.times) / median(lp.times)).toFixed(2), lt.peak_mib.toFixed(0), lp.peak_mib.toFixed(0), (lt.peak_mib / lp.peak_mib).toFixed(2)]);
   parts.push('\n### one SVF training step, ResNet-50 layer0–layer4, batch 2, 224², only vector_S trains\n', markdownTable(
     ['svf-torch mode', 'processes', 'svf-torch s/step', 'Python s/step', 'time ratio', 'svf-torch peak RSS MiB', 'Python peak RSS MiB', 'memory ratio'], trainRows),
   `\nPer process (svf-torch auto / Python): ${tsRuns.map((r, i) => `${r.t.toFixed(3)} s ${r.mib.toFixed(0)} MiB / ${pyRuns[i].t.toFixed(3)} s ${pyRuns[i].mib.toFixed(0)} MiB`).join('; ')}.`,
@@ -162,7 +170,8 @@ async function run(): Promise<string> {
   'only conv_V\'s output and applies its folded BatchNorm; in-place ReLUs keep 1-byte masks. The convolutions themselves',
   'are the same oneDNN kernels with the same multiply-adds, so the time gain is what layer0/1 and the elementwise passes',
   'save. svf-torch\'s peak RSS is bimodal across processes (≈500 or ≈570 MiB: where glibc placed the freed heap of the',
-  'resolve), hence the medians over processes.');
+  'resolve), hence the medians over processes. The last row takes the allocator out: with glibc returning large freed',
+  'blocks to the OS at once (both sides, at a page-fault cost in time for both) peak RSS is what each side keeps live.');
 
   const evalRuns = Math.max(15, runs * 8);
   const e = spawnChild(['eval', 'resnet50', String(evalRuns), 'auto'], threads);
