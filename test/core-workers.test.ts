@@ -1,13 +1,14 @@
 /**
- * worker_threads: four workers each load the addon in their own isolate, run ops, autograd
- * and svd (sync and on the libuv pool), and must agree with the main thread. Handles cannot
+ * worker_threads: four workers each load the addon in their own isolate, run ops, autograd,
+ * svd (sync and on the libuv pool) and an SVF layer step through the addon's own autograd nodes,
+ * and must agree with the main thread. Handles cannot
  * cross threads (Externals are per isolate): posting one fails cleanly.
  */
 import * as assert from 'assert';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as torch from '../lib/index';
-import { compute, WorkerResult } from './helpers/core-worker';
+import { compute, computeSvf, WorkerResult } from './helpers/core-worker';
 
 const WORKER = path.join(__dirname, 'helpers', 'core-worker.ts');
 
@@ -38,6 +39,8 @@ describe('core: worker_threads', function () {
     const results = await Promise.all([0, 1, 2, 3].map(runWorker));
     const here = compute();
     here.A.dispose();
+    const hereSvf = computeSvf();
+    assert.ok(hereSvf.some((v) => v !== 0), 'the SVF step has a gradient');
     assert.strictEqual(torch.memory().numTensors, mainMemory, 'workers must not touch the main thread\'s count');
     assert.strictEqual(torch.isGradEnabled(), true, 'grad mode is per thread');
     assert.deepStrictEqual(results.map((r) => r.id), [0, 1, 2, 3]);
@@ -50,6 +53,7 @@ describe('core: worker_threads', function () {
       assert.strictEqual(r.memoryAfter, r.memoryBefore, `worker ${r.id}: leaked tensors`);
       assert.strictEqual(r.handlePostError, 'DataCloneError', `worker ${r.id}: a tensor handle crossed threads`);
       assert.strictEqual(r.gradEnabledAfterNoGrad, false);
+      assert.ok(maxDiff(r.svfGradS, hereSvf) <= 1e-5, `worker ${r.id}: SVF factored node + folded BatchNorm + masked ReLU`);
     }
   });
 });

@@ -183,6 +183,20 @@ describe('svf execution modes', () => {
     assert.ok(svd.conv_U.weight.grad && svd.conv_V.weight.grad && svd.vector_S.grad, 'every factor got a gradient');
   });
 
+  it('decompose, resolver and their dispose() leave no native tensor behind', () => {
+    const count = () => torch.memory().numTensors;
+    const conv = new nn.Conv2d(4, 6, 3, { padding: 1 });
+    const lin = new nn.Linear(5, 3);
+    const before = count();
+    for (const l of [svf.decompose(conv), svf.decompose(lin), svf.resolver(new nn.Sequential(conv, new nn.Identity()))]) {
+      torch.noGrad(() => torch.tidy(() => { l.forward(l instanceof svf.SVDLinear ? torch.ones([1, 5]) : torch.ones([1, 4, 5, 5])); }));
+      l.dispose();
+    }
+    assert.equal(count(), before);
+    conv.dispose();
+    lin.dispose();
+  });
+
   it("'auto' merges frozen layers once and recomputes after S changes in place", () => {
     torch.manualSeed(4);
     const conv = new nn.Conv2d(4, 8, 3, { padding: 1 });

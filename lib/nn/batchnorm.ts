@@ -112,9 +112,8 @@ export class BatchNorm2d extends Module {
     return { scale, shift, key: `bn:${key}` };
   }
 
-  dispose(): void {
+  protected releaseDerived(): void {
     this.folded.clear();
-    super.dispose();
   }
 
   protected checkInputDim(input: Tensor): void {

@@ -319,10 +319,17 @@ export class Module {
       .reduce((n, p) => n + p.numel(), 0);
   }
 
-  /** Disposes every parameter and buffer of this module tree (the module is unusable after). */
+  /**
+   * Disposes every parameter and buffer of this module tree, and what each module derived from
+   * them (merged or folded weights: releaseDerived) — the module is unusable after.
+   */
   dispose(): void {
+    for (const m of this.modules()) m.releaseDerived();
     for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
   }
+
+  /** Frees tensors this module keeps besides its parameters and buffers (caches); called by dispose(). */
+  protected releaseDerived(): void {}
 
   extraRepr(): string { return ''; }
   toString(): string {

@@ -8,11 +8,10 @@
  * both have `groups` = G, so conv_U.weight is (out, rank/G, 1, 1); with G = 1 this is the
  * original layout (out, rank, 1, 1).
  */
-import { empty } from '../creation';
 import { DType } from '../dtype';
 import { Device } from '../device';
 import { Conv2d } from '../nn/conv';
-import { Parameter } from '../nn/module';
+import { emptyParameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
 import { tidy } from '../memory';
 import { SVDLayer } from './svd-layer';
@@ -50,7 +49,7 @@ export class SVDConv2d extends SVDLayer {
     });
     this.registerModule('conv_U', convU);
     this.registerModule('conv_V', convV);
-    this.registerParameter('vector_S', Parameter(empty([1, rank, 1, 1], factory)));
+    this.registerParameter('vector_S', emptyParameter([1, rank, 1, 1], factory));
     this.geometry = geometryOf({ ...geometryOf(convV as unknown as ConvGeometry), outChannels });
     this._rank = rank;
   }

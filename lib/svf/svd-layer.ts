@@ -65,7 +65,7 @@ export abstract class SVDLayer extends Module {
 
   /** Records the decomposition's singular values as the non-persistent base of setStrength. */
   protected setBase(s: Tensor): void {
-    this.registerBuffer('vector_S_base', noGrad(() => s.detach().clone()), { persistent: false });
+    this.registerBuffer('vector_S_base', noGrad(() => tidy(() => s.detach().clone())), { persistent: false });
   }
 
   /** Whether a forward now must record a graph through the layer's own parameters. */
@@ -143,8 +143,7 @@ export abstract class SVDLayer extends Module {
     }
   }
 
-  dispose(): void {
+  protected releaseDerived(): void {
     this.invalidate();
-    super.dispose();
   }
 }

@@ -4,13 +4,12 @@
  * vector_S, fc_U.weight, fc_U.bias, fc_V.weight.
  */
 import { noGrad } from '../autograd';
-import { empty } from '../creation';
 import { Device } from '../device';
 import { DType } from '../dtype';
 import { tidy } from '../memory';
 import { linear } from '../nn/functional/conv';
 import { Linear } from '../nn/linear';
-import { Parameter } from '../nn/module';
+import { emptyParameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
 import { SVDLayer } from './svd-layer';
 
@@ -25,7 +24,7 @@ export class SVDLinear extends SVDLayer {
     const factory = { device: opts.device, dtype: opts.dtype };
     this.registerModule('fc_U', new Linear(rank, outFeatures, { bias: opts.bias ?? true, ...factory }));
     this.registerModule('fc_V', new Linear(inFeatures, rank, { bias: false, ...factory }));
-    this.registerParameter('vector_S', Parameter(empty([1, rank], factory)));
+    this.registerParameter('vector_S', emptyParameter([1, rank], factory));
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this._rank = rank;

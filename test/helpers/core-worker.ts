@@ -16,6 +16,37 @@ export interface WorkerResult {
   memoryAfter: number;
   handlePostError: string;
   gradEnabledAfterNoGrad: boolean;
+  svfGradS: Float32Array;
+}
+
+/**
+ * An SVF layer step through the addon's own autograd nodes (the factored conv with a folded
+ * eval BatchNorm, the mask-saving in-place ReLU): the gradient of vector_S.
+ */
+export function computeSvf(): Float32Array {
+  const { nn, svf } = torch;
+  const conv = new nn.Conv2d(3, 4, 3, { padding: 1 });
+  const bn = new nn.BatchNorm2d(4);
+  torch.noGrad(() => torch.tidy(() => {
+    conv.weight.copy_(torch.linspace(-0.7, 0.9, 108).reshape(4, 3, 3, 3));
+    conv.bias!.copy_(torch.linspace(-0.1, 0.2, 4));
+    bn.runningMean!.copy_(torch.linspace(-0.2, 0.3, 4));
+    bn.runningVar!.copy_(torch.linspace(0.5, 1.5, 4));
+  }));
+  const layer = svf.decompose(conv);
+  layer.requiresGrad_(false);
+  layer.vector_S.requiresGrad_(true);
+  layer.mode = 'factored';
+  bn.requiresGrad_(false);
+  svf.fixBatchNorm(bn);
+  const g = torch.tidy(() => {
+    const x = torch.linspace(-2, 2, 2 * 3 * 5 * 5).reshape(2, 3, 5, 5).requiresGrad_();
+    const y = nn.functional.relu(nn.convThenNorm(layer, bn, x), true);
+    y.pow(2).sum().backward();
+    return layer.vector_S.grad!.data() as Float32Array;
+  });
+  for (const m of [conv, bn, layer]) m.dispose();
+  return g;
 }
 
 /** The computation both the workers and the main thread run. */
@@ -54,8 +85,13 @@ async function main(): Promise<void> {
   torch.setGradEnabled(false); // thread-local: must not leak into the main thread
   const result: WorkerResult = {
     id: workerData.id as number, forward: r.forward, gradX: r.gradX, gradW: r.gradW, S: r.S, asyncS,
-    memoryBefore, memoryAfter: torch.memory().numTensors, handlePostError, gradEnabledAfterNoGrad: torch.isGradEnabled(),
+    memoryBefore, memoryAfter: NaN, handlePostError, gradEnabledAfterNoGrad: false, svfGradS: new Float32Array(),
   };
+  torch.setGradEnabled(true);
+  result.svfGradS = computeSvf();
+  result.memoryAfter = torch.memory().numTensors;
+  torch.setGradEnabled(false);
+  result.gradEnabledAfterNoGrad = torch.isGradEnabled();
   parentPort!.postMessage(result);
 }
 
