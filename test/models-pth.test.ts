@@ -158,6 +158,30 @@ for (const v of VARIANTS) {
     });
 
     if (v.name === 'resnet18') {
+      it('a state_dict from before BatchNorm had num_batches_tracked loads as in PyTorch', () => {
+        const outcome = ref.extra.old_bn as Record<string, string>;
+        assert.deepEqual(outcome, { pre_v2: 'loaded, num_batches_tracked 0', v2_missing: 'missing 20' }, 'what PyTorch did');
+        for (const name of ['pre_v2', 'v2_missing']) {
+          const sd = torch.load(file(`${name}.pth`)) as Map<string, torch.Tensor>;
+          const fresh = v.build();
+          try {
+            if (name === 'pre_v2') {
+              assert.deepEqual(fresh.loadStateDict(sd, { strict: true }), { missingKeys: [], unexpectedKeys: [] });
+              assert.equal(fresh.getSubmodule('bn1').getBuffer('num_batches_tracked')!.item(), 0);
+              assert.ok(!sd.has('bn1.num_batches_tracked'), "the caller's dict is left as it was");
+              const d = evalOutputDiff(fresh, ref);
+              assert.ok(d < 1e-5, `eval output rel diff ${d}`);
+            } else {
+              assert.throws(() => fresh.loadStateDict(sd, { strict: true }),
+                (e: Error) => e instanceof torch.TorchError && (e.message.match(/num_batches_tracked/g) ?? []).length === 20);
+            }
+          } finally {
+            fresh.dispose();
+            disposeLoaded(sd);
+          }
+        }
+      });
+
       it('a nested {epoch, state_dict: {module.…}} checkpoint loads through stripPrefix', () => {
         const ckpt = torch.load(file('checkpoint.pth'));
         const fresh = v.build();

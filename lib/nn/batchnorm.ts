@@ -5,6 +5,7 @@
  */
 import { noGrad } from '../autograd';
 import { isGradEnabled } from '../autograd';
+import { zeros } from '../creation';
 import { Tensor } from '../tensor';
 import { DerivedTensors, NormAffine, versionStamp } from './fold';
 import { bool, factory, FactoryOptions, int, num, options } from './args';
@@ -110,6 +111,19 @@ export class BatchNorm2d extends Module {
       return b ? b.sub(m) : m.neg();
     });
     return { scale, shift, key: `bn:${key}` };
+  }
+
+  /**
+   * _BatchNorm._version = 2 added num_batches_tracked: a state_dict of version < 2 or of unknown
+   * version (no `_metadata`, e.g. torchvision's original ResNet files) without it loads with 0,
+   * as in PyTorch.
+   */
+  protected upgradeStateDict(sd: Map<string, unknown>, prefix: string, version: number | undefined): Tensor[] {
+    const key = `${prefix}num_batches_tracked`;
+    if ((version !== undefined && version >= 2) || !this.trackRunningStats || sd.has(key)) return [];
+    const zero = zeros([], { dtype: 'int64' });
+    sd.set(key, zero);
+    return [zero];
   }
 
   protected releaseDerived(): void {

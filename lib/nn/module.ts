@@ -25,6 +25,15 @@ export function Parameter(data: Tensor, requiresGrad = true): Tensor {
   return p;
 }
 
+/** The `version` a state_dict's `_metadata` records for the module at `prefix` (Map or object form). */
+function moduleVersion(metadata: unknown, prefix: string): number | undefined {
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  const entry = metadata instanceof Map ? metadata.get(prefix) : (metadata as Record<string, unknown>)[prefix];
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const v = entry instanceof Map ? entry.get('version') : (entry as Record<string, unknown>).version;
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+}
+
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -197,9 +206,31 @@ export class Module {
   loadStateDict(stateDict: StateDictInput, opts: { strict?: boolean } = {}): LoadStateDictResult {
     const strict = opts.strict ?? true;
     if (typeof strict !== 'boolean') throw new TypeError('loadStateDict: strict must be a boolean');
-    const sd = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict ?? {}));
     if (!(stateDict instanceof Map) && (stateDict === null || typeof stateDict !== 'object'))
       throw new TypeError('loadStateDict(stateDict): expected a Map<string, Tensor> or an object of tensors');
+    // a copy, so that modules can upgrade old layouts (as _load_from_state_dict does) without
+    // touching the caller's dict; `_metadata` (module versions, kept by torch.load) decides
+    const sd = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
+    const metadata = (stateDict as { _metadata?: unknown })._metadata;
+    const added: Tensor[] = [];
+    for (const [prefix, m] of this.namedModules()) added.push(...m.upgradeStateDict(sd, prefix ? `${prefix}.` : '', moduleVersion(metadata, prefix)));
+    try {
+      return this.copyStateDict(sd, strict);
+    } finally {
+      for (const t of added) t.dispose();
+    }
+  }
+
+  /**
+   * Brings entries of an older layout of this module up to date in `sd` (keys under `prefix`),
+   * given the version its state_dict was saved with (undefined: unknown, as PyTorch treats a
+   * dict without `_metadata`). Returns the tensors it created (disposed after loading).
+   */
+  protected upgradeStateDict(_sd: Map<string, unknown>, _prefix: string, _version: number | undefined): Tensor[] {
+    return [];
+  }
+
+  private copyStateDict(sd: Map<string, unknown>, strict: boolean): LoadStateDictResult {
     const missingKeys: string[] = [];
     const errors: string[] = [];
     const own = this.stateDict({ keepVars: true });

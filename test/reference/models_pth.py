@@ -46,6 +46,7 @@ def build(variant):
 
 
 def make(outdir, variant):
+    outcome = None
     net = build(variant)
     sd = net.state_dict()
     torch.save(sd, os.path.join(outdir, "model_zip.pth"))
@@ -53,6 +54,21 @@ def make(outdir, variant):
     if variant == "resnet18":
         wrapped = collections.OrderedDict(("module." + k, v) for k, v in sd.items())
         torch.save({"epoch": 7, "state_dict": wrapped}, os.path.join(outdir, "checkpoint.pth"))
+        # BatchNorm before _version 2 had no num_batches_tracked (torchvision's original ResNet
+        # files): without _metadata PyTorch loads such a dict strictly, filling 0; with the
+        # metadata of version-2 modules it reports the keys missing. Both files, and what PyTorch did.
+        old = collections.OrderedDict((k, v) for k, v in sd.items() if not k.endswith("num_batches_tracked"))
+        torch.save(old, os.path.join(outdir, "pre_v2.pth"))
+        old._metadata = sd._metadata
+        torch.save(old, os.path.join(outdir, "v2_missing.pth"))
+        outcome = {}
+        for name in ("pre_v2", "v2_missing"):
+            fresh = VARIANTS[variant]()
+            try:
+                fresh.load_state_dict(torch.load(os.path.join(outdir, name + ".pth")), strict=True)
+                outcome[name] = "loaded, num_batches_tracked %d" % fresh.bn1.num_batches_tracked.item()
+            except RuntimeError as e:
+                outcome[name] = "missing %d" % str(e).count("num_batches_tracked")
 
     tensors = {}
     x = torch.randn(1, 3, 64, 64)
@@ -69,6 +85,7 @@ def make(outdir, variant):
     for n, p in net.named_parameters():
         tensors["grad." + n] = p.grad
     save_tensors(outdir, tensors, {
+        "old_bn": outcome if variant == "resnet18" else None,
         "keys": list(sd.keys()),
         "params": [n for n, _ in net.named_parameters()],
         "buffers": [n for n, _ in net.named_buffers()],
