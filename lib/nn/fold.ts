@@ -5,11 +5,11 @@
  * a convolution and a normalization, forward and backward, and no saved BN input.
  *
  * Folding is opt-in per BatchNorm (`foldIntoConv`, switched on by the SVF policy for the
- * BatchNorms it pins to eval), done by convolutions that implement forwardFolded (SVDConv2d:
- * its merged weight is cached anyway, so the folded one replaces it; a dense Conv2d would
- * need a second copy of its weight and does not fold), and used only while it is exact: the BN in eval mode with
- * running statistics and, when grad mode is on, no trainable affine parameter. Otherwise the
- * two modules run as they are. Derived weights are cached and keyed on LibTorch's version
+ * BatchNorms it pins to eval) and done by convolutions that implement forwardFolded (SVDConv2d:
+ * its merged weight is cached anyway, so the folded one replaces it; a dense Conv2d would need
+ * a second copy of its weight and does not fold). It is used only while it is the same function
+ * (up to float rounding): the BN in eval mode with running statistics and, when grad mode is
+ * on, no trainable affine parameter. Otherwise the two modules run as they are. Derived weights are cached and keyed on LibTorch's version
  * counters and storage identity of everything they are made from, so an optimizer step,
  * loadStateDict or Module.to() never leaves a stale folded weight behind.
  */
