@@ -3,6 +3,7 @@
 #include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include "guard.h"
+#include "js_args.h"
 #include "tensor_handle.h"
 
 namespace svf {
@@ -16,6 +17,10 @@ using torch::autograd::variable_list;
 struct Geometry {
   std::vector<int64_t> stride, padding, dilation;
   int64_t groups = 1;
+
+  // From the JS layout [strideH, strideW, padH, padW, dilationH, dilationW, groups].
+  explicit Geometry(const std::vector<int64_t>& g)
+      : stride{g[0], g[1]}, padding{g[2], g[3]}, dilation{g[4], g[5]}, groups(g[6]) {}
 };
 
 at::Tensor ConvV(const at::Tensor& x, const at::Tensor& v, const Geometry& g) {
@@ -54,7 +59,7 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
                             const at::Tensor& u, const c10::optional<at::Tensor>& bias,
                             const c10::optional<at::Tensor>& scale, const c10::optional<at::Tensor>& shift,
                             std::vector<int64_t> geom) {
-    Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
+    const Geometry g(geom);
     at::Tensor h = ConvV(x, v, g);
     const int64_t pixels = h.size(0) * h.size(2) * h.size(3);
     const bool affine = scale.has_value();
@@ -83,8 +88,7 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     auto saved = ctx->get_saved_variables();
     const at::Tensor &h = saved[0], &s = saved[1], &v = saved[2], &u = saved[3], &scale = saved[4];
-    auto geom = ctx->saved_data["geom"].toIntVector();
-    Geometry g{{geom[0], geom[1]}, {geom[2], geom[3]}, {geom[4], geom[5]}, geom[6]};
+    const Geometry g(ctx->saved_data["geom"].toIntVector());
     const bool needX = ctx->saved_data["need_x"].toBool(), needS = ctx->saved_data["need_s"].toBool();
     const bool affineOnU = ctx->saved_data["affine_on_u"].toBool();
     at::Tensor gy = grads[0];
@@ -108,21 +112,6 @@ struct FactoredConv : public torch::autograd::Function<FactoredConv> {
   }
 };
 
-std::vector<int64_t> IntList(Napi::Env env, const Napi::Value& value, size_t n, const char* what) {
-  if (!value.IsArray() || value.As<Napi::Array>().Length() != n)
-    ThrowTypeError(env, std::string(what) + " must be an array of " + std::to_string(n) + " integers");
-  Napi::Array arr = value.As<Napi::Array>();
-  std::vector<int64_t> out;
-  for (uint32_t i = 0; i < n; ++i) {
-    Napi::Value e = arr.Get(i);
-    if (!e.IsNumber()) ThrowTypeError(env, std::string(what) + " must be an array of integers");
-    double d = e.As<Napi::Number>().DoubleValue();
-    if (d != static_cast<double>(static_cast<int64_t>(d))) ThrowTypeError(env, std::string(what) + " must be an array of integers");
-    out.push_back(static_cast<int64_t>(d));
-  }
-  return out;
-}
-
 // factoredConv2d(x, V, s, U, bias | null, scale | null, shift | null,
 //                [strideH, strideW, padH, padW, dilH, dilW, groups])
 Napi::Value FactoredConv2d(const Napi::CallbackInfo& info) {
@@ -142,8 +131,9 @@ Napi::Value FactoredConv2d(const Napi::CallbackInfo& info) {
     scale = UnwrapTensor(env, info[5], "scale");
     shift = UnwrapTensor(env, info[6], "shift");
   }
-  std::vector<int64_t> geom = IntList(env, info[7], 7, "geometry");
-  if (geom[6] < 1) ThrowRangeError(env, "groups must be positive");
+  std::vector<int64_t> geom = ReadInts(env, info[7], "geometry", 0, 7);
+  if (geom[0] < 1 || geom[1] < 1 || geom[4] < 1 || geom[5] < 1 || geom[6] < 1)
+    ThrowRangeError(env, "factoredConv2d: stride, dilation and groups must be positive");
   TORCH_CHECK(!at::GradMode::is_enabled() ||
                   (!v.requires_grad() && !u.requires_grad() && !(bias && bias->requires_grad())),
               "factoredConv2d: U, V and the bias must be frozen (requires_grad=False) while grad mode is on");

@@ -34,6 +34,7 @@ at::Tensor ReluWithMask(at::Tensor& x) {
       }
     });
   });
+  x.unsafeGetTensorImpl()->bump_version();  // written through data_ptr, which does not bump it (relu_ does)
   return mask;
 }
 
@@ -46,7 +47,6 @@ struct MaskedRelu : public torch::autograd::Function<MaskedRelu> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x) {
     at::Tensor out = x;  // shares x's TensorImpl: the op is in place, as relu_
     at::Tensor mask = ReluWithMask(out);
-    out.unsafeGetTensorImpl()->bump_version();
     ctx->mark_dirty({out});
     ctx->save_for_backward({mask});
     return out;

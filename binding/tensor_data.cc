@@ -1,29 +1,18 @@
 #include "tensor_data.h"
 #include <ATen/ATen.h>
-#include <cmath>
 #include <cstring>
 #include "dtypes.h"
 #include "guard.h"
+#include "js_args.h"
 #include "tensor_handle.h"
 
 namespace svf {
 
 namespace {
 
-std::vector<int64_t> ToShape(Napi::Env env, const Napi::Value& v) {
-  if (!v.IsArray()) ThrowTypeError(env, "shape must be an array of non-negative integers");
-  Napi::Array arr = v.As<Napi::Array>();
-  std::vector<int64_t> shape(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Napi::Value e = arr.Get(i);
-    if (!e.IsNumber()) ThrowTypeError(env, "shape must be an array of non-negative integers");
-    double d = e.As<Napi::Number>().DoubleValue();
-    // The bound comes first so the cast below is always defined (2^53: exact in a double).
-    if (!(d >= 0 && d <= 9007199254740991.0) || std::floor(d) != d)
-      ThrowRangeError(env, "shape entries must be non-negative integers below 2^53");
-    shape[i] = static_cast<int64_t>(d);
-  }
-  return shape;
+// Identity of a tensor's storage: equal keys mean shared memory.
+std::string StorageKey(const at::Tensor& t) {
+  return std::to_string(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl()));
 }
 
 Napi::Array ToJsInts(Napi::Env env, c10::IntArrayRef values) {
@@ -52,7 +41,7 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
   } else {
     ThrowTypeError(env, "fromBuffer: bytes must be an ArrayBuffer or a typed array");
   }
-  std::vector<int64_t> shape = ToShape(env, info[1]);
+  std::vector<int64_t> shape = ReadInts(env, info[1], "shape", 0);
   c10::ScalarType dtype = DtypeFromCode(env, info[2]);
   at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));
   if (t.nbytes() != length)
@@ -90,7 +79,7 @@ Napi::Value StorageInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = UnwrapTensor(env, info[0]);
   Napi::Object out = Napi::Object::New(env);
-  out.Set("key", Napi::String::New(env, std::to_string(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl()))));
+  out.Set("key", Napi::String::New(env, StorageKey(t)));
   out.Set("nbytes", static_cast<double>(t.storage().nbytes()));
   out.Set("offset", static_cast<double>(t.storage_offset()));
   out.Set("strides", ToJsInts(env, t.strides()));
@@ -102,8 +91,7 @@ Napi::Value StorageInfo(const Napi::CallbackInfo& info) {
 // caches key on it; one call instead of storageInfo + aten::_version.
 Napi::Value VersionKey(const Napi::CallbackInfo& info) {
   const at::Tensor& t = UnwrapTensor(info.Env(), info[0]);
-  return Napi::String::New(info.Env(), std::to_string(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl())) + "@" +
-                                           std::to_string(t._version()));
+  return Napi::String::New(info.Env(), StorageKey(t) + "@" + std::to_string(t._version()));
 }
 
 Napi::Value Item(const Napi::CallbackInfo& info) {

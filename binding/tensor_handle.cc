@@ -26,7 +26,7 @@ static void Release(Napi::Env env, TensorBox* box) {
 }
 
 static void Report(Napi::Env env, TensorBox* box) {
-  if (!box->live || box->reported) return;
+  if (box->reported) return;
   box->reported = true;
   Data(env).reportedBytes += box->bytes;
   Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
@@ -56,10 +56,15 @@ static TensorBox* BoxOf(Napi::Env env, const Napi::Value& value, const char* wha
   return value.As<Napi::External<TensorBox>>().Data();
 }
 
-const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what) {
+// The box of a handle that is still live (TorchError once disposed).
+static TensorBox* LiveBoxOf(Napi::Env env, const Napi::Value& value, const char* what) {
   TensorBox* box = BoxOf(env, value, what);
   if (!box->live) ThrowTorchError(env, std::string("the ") + what + " was disposed and cannot be used");
-  return box->tensor;
+  return box;
+}
+
+const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what) {
+  return LiveBoxOf(env, value, what)->tensor;
 }
 
 static Napi::Value Dispose(const Napi::CallbackInfo& info) {
@@ -84,8 +89,7 @@ static Napi::Value SetScoped(const Napi::CallbackInfo& info) {
 
 // A handle left every tidy scope: from now on the GC decides its lifetime, so V8 learns its bytes.
 static Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
-  UnwrapTensor(info.Env(), info[0], "reportExternal");  // a live handle of ours, or throw
-  Report(info.Env(), BoxOf(info.Env(), info[0], "reportExternal"));
+  Report(info.Env(), LiveBoxOf(info.Env(), info[0], "reportExternal"));
   return info.Env().Undefined();
 }
 

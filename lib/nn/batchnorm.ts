@@ -4,10 +4,10 @@
  * 1/num_batches_tracked; eval uses the running stats unless they are not tracked.
  */
 import { noGrad } from '../autograd';
-import { isGradEnabled } from '../autograd';
 import { zeros } from '../creation';
 import { Tensor } from '../tensor';
-import { DerivedTensors, NormAffine, versionStamp } from './fold';
+import { DerivedTensors, recordsGraph, versionStamp } from './derived';
+import { NormAffine } from './fold';
 import { bool, factory, FactoryOptions, int, num, options } from './args';
 import { batchNorm } from './functional/normalization';
 import { ones_, zeros_ } from './init';
@@ -95,7 +95,7 @@ export class BatchNorm2d extends Module {
 
   /** The eval-mode affine (scale = γ/√(var+ε), shift = β − mean·scale) when folding is allowed and exact. */
   foldedAffine(): NormAffine | null {
-    if (!this.foldIntoConv || this.training || !affineFrozenNow(this)) return null;
+    if (!this.foldIntoConv || this.training || recordsGraph(this.weight) || recordsGraph(this.bias)) return null;
     const mean = this.runningMean;
     const variance = this.runningVar;
     if (!mean || !variance) return null;
@@ -156,10 +156,4 @@ export class BatchNorm2d extends Module {
   extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? 'None'}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
   }
-}
-
-/** No affine parameter of `bn` records a graph now (frozen, or grad mode off). */
-function affineFrozenNow(bn: BatchNorm2d): boolean {
-  if (!isGradEnabled()) return true;
-  return !(bn.weight?.requiresGrad || bn.bias?.requiresGrad);
 }

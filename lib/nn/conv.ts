@@ -96,21 +96,16 @@ export class Conv2d extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return this.convWith(input, this.weight, this.bias);
-  }
-
-  /** This convolution's geometry and padding mode with the given weight and bias. */
-  convWith(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const opts = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode !== 'zeros') {
       const padded = pad(input, this.reversedPaddingRepeatedTwice, { mode: this.paddingMode });
       try {
-        return conv2d(padded, weight, bias, { ...opts, padding: 0 });
+        return conv2d(padded, this.weight, this.bias, { ...opts, padding: 0 });
       } finally {
         padded.dispose();
       }
     }
-    return conv2d(input, weight, bias, { ...opts, padding: this.padding });
+    return conv2d(input, this.weight, this.bias, { ...opts, padding: this.padding });
   }
 
   extraRepr(): string {

@@ -9,39 +9,12 @@
  * its merged weight is cached anyway, so the folded one replaces it; a dense Conv2d would need
  * a second copy of its weight and does not fold). It is used only while it is the same function
  * (up to float rounding): the BN in eval mode with running statistics and, when grad mode is
- * on, no trainable affine parameter. Otherwise the two modules run as they are. Derived weights are cached and keyed on LibTorch's version
- * counters and storage identity of everything they are made from, so an optimizer step,
- * loadStateDict or Module.to() never leaves a stale folded weight behind.
+ * on, no trainable affine parameter. Otherwise the two modules run as they are. Folded weights
+ * are cached in DerivedTensors (lib/nn/derived.ts), so a stale one is never used.
  */
-import { isGradEnabled, noGrad } from '../autograd';
-import { keep, tidy } from '../memory';
-import { native } from '../native';
+import { tidy } from '../memory';
 import { Tensor } from '../tensor';
 import { Module } from './module';
-
-/** Storage identity and version counter: changes whenever the tensor's values may have changed. */
-export function versionStamp(t: Tensor | null): string {
-  return t === null ? '-' : native.versionKey(t.handle);
-}
-
-/** Tensors derived from module state (merged or folded weights), one per slot, rebuilt when their key changes. */
-export class DerivedTensors {
-  private readonly entries = new Map<string, { key: string; value: Tensor }>();
-
-  get(slot: string, key: string, make: () => Tensor): Tensor {
-    const e = this.entries.get(slot);
-    if (e && e.key === key && !e.value.isDisposed) return e.value;
-    if (e) e.value.dispose();
-    const value = keep(noGrad(() => tidy(make)));
-    this.entries.set(slot, { key, value });
-    return value;
-  }
-
-  clear(): void {
-    for (const e of this.entries.values()) e.value.dispose();
-    this.entries.clear();
-  }
-}
 
 /** The per-channel affine of a foldable normalization, with the key its values derive from. */
 export interface NormAffine {
@@ -68,11 +41,6 @@ export function isFoldableNorm(m: Module): m is FoldableNorm {
 
 export function isNormFoldingConv(m: Module): m is NormFoldingConv {
   return typeof (m as unknown as { forwardFolded?: unknown }).forwardFolded === 'function';
-}
-
-/** Whether `t` takes part in autograd now (a trainable tensor while grad mode is on). */
-export function recordsGraph(t: Tensor | null): boolean {
-  return t !== null && t.requiresGrad && isGradEnabled();
 }
 
 /** W' = scale·W (per output channel, dim 0) for a conv weight of any rank. */

@@ -1,7 +1,7 @@
 /**
  * The geometry of a Conv2d (kernel, stride, padding, dilation, groups, padding mode) and a
  * dense conv call with any weight under it — what Conv2d.forward does, with the weight given.
- * The merged execution mode and rebuild both need it.
+ * The merged execution mode, the factored node and rebuild need it.
  */
 import { conv2d } from '../nn/functional/conv';
 import { pad, PadMode } from '../nn/functional/padding';
@@ -34,7 +34,7 @@ export function geometryOf(conv: ConvGeometry): ConvGeometry {
 }
 
 /** PyTorch's _reversed_padding_repeated_twice: [left_w, right_w, top_h, bottom_h]. */
-export function explicitPadding(g: ConvGeometry): number[] {
+function explicitPadding(g: ConvGeometry): number[] {
   if (g.padding === 'valid') return [0, 0, 0, 0];
   if (g.padding === 'same') {
     const out: number[] = [];
@@ -48,18 +48,27 @@ export function explicitPadding(g: ConvGeometry): number[] {
   return [g.padding[1], g.padding[1], g.padding[0], g.padding[0]];
 }
 
+/**
+ * x as a convolution of this geometry reads it, and the (symmetric) padding left to the
+ * convolution: zeros mode with symmetric padding needs no copy; another padding mode, or the
+ * asymmetric zeros of an even-sized 'same' kernel, is padded here. The caller disposes `input`
+ * when it is not x.
+ */
+export function padForConv(g: ConvGeometry, x: Tensor): { input: Tensor; padding: [number, number] } {
+  const [left, right, top, bottom] = explicitPadding(g);
+  if (g.paddingMode === 'zeros' && left === right && top === bottom) return { input: x, padding: [top, left] };
+  const mode = (g.paddingMode === 'zeros' ? 'constant' : g.paddingMode) as PadMode;
+  return { input: pad(x, [left, right, top, bottom], { mode }), padding: [0, 0] };
+}
+
 /** conv2d(x, weight, bias) with the geometry's stride/padding/dilation/groups and padding mode. */
 export function convWithGeometry(g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-  const opts = { stride: g.stride, dilation: g.dilation, groups: g.groups };
-  if (g.paddingMode !== 'zeros') {
-    const padded = pad(x, explicitPadding(g), { mode: g.paddingMode as PadMode });
-    try {
-      return conv2d(padded, weight, bias, { ...opts, padding: 0 });
-    } finally {
-      padded.dispose();
-    }
+  const { input, padding } = padForConv(g, x);
+  try {
+    return conv2d(input, weight, bias, { stride: g.stride, dilation: g.dilation, groups: g.groups, padding });
+  } finally {
+    if (input !== x) input.dispose();
   }
-  return conv2d(x, weight, bias, { ...opts, padding: g.padding });
 }
 
 /** Output spatial size of the conv for an input of spatial size [h, w]. */

@@ -27,10 +27,6 @@ function uniqueParams(layers: Module[]): Tensor[] {
   return [...seen];
 }
 
-function isBatchNorm(m: Module): boolean {
-  return m instanceof BatchNorm2d;
-}
-
 /** Pins a BatchNorm to eval mode (train(true) is ignored) until unpinned. */
 export function pinEval(bn: Module): void {
   if ((bn as unknown as Record<symbol, unknown>)[PINNED]) return;
@@ -105,11 +101,11 @@ export function applyPolicy(layers: Module[], opts: PolicyOptions = {}): number 
     }
     for (const m of ls[i].modules()) {
       if (opts.trainUV && m instanceof SVDLayer) for (const p of m.parameters()) p.requiresGrad_(true);
-      if (opts.trainBnAffine && isBatchNorm(m)) for (const p of m.parameters()) p.requiresGrad_(true);
+      if (opts.trainBnAffine && m instanceof BatchNorm2d) for (const p of m.parameters()) p.requiresGrad_(true);
     }
   }
   if (opts.freezeBn ?? true) fixBatchNorm(ls, { fold: opts.foldBn ?? true });
-  else for (const l of ls) for (const m of l.modules()) if (isBatchNorm(m)) unpinEval(m);
+  else for (const l of ls) for (const m of l.modules()) if (m instanceof BatchNorm2d) unpinEval(m);
   return trainableCount(ls);
 }
 

@@ -16,7 +16,8 @@ import { Tensor } from '../tensor';
 import { tidy } from '../memory';
 import { SVDLayer } from './svd-layer';
 import { noGrad } from '../autograd';
-import { foldBias, NormAffine, recordsGraph, scaleRows, versionStamp } from '../nn/fold';
+import { recordsGraph, versionStamp } from '../nn/derived';
+import { foldBias, NormAffine, scaleRows } from '../nn/fold';
 import { ConvGeometry, convWithGeometry, geometryOf, outputSize, PaddingMode } from './conv-geometry';
 import { factoredConv } from './factored-conv';
 
@@ -94,7 +95,7 @@ export class SVDConv2d extends SVDLayer {
 
   /** U, V and the bias are frozen now: the factored path can run as one autograd node. */
   private basesFrozen(): boolean {
-    return !recordsGraph(this.uWeight) && !recordsGraph(this.vWeight) && !recordsGraph(this.uBias);
+    return ![this.uWeight, this.vWeight, this.uBias].some(recordsGraph);
   }
 
   protected factoredForward(x: Tensor, s: Tensor): Tensor {
@@ -105,8 +106,8 @@ export class SVDConv2d extends SVDLayer {
   /**
    * BN(this(x)) with a frozen eval BatchNorm folded in (lib/nn/fold.ts): merged, the folded
    * dense weight (cached); factored, the single-node factored convolution applies the affine
-   * (no scaled copy of U is kept: it would cost as much memory as U). null (run the two modules) while U, V or the bias train, or a merged forward
-   * would need a graph.
+   * (no scaled copy of U is kept: it would cost as much memory as U). null (run the two
+   * modules) while U, V or the bias train, or a merged forward would need a graph.
    */
   forwardFolded(x: Tensor, affine: NormAffine): Tensor | null {
     const mode = this.chooseMode(x);
@@ -121,12 +122,7 @@ export class SVDConv2d extends SVDLayer {
     }
     if (!this.basesFrozen()) return null;
     this.lastMode = mode;
-    const s = this.effectiveS();
-    try {
-      return factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, b, affine);
-    } finally {
-      if (s !== this.vector_S) s.dispose();
-    }
+    return this.withEffectiveS((s) => factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, b, affine));
   }
 
   protected costs(x: Tensor): { dense: number; v: number; u: number; merge: number } {

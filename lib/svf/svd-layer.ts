@@ -8,10 +8,10 @@
  * (Module.to() swaps storage with set_data, which does not bump the counter) and on the
  * strength; so a stale merged weight is never used, and a frozen layer merges once.
  */
-import { isGradEnabled, noGrad } from '../autograd';
+import { noGrad } from '../autograd';
 import { TorchError } from '../errors';
 import { tidy } from '../memory';
-import { DerivedTensors, versionStamp } from '../nn/fold';
+import { DerivedTensors, recordsGraph, versionStamp } from '../nn/derived';
 import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
 import { ExecutionMode } from './types';
@@ -51,6 +51,16 @@ export abstract class SVDLayer extends Module {
     return tidy(() => base.add(s.sub(base).mul(alpha)));
   }
 
+  /** fn(S in use), disposing the blended S of setStrength afterwards. */
+  protected withEffectiveS<T>(fn: (s: Tensor) => T): T {
+    const s = this.effectiveS();
+    try {
+      return fn(s);
+    } finally {
+      if (s !== this.vector_S) s.dispose();
+    }
+  }
+
   /** setStrength: α = 0 gives the base (pre-tuning) singular values, 1 the tuned ones. */
   setStrength(alpha: number): void {
     if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new TypeError(`setStrength(alpha): alpha must be a finite number, got ${String(alpha)}`);
@@ -70,8 +80,7 @@ export abstract class SVDLayer extends Module {
 
   /** Whether a forward now must record a graph through the layer's own parameters. */
   protected needsGraph(): boolean {
-    if (!isGradEnabled()) return false;
-    return this.vector_S.requiresGrad || this.uWeight.requiresGrad || this.vWeight.requiresGrad || !!this.uBias?.requiresGrad;
+    return [this.vector_S, this.uWeight, this.vWeight, this.uBias].some(recordsGraph);
   }
 
   /** Picks the execution for input x. */
@@ -90,14 +99,7 @@ export abstract class SVDLayer extends Module {
 
   /** The dense weight U·diag(S_used)·V: cached (no graph) when nothing needs a gradient. */
   mergedWeight(): Tensor {
-    if (this.needsGraph()) {
-      const s = this.effectiveS();
-      try {
-        return this.mergeWeight(s);
-      } finally {
-        if (s !== this.vector_S) s.dispose();
-      }
-    }
+    if (this.needsGraph()) return this.withEffectiveS((s) => this.mergeWeight(s));
     return this.derived.get('merged', this.factorsKey(), () => this.mergedWeightDetached());
   }
 
@@ -108,14 +110,7 @@ export abstract class SVDLayer extends Module {
 
   /** A fresh (uncached, graph-free) merged weight with the singular values in use. */
   mergedWeightDetached(): Tensor {
-    return noGrad(() => {
-      const s = this.effectiveS();
-      try {
-        return this.mergeWeight(s);
-      } finally {
-        if (s !== this.vector_S) s.dispose();
-      }
-    });
+    return noGrad(() => this.withEffectiveS((s) => this.mergeWeight(s)));
   }
 
   /** Drops the cached merged weight (it is rebuilt on demand). */
@@ -135,12 +130,7 @@ export abstract class SVDLayer extends Module {
         if (graph) w.dispose();
       }
     }
-    const s = this.effectiveS();
-    try {
-      return this.factoredForward(x, s);
-    } finally {
-      if (s !== this.vector_S) s.dispose();
-    }
+    return this.withEffectiveS((s) => this.factoredForward(x, s));
   }
 
   protected releaseDerived(): void {

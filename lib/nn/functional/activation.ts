@@ -1,8 +1,8 @@
 /** Activations and softmaxes. */
 import { dtypeCode, DType } from '../../dtype';
-import { isGradEnabled } from '../../autograd';
 import { native } from '../../native';
 import { lazyOp } from '../../ops';
+import { recordsGraph } from '../derived';
 import { Tensor, wrap } from '../../tensor';
 import { bool, int, tensor } from '../args';
 
@@ -22,7 +22,7 @@ export function relu(input: Tensor, inplace?: boolean | { inplace?: boolean }): 
   if (inplaceFlag(inplace)) {
     // with autograd recording, the in-place op keeps a 1-byte mask for backward instead of
     // the float output (binding/masked_relu.h); same values and gradients as relu_
-    if (x.requiresGrad && isGradEnabled()) native.reluMasked_(x.handle);
+    if (recordsGraph(x)) native.reluMasked_(x.handle);
     else native.callOp(RELU_(), x.handle);
     return x;
   }
