@@ -6,6 +6,16 @@ import { Module } from './module';
 
 type Pair = number | [number, number];
 
+/** The window of a pooling module, validated: stride defaults to the kernel size, padding to 0. */
+function poolWindow(kernelSize: Pair, stride: Pair | null | undefined, padding: Pair | undefined): { kernelSize: Pair; stride: Pair; padding: Pair } {
+  pair(kernelSize, 'kernelSize', 1);
+  const s = stride ?? kernelSize;
+  pair(s, 'stride', 1);
+  const p = padding ?? 0;
+  pair(p, 'padding', 0);
+  return { kernelSize, stride: s, padding: p };
+}
+
 export interface MaxPool2dModuleOptions {
   stride?: Pair | null;
   padding?: Pair;
@@ -25,12 +35,7 @@ export class MaxPool2d extends Module {
   constructor(kernelSize: Pair, opts: MaxPool2dModuleOptions = {}) {
     super();
     const o = options(opts, 'MaxPool2d');
-    pair(kernelSize, 'kernelSize', 1);
-    this.kernelSize = kernelSize;
-    this.stride = o.stride ?? kernelSize;
-    pair(this.stride, 'stride', 1);
-    this.padding = o.padding ?? 0;
-    pair(this.padding, 'padding', 0);
+    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding } = poolWindow(kernelSize, o.stride, o.padding));
     this.dilation = o.dilation ?? 1;
     pair(this.dilation, 'dilation', 1);
     this.returnIndices = bool(o.returnIndices ?? false, 'returnIndices');
@@ -67,12 +72,7 @@ export class AvgPool2d extends Module {
   constructor(kernelSize: Pair, opts: AvgPool2dModuleOptions = {}) {
     super();
     const o = options(opts, 'AvgPool2d');
-    pair(kernelSize, 'kernelSize', 1);
-    this.kernelSize = kernelSize;
-    this.stride = o.stride ?? kernelSize;
-    pair(this.stride, 'stride', 1);
-    this.padding = o.padding ?? 0;
-    pair(this.padding, 'padding', 0);
+    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding } = poolWindow(kernelSize, o.stride, o.padding));
     this.ceilMode = bool(o.ceilMode ?? false, 'ceilMode');
     this.countIncludePad = bool(o.countIncludePad ?? true, 'countIncludePad');
     this.divisorOverride = o.divisorOverride == null ? null : int(o.divisorOverride, 'divisorOverride', 1);

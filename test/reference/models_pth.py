@@ -20,7 +20,7 @@ import torch
 import torchvision.models as tvm
 
 sys.path.insert(0, os.path.dirname(__file__))
-from reflib import save_tensors  # noqa: E402
+from reflib import nontrivial_bn, save_tensors  # noqa: E402
 
 # keep in step with VARIANTS in test/models-pth.test.ts
 VARIANTS = {
@@ -34,14 +34,7 @@ VARIANTS = {
 def build(variant):
     torch.manual_seed(0)
     net = VARIANTS[variant]()
-    with torch.no_grad():  # non-trivial BN, so a lost or swapped buffer changes the numbers
-        for m in net.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.1)
-                m.running_mean.normal_(0, 0.1)
-                m.running_var.uniform_(0.5, 1.5)
-                m.num_batches_tracked.fill_(int(torch.randint(1, 100, ()).item()))
+    nontrivial_bn(net, min_tracked=1)  # a lost or swapped buffer changes the numbers
     return net
 
 

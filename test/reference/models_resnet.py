@@ -8,7 +8,7 @@ import torch
 import torchvision.models as tvm
 from torchvision.models.resnet import ResNet, Bottleneck, BasicBlock
 
-from reflib import outdir_from_argv, save_tensors
+from reflib import nontrivial_bn, outdir_from_argv, save_tensors
 
 
 def conv3x3(i, o, stride=1):
@@ -68,14 +68,7 @@ def main():
     variant = sys.argv[2]
     torch.manual_seed(0)
     net = VARIANTS[variant]()
-    with torch.no_grad():  # make BN non-trivial so a wrong eval/train path cannot pass
-        for m in net.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.1)
-                m.running_mean.normal_(0, 0.1)
-                m.running_var.uniform_(0.5, 1.5)
-                m.num_batches_tracked.fill_(int(torch.randint(0, 100, ()).item()))
+    nontrivial_bn(net)  # so a wrong eval/train path cannot pass
     tensors = {}
     keys = list(net.state_dict().keys())
     for k, v in net.state_dict().items():

@@ -32,3 +32,16 @@ def outdir_from_argv():
     if len(sys.argv) < 2:
         sys.exit("usage: script.py OUTDIR")
     return sys.argv[1]
+
+
+def nontrivial_bn(net, min_tracked=0):
+    """BatchNorm parameters and statistics away from their 1/0 defaults, so a lost, swapped or
+    wrongly used (eval vs train) BatchNorm tensor changes the numbers a test compares."""
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0, 0.1)
+                m.running_mean.normal_(0, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+                m.num_batches_tracked.fill_(int(torch.randint(min_tracked, 100, ()).item()))
