@@ -2,6 +2,7 @@
 #include <napi.h>
 #include "addon_data.h"
 #include "autograd.h"
+#include "cuda.h"
 #include "dtypes.h"
 #include "factored_conv.h"
 #include "masked_relu.h"
@@ -24,6 +25,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterFactoredConv(env, exports);
   RegisterMaskedRelu(env, exports);
   RegisterRuntime(env, exports);
+  RegisterCuda(env, exports);
   return exports;
 }
 

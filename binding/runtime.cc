@@ -2,7 +2,6 @@
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <ATen/detail/CUDAHooksInterface.h>
-#include <torch/csrc/api/include/torch/cuda.h>
 #include <torch/csrc/api/include/torch/version.h>
 #include <cmath>
 #include <cstdlib>
@@ -63,28 +62,6 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value CudaIsAvailable(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), torch::cuda::is_available());
-}
-
-Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
-}
-
-Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
-  int64_t device = -1;
-  if (info.Length() > 0 && !info[0].IsUndefined() && !info[0].IsNull()) {
-    if (!info[0].IsNumber()) ThrowTypeError(info.Env(), "cudaSynchronize(device): device must be an integer");
-    double d = info[0].As<Napi::Number>().DoubleValue();
-    if (!(d >= -1 && d < 1024) || std::floor(d) != d)
-      ThrowRangeError(info.Env(), "cudaSynchronize(device): no such device index");
-    device = static_cast<int64_t>(d);
-  }
-  TORCH_CHECK(torch::cuda::is_available(), "CUDA is not available: this LibTorch has no CUDA or no GPU is visible");
-  torch::cuda::synchronize(device);
-  return info.Env().Undefined();
-}
-
 // Hands the heap memory that freed tensors left behind back to the OS (glibc keeps freed
 // chunks for reuse; after disposing a whole model that is its weights' size in RSS).
 // Returns whether anything was released; false where the C library has no such call.
@@ -96,15 +73,22 @@ Napi::Value TrimMemory(const Napi::CallbackInfo& info) {
 #endif
 }
 
+// What this binary was built for (set by CMakeLists.txt from scripts/libtorch.js): the loader
+// compares it with the LibTorch it finds. `cuda` is the CUDA version of the build, whether or
+// not a GPU is present (torch.version.cuda); `cudaRuntime` is what the loaded CUDA runtime reports.
 Napi::Value Version(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
-  out.Set("libtorch", Napi::String::New(env, TORCH_VERSION));
+  out.Set("libtorch", Napi::String::New(env, SVF_BUILT_LIBTORCH));
+  const std::string cuda = SVF_BUILT_CUDA;
+  out.Set("cuda", cuda.empty() ? env.Null() : Napi::String::New(env, cuda));
+  out.Set("cxx11Abi", Napi::Boolean::New(env, _GLIBCXX_USE_CXX11_ABI != 0));
+  out.Set("headers", Napi::String::New(env, TORCH_VERSION));
   if (at::detail::getCUDAHooks().hasCUDA()) {
     long v = at::detail::getCUDAHooks().versionCUDART();
-    out.Set("cuda", Napi::String::New(env, std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10)));
+    out.Set("cudaRuntime", Napi::String::New(env, std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10)));
   } else {
-    out.Set("cuda", env.Null());
+    out.Set("cudaRuntime", env.Null());
   }
   return out;
 }
@@ -115,9 +99,6 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   Export<GetNumThreads>(env, exports, "getNumThreads");
   Export<SetNumThreads>(env, exports, "setNumThreads");
   Export<ManualSeed>(env, exports, "manualSeed");
-  Export<CudaIsAvailable>(env, exports, "cudaIsAvailable");
-  Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
-  Export<CudaSynchronize>(env, exports, "cudaSynchronize");
   Export<Version>(env, exports, "version");
   Export<TrimMemory>(env, exports, "trimMemory");
 }

@@ -93,10 +93,17 @@ export interface NativeBinding {
   getNumThreads(): number;
   setNumThreads(n: number): void;
   manualSeed(seed: number | bigint): void;
+  // cuda.cc
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(device?: number): void;
-  version(): { libtorch: string; cuda: string | null };
+  cudaMemoryAllocated(device?: number): number;
+  cudaMaxMemoryAllocated(device?: number): number;
+  cudaResetPeakMemoryStats(device?: number): void;
+  cudaEmptyCache(): void;
+  cudaManualSeedAll(seed: number | bigint): void;
+  /** What the binary was built for: LibTorch version, CUDA version of the build (null: CPU), C++ ABI. */
+  version(): { libtorch: string; cuda: string | null; cxx11Abi: boolean; headers: string; cudaRuntime: string | null };
   /** glibc malloc_trim(0): freed heap back to the OS; whether anything was released. */
   trimMemory(): boolean;
 }
@@ -119,32 +126,38 @@ export function packageRoot(): string {
   }
 }
 
-function candidates(root: string): string[] {
-  const list: string[] = [];
-  if (process.env.SVF_TORCH_ADDON) list.push(path.resolve(process.env.SVF_TORCH_ADDON));
-  list.push(path.join(root, 'build', 'Release', 'svf_torch.node'));
-  list.push(path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'svf_torch.node'));
-  return list;
+interface AddonLoader {
+  load(root: string): { binding: NativeBinding; libtorch: LibTorchInfo | null; file: string };
 }
 
-function load(): NativeBinding {
+/** The LibTorch the addon was loaded with (scripts/libtorch.js), null for an explicit SVF_TORCH_ADDON. */
+export interface LibTorchInfo {
+  source: 'LIBTORCH' | 'pytorch' | 'system';
+  root: string;
+  libDir: string;
+  version: string;
+  fullVersion: string;
+  cuda: string | null;
+  cxx11Abi: boolean | null;
+}
+
+/**
+ * scripts/addon-loader.js (plain JS: `npm install` runs it before TypeScript exists) picks the
+ * binary that fits the user's LibTorch and throws one actionable error when none does.
+ */
+function load(): { binding: NativeBinding; libtorch: LibTorchInfo | null; file: string } {
   const root = packageRoot();
-  const tried: string[] = [];
-  for (const file of candidates(root)) {
-    if (!fs.existsSync(file)) {
-      tried.push(file + ' (missing)');
-      continue;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const binding = require(file) as NativeBinding;
-    binding.setErrorClass(TorchError);
-    return binding;
-  }
-  throw new Error(
-    'svf-torch: the native addon is not built. Run `npm run build:addon` (needs LibTorch: ' +
-      "apt-get install libtorch-dev, or LIBTORCH / LIBTORCH_USE_PYTORCH=1). Looked for:\n  " +
-      tried.join('\n  '),
-  );
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const loader = require(path.join(root, 'scripts', 'addon-loader.js')) as AddonLoader;
+  const loaded = loader.load(root);
+  loaded.binding.setErrorClass(TorchError);
+  return loaded;
 }
 
-export const native: NativeBinding = load();
+const loaded = load();
+export const native: NativeBinding = loaded.binding;
+/** The LibTorch in use and the binary file loaded for it. */
+export const loadedFrom: Readonly<{ libtorch: LibTorchInfo | null; file: string }> = Object.freeze({
+  libtorch: loaded.libtorch,
+  file: loaded.file,
+});
