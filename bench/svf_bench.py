@@ -1,6 +1,7 @@
 """Python side of bench/svf-bench.ts: the seed-style SVF (test/reference/svf_ref.py: deepcopy +
 per-layer float64 SVD, SVD_Conv2d running conv_V -> x S -> conv_U) on torchvision ResNets.
-usage: svf_bench.py resolve ARCH RUNS THREADS | train ARCH STEPS THREADS | eval ARCH RUNS THREADS
+usage: svf_bench.py resolve ARCH RUNS THREADS | train ARCH STEPS THREADS | eval ARCH RUNS THREADS [DEVICE]
+DEVICE (default cpu) may be cuda: the model and input live there and timings synchronise.
 Prints one JSON line."""
 import json
 import os
@@ -27,14 +28,18 @@ def peak_rss_mib():
 
 def main():
     what, arch, n, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    device = torch.device(sys.argv[5] if len(sys.argv) > 5 else 'cpu')
+    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    net = getattr(torchvision.models, arch)().eval()
+    net = getattr(torchvision.models, arch)().eval().to(device)
     if what == 'resolve':
         times = []
         for _ in range(n):
+            sync()
             t = time.perf_counter()
             resolver(net)
+            sync()
             times.append(time.perf_counter() - t)
         print(json.dumps({'times': times}))
     elif what == 'train':
@@ -47,7 +52,7 @@ def main():
         model.apply(fix_bn)
         params = [p for p in model.parameters() if p.requires_grad]
         opt = torch.optim.SGD(params, lr=0.01, momentum=0.9)
-        x = torch.randn(2, 3, 224, 224)
+        x = torch.randn(2, 3, 224, 224, device=device)
 
         def step():
             opt.zero_grad()
@@ -62,8 +67,10 @@ def main():
         reset_peak()
         times = []
         for _ in range(n):
+            sync()
             t = time.perf_counter()
             step()
+            sync()
             times.append(time.perf_counter() - t)
         print(json.dumps({'times': times, 'peak_mib': peak_rss_mib()}))
     elif what == 'eval':

@@ -64,3 +64,13 @@ export const version: Readonly<{ package: string; libtorch: string; cuda: string
   cuda: v.cuda,
   cxx11Abi: v.cxx11Abi,
 });
+
+/**
+ * Whether the LibTorch in use is at least major.minor. For behaviour that PyTorch changed
+ * between lines (a state_dict layout, say): svf-torch follows the line it runs on, so files and
+ * states match what that line's Python torch writes and reads.
+ */
+export function libtorchAtLeast(major: number, minor: number): boolean {
+  const [a, b] = version.libtorch.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}

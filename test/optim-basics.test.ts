@@ -4,7 +4,9 @@
  * skipping parameters without gradients, closures, and no tensor leaks across steps.
  */
 import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
 import * as torch from '../lib/index';
+import { PYTHON } from './helpers/reference';
 import { native } from '../lib/native';
 
 const { optim } = torch;
@@ -99,12 +101,17 @@ describe('optim: Optimizer machinery', function () {
     assert.equal(opt.stateDict().state.size, 1); // and no state for it, as in PyTorch
   });
 
-  it('zeroGrad(): PyTorch 1.13 default zeroes gradients in place; zeroGrad(true) drops them', function () {
+  it('zeroGrad(): the reference line\'s default (1.13: zero in place; 2.x: drop); false zeroes in place, true drops', function () {
     const a = p([1, 2]);
     const opt = new optim.SGD([a], { lr: 0.1 });
+    const py = spawnSync(PYTHON, ['-c', 'import inspect, torch; print(inspect.signature(torch.optim.Optimizer.zero_grad).parameters["set_to_none"].default)'], { encoding: 'utf8' });
+    assert.strictEqual(py.status, 0, py.stderr);
+    torch.tidy(() => a.mul(a).sum().backward());
+    opt.zeroGrad();
+    assert.strictEqual(a.grad === null, py.stdout.trim() === 'True', `default set_to_none is ${py.stdout.trim()} in the reference`);
     torch.tidy(() => a.mul(a).sum().backward());
     const before = torch.tidy(() => native.storageInfo((a.grad as torch.Tensor).handle).key);
-    opt.zeroGrad();
+    opt.zeroGrad(false);
     torch.tidy(() => {
       const g = a.grad as torch.Tensor;
       assert.notEqual(g, null);
@@ -114,7 +121,7 @@ describe('optim: Optimizer machinery', function () {
     });
     opt.zeroGrad(true);
     assert.equal(a.grad, null);
-    opt.zeroGrad(); // nothing to do
+    opt.zeroGrad(false); // nothing to do
     assert.equal(a.grad, null);
     assert.throws(() => opt.zeroGrad('yes' as unknown as boolean), TypeError);
   });
@@ -217,10 +224,17 @@ describe('optim: Optimizer machinery', function () {
     assert.ok(sd.state instanceof Map);
     assert.deepEqual([...sd.state.keys()], [0, 2]);
     assert.deepEqual([...(sd.state.get(0) as Map<string, unknown>).entries()], [['momentum_buffer', null]]);
-    assert.deepEqual(sd.param_groups, [
-      { lr: 0.1, momentum: 0, dampening: 0, weight_decay: 0.01, nesterov: false, maximize: false, foreach: null, differentiable: false, params: [0, 1] },
-      { lr: 0.5, momentum: 0, dampening: 0, weight_decay: 0.01, nesterov: false, maximize: false, foreach: null, differentiable: false, params: [2] },
-    ]);
+    // The layout (keys, order, values) of the reference Python torch of this LibTorch line.
+    const py = spawnSync(PYTHON, ['-c', [
+      'import json, torch',
+      'ps = [torch.nn.Parameter(torch.ones(1)) for _ in range(3)]',
+      'o = torch.optim.SGD([{"params": ps[:2]}, {"params": ps[2:], "lr": 0.5}], lr=0.1, weight_decay=0.01)',
+      'print(json.dumps(o.state_dict()["param_groups"]))',
+    ].join('\n')], { encoding: 'utf8' });
+    assert.strictEqual(py.status, 0, py.stderr);
+    const expected = JSON.parse(py.stdout) as Record<string, unknown>[];
+    assert.deepEqual(sd.param_groups, expected);
+    assert.deepEqual(sd.param_groups.map((g) => Object.keys(g)), expected.map((g) => Object.keys(g)), 'key order');
     const other = new optim.SGD([a, b, c], { lr: 0.1 });
     assert.throws(() => other.loadStateDict(sd), /different number of parameter groups/);
     const other2 = new optim.SGD([{ params: [a] }, { params: [b, c] }], { lr: 0.1 });

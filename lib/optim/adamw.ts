@@ -5,6 +5,7 @@
  * `p += -(lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)`. The step count is a float32
  * scalar tensor in the state, as in PyTorch.
  */
+import { libtorchAtLeast } from '../runtime';
 import { zeros, zerosLike } from '../creation';
 import { Tensor } from '../tensor';
 import { Optimizer, OptionValue, ParamGroup, ParamGroupInput } from './optimizer';
@@ -53,12 +54,18 @@ export class AdamW extends Optimizer<AdamWParamGroup> {
     super(params, defaults);
   }
 
+  // The group keys of the Python torch of the LibTorch line in use (checked on 1.13.1 and 2.14.1;
+  // the 2.x layout — AdamW as Adam with decoupled weight decay — is taken for every 2.x line).
   protected torchOnlyGroupKeys(): Record<string, OptionValue> {
-    return { foreach: null, capturable: false };
+    return libtorchAtLeast(2, 0)
+      ? { foreach: null, capturable: false, differentiable: false, fused: null, decoupled_weight_decay: true }
+      : { foreach: null, capturable: false };
   }
 
   protected torchGroupKeyOrder(): string[] {
-    return ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'foreach', 'maximize', 'capturable'];
+    return libtorchAtLeast(2, 0)
+      ? ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'foreach', 'capturable', 'differentiable', 'fused', 'decoupled_weight_decay']
+      : ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'foreach', 'maximize', 'capturable'];
   }
 
   protected validateGroup(g: AdamWParamGroup): void {

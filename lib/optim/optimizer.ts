@@ -7,6 +7,7 @@
  * (`weight_decay`, `initial_lr`) so a file written by torch.save loads into Python's optimizer,
  * and loadStateDict() accepts them back.
  */
+import { libtorchAtLeast } from '../runtime';
 import { enableGrad, noGrad } from '../autograd';
 import { keep, tidy } from '../memory';
 import { native } from '../native';
@@ -135,10 +136,11 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup> {
   }
 
   /**
-   * Clears the gradients. PyTorch 1.13's default is `setToNone = false`: each gradient is
-   * detached and zeroed in place; with `true` it is dropped (`.grad` becomes null).
+   * Clears the gradients: with `setToNone` each is dropped (`.grad` becomes null), without it
+   * detached and zeroed in place. The default is that of the LibTorch line's Python torch:
+   * `true` from 2.0 on, `false` in 1.13.
    */
-  zeroGrad(setToNone = false): void {
+  zeroGrad(setToNone: boolean = libtorchAtLeast(2, 0)): void {
     if (typeof setToNone !== 'boolean') throw new TypeError('zeroGrad(setToNone): setToNone must be a boolean');
     for (const group of this.paramGroups) {
       for (const p of group.params) {

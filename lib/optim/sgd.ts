@@ -5,6 +5,7 @@
  *   d_p = nesterov ? d_p + momentum * buf : buf;  p -= lr * d_p
  * The same ATen operators as Python, so float results are bit-identical.
  */
+import { libtorchAtLeast } from '../runtime';
 import { Tensor } from '../tensor';
 import { Optimizer, OptionValue, ParamGroup, ParamGroupInput } from './optimizer';
 import { checkBoolean, checkNonNegative, checkNumber, checkOptionsObject } from './validate';
@@ -45,12 +46,15 @@ export class SGD extends Optimizer<SGDParamGroup> {
     super(params, defaults);
   }
 
+  // The group keys of the Python torch of the LibTorch line in use (checked on 1.13.1 and 2.14.1;
+  // the 2.x layout, with `fused`, is taken for every 2.x line).
   protected torchOnlyGroupKeys(): Record<string, OptionValue> {
-    return { foreach: null, differentiable: false };
+    return libtorchAtLeast(2, 0) ? { foreach: null, differentiable: false, fused: null } : { foreach: null, differentiable: false };
   }
 
   protected torchGroupKeyOrder(): string[] {
-    return ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'];
+    const keys = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'];
+    return libtorchAtLeast(2, 0) ? [...keys, 'fused'] : keys;
   }
 
   protected validateGroup(g: SGDParamGroup): void {

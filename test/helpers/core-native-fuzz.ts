@@ -12,7 +12,9 @@ type Fn = (...args: unknown[]) => unknown;
 const addon = native as unknown as Record<string, unknown>;
 
 /** Exports that take no arguments: junk arguments are ignored, so they must simply return. */
-const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal', 'trimMemory']);
+const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal', 'trimMemory', 'cudaEmptyCache']);
+/** Exports whose one argument, a device index, is optional: no argument means the current device. */
+const OPTIONAL_DEVICE = new Set(['cudaMemoryAllocated', 'cudaMaxMemoryAllocated']);
 
 const live = native.fromBuffer(new Float32Array([1, 2, 3]), [3], native.dtypeCodes.float32);
 const disposed = native.fromBuffer(new Float32Array([1]), [1], native.dtypeCodes.float32);
@@ -27,6 +29,7 @@ const JUNK: unknown[][] = [
 
 /** Calls that are legal on purpose: dispose is idempotent, isDisposed is a question about handles. */
 function legal(name: string, args: unknown[]): boolean {
+  if (OPTIONAL_DEVICE.has(name) && args.length <= 1 && (args[0] === undefined || args[0] === null)) return true;
   return (name === 'dispose' || name === 'isDisposed') && args[0] === disposed;
 }
 

@@ -3,6 +3,7 @@
  * the chainable (recursive) form — each `step()` derives the new lr of every group from the
  * group's current lr — with PyTorch's counters, `initial_lr` bookkeeping and state dict keys.
  */
+import { libtorchAtLeast } from '../../runtime';
 import { Optimizer } from '../optimizer';
 
 /** Hyper-parameters under their PyTorch attribute names (`step_size`, `T_max`, ...), in PyTorch's order. */
@@ -71,14 +72,20 @@ export abstract class LRScheduler {
     return [...this.lastLr];
   }
 
-  /** PyTorch's `state_dict()` (its `__dict__` without the optimizer), same keys and order. */
+  /**
+   * PyTorch's `state_dict()` (its `__dict__` without the optimizer), same keys and order as the
+   * Python torch of the LibTorch line in use: `verbose` until 2.7 removed it, `_is_initial` (a
+   * flag that is true only inside the constructor's first step) with it from 2.7 on. Both layouts
+   * are cross-checked on 1.13.1 and 2.14.1; loadStateDict reads either.
+   */
   stateDict(): Record<string, unknown> {
     const sd: Record<string, unknown> = {};
     for (const [k, v] of this.hyperParams()) sd[k] = v;
     sd.base_lrs = [...this.baseLrs];
     sd.last_epoch = this.lastEpoch;
-    sd.verbose = false;
+    if (!libtorchAtLeast(2, 7)) sd.verbose = false;
     sd._step_count = this.stepCount;
+    if (libtorchAtLeast(2, 7)) sd._is_initial = false;
     sd._get_lr_called_within_step = false;
     sd._last_lr = [...this.lastLr];
     return sd;
