@@ -126,7 +126,7 @@ describe('optim: Optimizer machinery', function () {
     assert.throws(() => opt.zeroGrad('yes' as unknown as boolean), TypeError);
   });
 
-  it('zeroGrad() detaches a gradient that has a graph (create_graph backward)', function () {
+  it('zeroGrad(false) detaches a gradient that has a graph (create_graph backward)', function () {
     const a = p([1, 2]);
     const opt = new optim.SGD([a], { lr: 0.1 });
     torch.tidy(() => {
@@ -134,7 +134,7 @@ describe('optim: Optimizer machinery', function () {
       a.grad = g; // a gradient with a graph behind it, as backward(create_graph=True) leaves
     });
     torch.tidy(() => assert.notEqual((a.grad as torch.Tensor).gradFn, null));
-    opt.zeroGrad();
+    opt.zeroGrad(false);
     torch.tidy(() => {
       const g = a.grad as torch.Tensor;
       assert.equal(g.gradFn, null);
