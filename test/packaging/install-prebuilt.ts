@@ -135,4 +135,20 @@ describe('packaging: a tarball with prebuilds installs and trains with no compil
     assert.strictEqual(out.cuda, '13.0');
     checkTraining(out);
   });
+
+  it('a LibTorch with no prebuild and no compiler: the install says which LibTorch versions have prebuilds', function () {
+    // A LibTorch folder that claims a version nobody built for (the system's libraries, renamed).
+    const fake = path.join(work, 'libtorch-9.9.9');
+    fs.mkdirSync(path.join(fake, 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(fake, 'build-version'), '9.9.9+cpu\n');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const system = require(path.join(ROOT, 'scripts', 'libtorch.js')).locate({});
+    for (const name of ['c10', 'torch_cpu', 'torch']) fs.symlinkSync(system.libraries[name], path.join(fake, 'lib', `lib${name}.so`));
+    const r = run('npm', ['rebuild', 'svf-torch'], { cwd: project, env: { ...env, LIBTORCH: fake } });
+    assert.notStrictEqual(r.status, 0, 'the install must fail');
+    const text = r.stdout + r.stderr;
+    assert.match(text, /no prebuilt binary fits LibTorch 9\.9\.9 \(CPU/);
+    assert.match(text, /cmake .*on PATH/);
+    for (const line of LINES) assert.match(text, new RegExp(`svf-torch\\.${line}\\.`), `names the ${line} prebuild`);
+  });
 });
