@@ -21,6 +21,12 @@ export interface Benchmark {
 export const root = packageRoot();
 export const PYTHON = process.env.SVF_TORCH_PYTHON || '/usr/bin/python3';
 
+/** The reference Python's torch version (the Python side of every comparison). */
+export function pythonTorchVersion(): string {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
 /** Runs a Python script from bench/ and parses the one JSON line it prints last. */
 export function runPython<T>(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): T {
   const file = path.join(root, 'bench', script);

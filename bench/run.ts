@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { version } from '../lib/runtime';
 import { Benchmark, writeSection } from './report';
 
 const SELF = new Set(['run', 'report']);
@@ -37,12 +38,16 @@ async function main(): Promise<void> {
   const unknown = args.filter((a) => !all.some((b) => b.name === a));
   if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; have: ${all.map((b) => b.name).join(', ')}`);
   const chosen = args.length ? all.filter((b) => args.includes(b.name)) : all;
+  // Sections of the default line (Debian's LibTorch 1.13) keep their names; another line writes
+  // its own, so both stand side by side: `## svf (LibTorch 2.14.1)`.
+  const line = version.libtorch.startsWith('1.13.') ? '' : ` (LibTorch ${version.libtorch})`;
   for (const b of chosen) {
-    console.log(`\n## ${b.name}\n`);
+    const name = b.name + line;
+    console.log(`\n## ${name}\n`);
     const t0 = Date.now();
     const body = await b.run();
     console.log(body);
-    const file = writeSection(b.name, body);
+    const file = writeSection(name, body);
     console.log(`\n(${((Date.now() - t0) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), file) || file})`);
   }
 }

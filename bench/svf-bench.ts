@@ -17,7 +17,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as torch from '../lib';
-import { Benchmark, machineNotes, markdownTable, runPython, writeSection } from './report';
+import { Benchmark, machineNotes, markdownTable, PYTHON, pythonTorchVersion, runPython, writeSection } from './report';
 
 const { models, svf } = torch;
 type Arch = 'resnet50' | 'resnet101';
@@ -182,7 +182,7 @@ async function run(): Promise<string> {
 
   parts.push(`\nMedians (resolve: ${runs} runs; train: ${steps} steps after a warm-up step, in ${procs} processes per side for 'auto'; peak RSS = VmHWM after a reset following the warm-up step, whole process incl. the model).`,
     `Reproduce: \`npx tsc -p . && BENCH_THREADS=${threads} BENCH_STEPS=${steps} BENCH_RUNS=${runs} BENCH_PROCS=${procs} npm run bench -- svf\` (compiled JS; under ts-node the compiler's heap adds ~100 MiB to svf-torch's RSS).`,
-    machineNotes(`${threads} intra-op threads both sides; Python torch 1.13 (Debian python3-torch); load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (a shared machine: compare within a table, and re-run on an idle one for absolute numbers)`));
+    machineNotes(`${threads} intra-op threads both sides; Python torch ${pythonTorchVersion()} (${PYTHON}), svf-torch on LibTorch ${torch.version.libtorch}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (a shared machine: compare within a table, and re-run on an idle one for absolute numbers)`));
   return parts.join('\n');
 }
 
