@@ -48,6 +48,14 @@ describe('loader: the binary that fits the LibTorch found, or one actionable err
     assert.strictEqual(libtorch.mismatch({ ...torch.version, version: torch.version.libtorch }, lt), null);
   });
 
+  it('every LibTorch library in this process comes from the LibTorch found, none from another install', function () {
+    const maps = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[5]).filter(Boolean);
+    const torchLibs = [...new Set(maps.filter((f) => /\/lib(c10|torch)(_cpu|_cuda)?\.so/.test(f)))];
+    assert.ok(torchLibs.length >= 3, `LibTorch libraries mapped: ${torchLibs.join(', ')}`);
+    const dir = fs.realpathSync(loadedFrom.libtorch!.libDir);
+    for (const f of torchLibs) assert.strictEqual(path.dirname(fs.realpathSync(f)), dir, `${f} is not from ${dir}`);
+  });
+
   it('prebuild file names carry the LibTorch tags, parsed back exactly', function () {
     const name = ['svf-torch', ...libtorch.tagsOf(lt), 'napi', 'glibc', 'node'].join('.');
     const back = loader.builtFromTags(name);
