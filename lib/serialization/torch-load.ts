@@ -87,8 +87,11 @@ function* loadLegacy(size: number, mapLocation: MapLocation | undefined): ReadPl
         const ref = hooks.storages.get(key);
         if (!ref) throw new TorchError(`malformed legacy file: storage '${key}' is not used by the pickle`);
         const countBytes = yield { offset: pos, length: 8 };
-        const count = Number(new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true));
-        const nbytes = count * ELEMENT_SIZE[ref.dtype];
+        const count = new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true);
+        if (count < 0n) throw new TorchError(`malformed legacy file: storage '${key}' has a negative element count ${count} (at byte ${pos})`);
+        const nbytes = Number(count) * ELEMENT_SIZE[ref.dtype];
+        if (pos + 8 + nbytes > size)
+          throw new TorchError(`legacy file: storage '${key}' claims ${count} elements (${nbytes} bytes at byte ${pos + 8}), past the end of the ${size}-byte file (truncated or corrupt)`);
         where.set(key, { offset: pos + 8, nbytes });
         pos += 8 + nbytes;
       }

@@ -68,6 +68,13 @@ function viewAs(t: torch.Tensor, dtype: torch.DType): torch.Tensor {
   return wrap(native.callOp(VIEW_DTYPE(), t.handle, native.dtypeCodes[dtype]));
 }
 
+/** Disposes every tensor in a loaded value (tensors, arrays, Maps, nested). */
+export function disposeAll(v: unknown): void {
+  if (v instanceof torch.Tensor) v.dispose();
+  else if (Array.isArray(v)) v.forEach(disposeAll);
+  else if (v instanceof Map) for (const x of v.values()) disposeAll(x);
+}
+
 export function disposeReference(ref: Reference): void {
   for (const t of ref.tensors.values()) t.dispose();
 }
