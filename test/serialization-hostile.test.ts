@@ -83,6 +83,9 @@ describe('hostile files fail cleanly in bounded time and memory', function () {
       refuses(load(pickle(0x5d, GLOBAL('torch._utils', '_rebuild_tensor_v2'), 0x61)), /the global 'torch._utils._rebuild_tensor_v2'/);
       refuses(load(pickle(0x28, 0x8c, 7, 'storage', GLOBAL('torch', 'FloatStorage'), 0x8c, 1, '0', 0x8c, 3, 'cpu', 0x4b, 1, 0x74, 0x51)), /internal StorageRef/);
       assert.deepEqual(torch.load(torchZip(pickle(0x5d, GLOBAL('torch', 'float16'), 0x61))), ['float16'], 'a dtype is data');
+      // Python refuses a dict as a dict key (unhashable); a tensor inside a key would be out of reach to dispose
+      refuses(load(pickle(0x7d, 0x7d, 0x8c, 1, 'v', 0x73)), /a dict inside a dict key/);
+      refuses(load(pickle(0x7d, 0x28, 0x7d, 0x74, 0x8c, 1, 'v', 0x73)), /a dict inside a dict key/);
     });
 
     it('a copy bomb: one memoized list copied by thousands of calls', () => {

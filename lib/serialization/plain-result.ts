@@ -14,22 +14,40 @@ export function dataOfGlobal(g: GlobalRef): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * A pickled value named in an error message: short, and never through String() of a container
+ * (a hostile pickle nests lists deep enough that Array.prototype.toString overflows the stack).
+ */
+export function brief(v: unknown): string {
+  if (typeof v === 'string') return `'${v.slice(0, 40)}${v.length > 40 ? '…' : ''}'`;
+  if (v === null || typeof v !== 'object') return String(v).slice(0, 40);
+  if (Array.isArray(v)) return `a tuple/list of ${v.length}`;
+  if (v instanceof Map) return `a dict of ${v.size}`;
+  return describe(v);
+}
+
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
 
-/** The containers whose contents are walked: values, keys and members, and a state_dict's `_metadata`. */
+/** Dict keys and set members: the hashable positions (values are in childrenOf). */
+function keysOf(v: unknown): unknown[] {
+  if (v instanceof Map) return [...v.keys()];
+  if (v instanceof Set) return [...v];
+  return [];
+}
+
+/** A container's values: list items, dict values and a state_dict's `_metadata`, a slice's fields; null for a leaf. */
 export function childrenOf(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
   if (v instanceof Map) {
-    const out: unknown[] = [];
-    for (const [k, x] of v) out.push(k, x);
+    const out = [...v.values()];
     const meta = Object.getOwnPropertyDescriptor(v, '_metadata');
     if (meta) out.push(meta.value);
     return out;
   }
-  if (v instanceof Set) return [...v];
+  if (v instanceof Set) return [];
   if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof TensorSpec) && !(v instanceof GlobalRef) && isPlainObject(v))
     return Object.values(v); // builtins.slice → { start, stop, step }
   return null;
@@ -41,10 +59,6 @@ function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function isKeyPosition(container: unknown, index: number): boolean {
-  return (container instanceof Map && index % 2 === 0) || container instanceof Set;
-}
-
 /**
  * Checks that `root` holds only numbers, bigints, strings, booleans, null, bytes, arrays, Maps,
  * Sets, slices, dtype globals and tensor placeholders (never as a dict key or set member), and
@@ -52,24 +66,31 @@ function isKeyPosition(container: unknown, index: number): boolean {
  */
 export function checkPlainResult(root: unknown): TensorSpec[] {
   const specs = new Set<TensorSpec>();
-  const seen = new Set<unknown>();
-  const stack: { v: unknown; where: string }[] = [{ v: root, where: 'the result' }];
+  const seenAsValues = new Set<unknown>();
+  const seenInKeys = new Set<unknown>();
+  // inKey: inside a dict key or set member, where Python allows only hashable values — never
+  // a dict, and (here) never a tensor, which would be out of the caller's reach to dispose
+  const stack: { v: unknown; where: string; inKey: boolean }[] = [{ v: root, where: 'the result', inKey: false }];
   while (stack.length) {
-    const { v, where } = stack.pop()!;
+    const { v, where, inKey } = stack.pop()!;
     if (v === null || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (inKey && (v instanceof TensorSpec || v instanceof Map))
+      throw new TorchError(`refusing a pickle with ${v instanceof Map ? 'a dict' : 'a tensor'} inside a dict key or set member (in ${where})`);
     if (v instanceof TensorSpec) { specs.add(v); continue; }
     if (v instanceof Uint8Array) continue;
     if (v instanceof GlobalRef && dataOfGlobal(v) !== undefined) continue;
     const kids = childrenOf(v);
     if (kids === null) throw new TorchError(`refusing a pickle whose result holds ${describe(v)} in ${where}: only tensors and plain data are returned`);
+    const seen = inKey ? seenInKeys : seenAsValues; // a container reached both ways is checked both ways
     if (seen.has(v)) continue;
     seen.add(v);
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i];
-      if (isKeyPosition(v, i) && (k instanceof TensorSpec))
-        throw new TorchError(`refusing a pickle with a tensor as a dict key or set member (in ${where})`);
-      stack.push({ v: k, where: v instanceof Map && i % 2 === 1 && typeof kids[i - 1] === 'string' ? `'${(kids[i - 1] as string).slice(0, 80)}'` : where });
-    }
+    const keys = keysOf(v);
+    for (const k of keys) stack.push({ v: k, where, inKey: true });
+    const named = v instanceof Map ? [...v.keys()] : [];
+    kids.forEach((k, i) => {
+      const key = named[i];
+      stack.push({ v: k, where: typeof key === 'string' ? `'${key.slice(0, 80)}'` : where, inKey });
+    });
   }
   return [...specs];
 }

@@ -7,6 +7,7 @@ import { TorchError } from '../errors';
 import { ReadPlan, runAsync, runSync, Source } from './byte-io';
 import { checkMapLocation, MapLocation, materialize } from './materialize';
 import { PickleEndOfData, Unpickler } from './pickle-reader';
+import { brief } from './plain-result';
 import { StorageRef, torchUnpicklerHooks } from './torch-pickle';
 import { ELEMENT_SIZE } from './storage-types';
 import { readZipDirectory, readZipRecord, ZipEntry } from './zip-reader';
@@ -70,7 +71,7 @@ function* loadLegacy(size: number, mapLocation: MapLocation | undefined): ReadPl
       const plain = torchUnpicklerHooks();
       const protocol = new Unpickler(head, reader.pos, plain);
       const version = protocol.load();
-      if (version !== LEGACY_PROTOCOL) throw new TorchError(`unsupported legacy torch.save protocol version ${String(version)}`);
+      if (version !== LEGACY_PROTOCOL) throw new TorchError(`unsupported legacy torch.save protocol version ${brief(version)}`);
       const sys = new Unpickler(head, protocol.pos, plain);
       const sysInfo = sys.load();
       if (sysInfo instanceof Map && sysInfo.get('little_endian') === false) throw new TorchError('big-endian legacy files are not supported');

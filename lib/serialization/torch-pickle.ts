@@ -7,6 +7,7 @@
 import { DType } from '../dtype';
 import { TorchError } from '../errors';
 import { AllowedGlobal, GlobalRef, globalValue, UnpicklerHooks } from './pickle-reader';
+import { brief } from './plain-result';
 import { dtypeOfStorageClass, isStorageClassName, TORCH_DTYPE_NAMES } from './storage-types';
 
 /** One storage of the file: its bytes are `data/<key>` (zip) or the key's chunk (legacy). */
@@ -159,7 +160,7 @@ export function torchUnpicklerHooks(): UnpicklerHooks & { storages: Map<string, 
       if (!Array.isArray(pid) || pid.length < 5) throw new TorchError('malformed persistent id in pickle');
       const [typename, cls, key, location, numel] = pid;
       if (typename === 'module') throw new TorchError('this file pickles a whole nn.Module (source and class); only state_dicts and plain containers of tensors can be loaded');
-      if (typename !== 'storage') throw new TorchError(`unknown persistent id type '${String(typename)}'`);
+      if (typename !== 'storage') throw new TorchError(`unknown persistent id type ${brief(typename)}`);
       const c = globalValue(cls);
       if (!(c instanceof StorageClass)) throw new TorchError('malformed persistent id: not a storage class');
       if (typeof key !== 'string' || typeof location !== 'string' || !Number.isSafeInteger(numel) || (numel as number) < 0)
@@ -171,7 +172,7 @@ export function torchUnpicklerHooks(): UnpicklerHooks & { storages: Map<string, 
         ref = new StorageRef(key, dtype, numel as number, location);
         storages.set(key, ref);
       } else if (ref.dtype !== dtype || ref.numel !== numel || ref.location !== location) {
-        throw new TorchError(`storage '${key}' is described twice differently (${ref.dtype}×${ref.numel} on ${ref.location}, ${dtype}×${numel} on ${location})`);
+        throw new TorchError(`storage ${brief(key)} is described twice differently (${ref.dtype}×${ref.numel} on ${brief(ref.location)}, ${dtype}×${numel} on ${brief(location)})`);
       }
       return ref;
     },
@@ -185,7 +186,7 @@ export function torchUnpicklerHooks(): UnpicklerHooks & { storages: Map<string, 
         if (dict === null || dict === undefined) return;
         if (!(dict instanceof Map)) throw new TorchError('malformed pickle: BUILD state of an OrderedDict is not a dict');
         for (const [k, v] of dict) {
-          if (k !== '_metadata') throw new TorchError(`refusing to set attribute '${String(k).slice(0, 40)}' on an OrderedDict (only a state_dict's _metadata is kept)`);
+          if (k !== '_metadata') throw new TorchError(`refusing to set attribute ${brief(k)} on an OrderedDict (only a state_dict's _metadata is kept)`);
           if (!(v instanceof Map)) throw new TorchError('malformed pickle: a state_dict\'s _metadata must be a dict');
           Object.defineProperty(target, k, { value: v, enumerable: false, configurable: true, writable: true });
         }

@@ -68,11 +68,18 @@ function viewAs(t: torch.Tensor, dtype: torch.DType): torch.Tensor {
   return wrap(native.callOp(VIEW_DTYPE(), t.handle, native.dtypeCodes[dtype]));
 }
 
-/** Disposes every tensor in a loaded value (tensors, arrays, Maps, nested). */
-export function disposeAll(v: unknown): void {
-  if (v instanceof torch.Tensor) v.dispose();
-  else if (Array.isArray(v)) v.forEach(disposeAll);
-  else if (v instanceof Map) for (const x of v.values()) disposeAll(x);
+/** Disposes every tensor in a loaded value (tensors, arrays, Maps, Sets, nested to any depth). */
+export function disposeAll(value: unknown): void {
+  const stack = [value];
+  const seen = new Set<unknown>();
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof torch.Tensor) v.dispose();
+    else if ((Array.isArray(v) || v instanceof Map || v instanceof Set) && !seen.has(v)) {
+      seen.add(v);
+      for (const x of v.values()) stack.push(x);
+    }
+  }
 }
 
 export function disposeReference(ref: Reference): void {
