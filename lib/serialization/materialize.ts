@@ -111,6 +111,17 @@ function checkGeometry(spec: TensorSpec): void {
     throw new TorchError(`${where} does not fit the storage's ${storage.numel} elements`);
 }
 
+/** Whether the view is its whole storage, contiguous from offset 0 (strides exactly the contiguous ones). */
+function coversStorage(spec: TensorSpec): boolean {
+  if (spec.offset !== 0) return false;
+  let expected = 1;
+  for (let i = spec.size.length - 1; i >= 0; i--) {
+    if (spec.stride[i] !== expected) return false;
+    expected *= spec.size[i];
+  }
+  return expected === spec.storage.numel;
+}
+
 /**
  * `readStorage(ref)` yields the storage's bytes (at least numel × element size; transient).
  * Every tensor made here is disposed if anything fails.
@@ -135,6 +146,15 @@ export function* materialize(
       const nbytes = ref.numel * ELEMENT_SIZE[ref.dtype];
       const bytes = yield* readStorage(ref);
       if (bytes.length < nbytes) throw new TorchError(`storage '${ref.key}' has ${bytes.length} bytes, ${nbytes} expected (the file is truncated or corrupt)`);
+      if (device === 'cpu' && views.length === 1 && coversStorage(views[0])) {
+        // the common case (a state_dict: one contiguous tensor per storage): made in its shape
+        // straight from the bytes, one native call instead of five
+        const v = views[0];
+        const t = fromBytes(bytes.subarray(0, nbytes), v.size, ref.dtype);
+        made.set(v, t);
+        if (v.requiresGrad) native.setRequiresGrad(t.handle, true);
+        continue;
+      }
       let base = fromBytes(bytes.subarray(0, nbytes), [ref.numel], ref.dtype);
       try {
         if (device !== 'cpu') {
