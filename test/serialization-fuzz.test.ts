@@ -1,6 +1,7 @@
 /**
  * The file fuzzer (test/helpers/fuzz-files.ts) in a child process: thousands of damaged real
- * torch.save and safetensors files, each loaded; every load returns or throws a TorchError.
+ * torch.save and safetensors files and S checkpoints, each loaded; every load returns or throws
+ * a TorchError (and a refused S checkpoint leaves the model's singular values as they were).
  * The child runs under a memory cap — V8's heap limited to 512 MiB and its RSS, polled here,
  * to 1 GiB (Node and LibTorch take ~350 MiB before the first case; the files are ≤ 70 KB and
  * the inserted bombs ≤ 1 MB, so a bounded reader never comes near) — and a hang watchdog: a

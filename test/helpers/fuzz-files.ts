@@ -3,7 +3,8 @@
  * and a hang watchdog). From real torch.save (zip and legacy) and safetensors files it makes
  * damaged variants with a seeded generator — truncations, byte flips, header and length fields
  * that lie, pickle opcode swaps and inserted bombs, deflated records whose sizes lie, safetensors
- * headers with wrong offsets, shapes, dtypes and metadata — and loads each. A load must return
+ * headers with wrong offsets, shapes, dtypes and metadata, damaged S checkpoints loaded into the
+ * model they were made for — and loads each. A load must return
  * or throw a TorchError; anything else (another error class, a crash, a hang, runaway memory)
  * is a finding. Prints `case N` as it goes and one JSON summary line at the end.
  * usage: fuzz-files.js DIR SEED CASES
@@ -14,6 +15,7 @@ import * as torch from '../../lib/index';
 import { runSync } from '../../lib/serialization/byte-io';
 import { readZipDirectory, readZipRecord } from '../../lib/serialization/zip-reader';
 import { deflated, i32, RawRecord, rawZip, safetensorsOf } from './hostile-files';
+import { interruptedModel } from './interrupted-model';
 import { disposeAll } from './reference';
 import { seeded } from './seeded';
 
@@ -111,13 +113,40 @@ function mutateSafetensors(b: Buffer): Buffer {
   return safetensorsOf(header, data);
 }
 
-const sources = ['sd.pt', 'checkpoint.pt', 'sd_legacy.pt', 'one_legacy.pt', 'sd.safetensors'].map((f) => ({ name: f, bytes: fs.readFileSync(path.join(dir, f)) }));
+const sources = ['sd.pt', 'checkpoint.pt', 'sd_legacy.pt', 'one_legacy.pt', 'sd.safetensors', 'S.safetensors'].map((f) => ({ name: f, bytes: Buffer.alloc(0) }));
+// the S checkpoint of a resolved model, made here; damaged copies are loaded into that model
+const model = interruptedModel();
+const goodS = path.join(dir, `fuzz-S-${seed}.safetensors`);
+const caseS = path.join(dir, `fuzz-S-${seed}-case.safetensors`);
+torch.svf.saveSingularValues(model, goodS);
+const singularValues = (): string => JSON.stringify(torch.svf.svdLayers(model).map(([, l]) => Array.from(l.vector_S.data() as Float32Array)));
+const original = singularValues();
+for (const src of sources) src.bytes = fs.readFileSync(src.name === 'S.safetensors' ? goodS : path.join(dir, src.name));
+const baseline = torch.memory().numTensors;
+
+/** Loads the damaged bytes as their kind: the value is disposed; an S checkpoint must leave the model as it was when refused. */
+function loadCase(kind: string, bytes: Buffer): void {
+  if (kind === 'S') {
+    fs.writeFileSync(caseS, bytes);
+    try {
+      torch.svf.loadSingularValues(model, caseS);
+    } catch (e) {
+      if (singularValues() !== original) throw new Error(`a refused S checkpoint changed vector_S (${(e as Error).message})`);
+      throw e;
+    }
+    if (!torch.svf.svdLayers(model).every(([, l]) => (l.vector_S.data() as Float32Array).every(Number.isFinite))) throw new Error('non-finite singular values were loaded');
+    torch.svf.loadSingularValues(model, goodS); // back to the original for the next case
+    return;
+  }
+  disposeAll(kind === 'safetensors' ? torch.loadSafetensors(bytes) : torch.load(bytes));
+}
+
 const counts = { loaded: 0, refused: 0 };
 const t0 = Date.now();
 for (let c = 0; c < cases; c++) {
   const src = sources[c % sources.length];
-  const kind = src.name.endsWith('.safetensors') ? 'safetensors' : src.name.includes('legacy') ? 'legacy' : 'zip';
-  const bytes = kind === 'safetensors' ? mutateSafetensors(src.bytes) : kind === 'zip' && random() < 0.75 ? mutateZip(src.bytes) : mutateBytes(src.bytes);
+  const kind = src.name === 'S.safetensors' ? 'S' : src.name.endsWith('.safetensors') ? 'safetensors' : src.name.includes('legacy') ? 'legacy' : 'zip';
+  const bytes = kind === 'S' || kind === 'safetensors' ? mutateSafetensors(src.bytes) : kind === 'zip' && random() < 0.75 ? mutateZip(src.bytes) : mutateBytes(src.bytes);
   process.stdout.write(`case ${c} ${src.name}\n`);
   const finding = (what: string, code: number): never => {
     const file = path.join(dir, `finding-${seed}-${c}.bin`);
@@ -127,13 +156,14 @@ for (let c = 0; c < cases; c++) {
   };
   let outcome = 'loaded';
   try {
-    disposeAll(kind === 'safetensors' ? torch.loadSafetensors(bytes) : torch.load(bytes));
+    loadCase(kind, bytes);
     counts.loaded++;
   } catch (e) {
     if (!(e instanceof torch.TorchError)) finding(`${(e as Error).constructor.name}: ${(e as Error).message}`, 3);
     counts.refused++;
     outcome = `refused (${(e as Error).message})`;
   }
-  if (torch.memory().numTensors !== 0) finding(`${torch.memory().numTensors} tensors left behind, ${outcome}`, 4);
+  if (torch.memory().numTensors !== baseline) finding(`${torch.memory().numTensors - baseline} tensors left behind, ${outcome}`, 4);
 }
+fs.rmSync(caseS, { force: true });
 console.log(JSON.stringify({ cases, ...counts, ms: Date.now() - t0, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
