@@ -166,4 +166,7 @@ for (let c = 0; c < cases; c++) {
   if (torch.memory().numTensors !== baseline) finding(`${torch.memory().numTensors - baseline} tensors left behind, ${outcome}`, 4);
 }
 fs.rmSync(caseS, { force: true });
-console.log(JSON.stringify({ cases, ...counts, ms: Date.now() - t0, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+// the kernel's high-water mark of this process's memory (VmHWM starts afresh at exec; getrusage's
+// maxRSS does not: it carries the parent's peak over from the fork)
+const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+console.log(JSON.stringify({ cases, ...counts, ms: Date.now() - t0, peakRssBytes: hwm }));
