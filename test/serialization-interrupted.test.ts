@@ -3,11 +3,12 @@
  * kill-saver.ts) is killed with SIGKILL at a random moment, 100 times for torch.save and 100
  * for svf.saveSingularValues. Each time the file on disk must be complete and be either the
  * last save the child reported done or the one it was writing — never a mix, never cut short.
- * Leftover temporary files show the kill landed inside a write (the case that matters); some
- * trials must have done so, or the test proved nothing.
+ * A temporary file left by the killed child shows the kill landed inside a write (the case that
+ * matters); some trials must have done so, or the test proved nothing. The next save to the
+ * same path removes it: temporary files of earlier kills never pile up.
  */
 import { strict as assert } from 'assert';
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,7 +21,7 @@ const TRIALS = Number(process.env.SVF_KILL_TRIALS ?? 100);
 const ROOT = path.resolve(__dirname, '..');
 
 /** Starts the saver at generation `first`; resolves with the last generation it reported when killed `delayMs` after its first report. */
-function killDuringSaves(dir: string, kind: 'pt' | 'sv', first: number, delayMs: number): Promise<number> {
+function killDuringSaves(dir: string, kind: 'pt' | 'sv', first: number, delayMs: number): Promise<{ last: number; pid: number }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [transpiledHelper('kill-saver'), dir, kind, String(first)], { cwd: ROOT });
     let last = first - 1;
@@ -37,7 +38,7 @@ function killDuringSaves(dir: string, kind: 'pt' | 'sv', first: number, delayMs:
       }
     });
     child.on('close', (code, signal) => { // 'close': after every reported line was read
-      if (signal === 'SIGKILL') resolve(last);
+      if (signal === 'SIGKILL') resolve({ last, pid: child.pid! });
       else reject(new Error(`the saver exited by itself (${code}): ${stderr}`));
     });
   });
@@ -64,6 +65,20 @@ function generationIn(dir: string, kind: 'pt' | 'sv', model: torch.nn.Module): n
 describe('SIGKILL during saves leaves the old file or the new one, complete', function () {
   this.timeout(1800000);
 
+  it('a save removes temporary files of dead writers for its target, never a live writer\'s', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'svf-kill-temps-'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid is free
+    const temp = (pid: number, target = 'x.pt'): string => path.join(dir, `.${target}.${pid}.0123456789ab.tmp`);
+    for (const f of [temp(dead), temp(process.ppid), temp(dead, 'other.pt')]) fs.writeFileSync(f, 'partial');
+    const t = torch.ones([2]);
+    torch.save(new Map([['t', t]]), path.join(dir, 'x.pt'));
+    t.dispose();
+    assert.ok(!fs.existsSync(temp(dead)), 'a dead writer\'s temporary file is removed');
+    assert.ok(fs.existsSync(temp(process.ppid)), 'a live writer\'s is left alone');
+    assert.ok(fs.existsSync(temp(dead, 'other.pt')), 'another target\'s is left alone');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   for (const kind of ['pt', 'sv'] as const) {
     it(`${kind === 'pt' ? 'torch.save' : 'svf.saveSingularValues'}: ${TRIALS} kills at random moments`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `svf-kill-${kind}-`));
@@ -75,13 +90,15 @@ describe('SIGKILL during saves leaves the old file or the new one, complete', fu
       try {
         for (let trial = 0; trial < TRIALS; trial++) {
           // 0–150 ms after the first save: several saves' worth, so kills land anywhere in one
-          const last = await killDuringSaves(dir, kind, next, Math.floor(random() * 150));
+          const { last, pid } = await killDuringSaves(dir, kind, next, Math.floor(random() * 150));
+          // a temporary file of this child means the kill landed inside a write; the previous
+          // child's, if any, was removed by this child's first save (so they never pile up)
           const temps = fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+          assert.ok(temps.every((n) => n.includes(`.${pid}.`)), `trial ${trial}: stale temporary files of earlier kills: ${temps}`);
           if (temps.length) midWrite++;
           const g = generationIn(dir, kind, model);
           assert.ok(g === last || g === last + 1, `trial ${trial}: the file holds generation ${g}, the child last finished ${last}`);
           if (g === last + 1) newer++;
-          for (const t of temps) fs.unlinkSync(path.join(dir, t));
           next = Math.max(g, last) + 1;
         }
       } finally {
