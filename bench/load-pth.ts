@@ -1,18 +1,20 @@
 /**
  * Loading a torchvision resnet50 .pth (~100 MB) in svf-torch vs Python's torch.load, same file,
  * same machine. Reproduce:
- *   npx ts-node bench/load-pth.ts [FILE] [--reps N] [--append]   (timing; --append adds to BENCHMARKS.md)
- *   npx ts-node bench/load-pth.ts --memory FILE                   (peak extra memory of one load, JSON)
- * Without FILE, bench/load_pth.py writes one to the temp folder first.
+ *   npm run bench -- "pth load"                                  (writes its BENCHMARKS.md section)
+ *   npx ts-node bench/load-pth.ts [FILE] [--reps N]              (timing only, one table row)
+ *   npx ts-node bench/load-pth.ts --memory FILE                  (peak extra memory of one load, JSON)
+ * Without FILE, bench/load_pth.py writes one to the temp folder first. The Python script is found
+ * from the package root (report.ts), so the compiled bench under dist/ runs it too.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
+import { Benchmark, machineNotes, PYTHON, root, runPython } from './report';
 
-const PYTHON = process.env.SVF_TORCH_PYTHON || '/usr/bin/python3';
-const SCRIPT = path.join(__dirname, 'load_pth.py');
+const SCRIPT = path.join(root, 'bench', 'load_pth.py');
 
 function disposeAll(v: unknown): void {
   if (v instanceof torch.Tensor) v.dispose();
@@ -59,22 +61,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const memory = args.includes('--memory');
-  const append = args.includes('--append');
-  const repsAt = args.indexOf('--reps');
-  const reps = repsAt >= 0 ? Number(args[repsAt + 1]) : 5;
-  let file = args.find((a, i) => !a.startsWith('--') && (i === 0 || args[i - 1] !== '--reps'));
-  if (!file) {
-    file = path.join(os.tmpdir(), 'svf-torch-resnet50.pth');
-    if (!fs.existsSync(file)) execFileSync(PYTHON, [SCRIPT, 'make', file], { stdio: 'inherit' });
-  }
-  if (memory) {
-    console.log(JSON.stringify(measureMemory(file)));
-    return;
-  }
-  disposeAll(torch.load(file)); // warm
+/** Median load times of the same file on both sides, Python's measured between ours. */
+function timeLoads(file: string, reps: number): { svf: number; py: number; torch: string; threads: number } {
+  disposeAll(torch.load(file)); // warm the page cache and the code paths
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
@@ -82,20 +71,49 @@ function main(): void {
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
     disposeAll(sd);
   }
-  const svf = median(times);
-  const py = JSON.parse(execFileSync(PYTHON, [SCRIPT, 'time', file, String(reps)], { encoding: 'utf8' })) as { seconds: number; torch: string };
+  const py = runPython<{ seconds: number; torch: string; threads: number }>('load_pth.py', ['time', file, String(reps)]);
+  return { svf: median(times), py: py.seconds, torch: py.torch, threads: py.threads };
+}
+
+function resnet50File(): string {
+  const file = path.join(os.tmpdir(), 'svf-torch-resnet50.pth');
+  if (!fs.existsSync(file)) execFileSync(PYTHON, [SCRIPT, 'make', file], { stdio: 'inherit' });
+  return file;
+}
+
+function row(file: string, t: { svf: number; py: number }): string {
   const mb = fs.statSync(file).size / 1e6;
-  const row = `| resnet50 state_dict (${mb.toFixed(1)} MB) | ${(svf * 1000).toFixed(1)} ms | ${(py.seconds * 1000).toFixed(1)} ms | ${(svf / py.seconds).toFixed(2)}× |`;
-  console.log(row);
-  if (append) {
-    const bench = path.join(__dirname, '..', 'BENCHMARKS.md');
-    const section =
-      `\n## pth load\n\n` +
-      `Median of ${reps} loads of the same file (page cache warm), ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Python torch ${py.torch}.\n` +
-      `Reproduce: \`npx ts-node bench/load-pth.ts --append\` (writes the file with bench/load_pth.py).\n\n` +
-      `| file | svf-torch torch.load | Python torch.load | ratio (svf / Python) |\n| --- | --- | --- | --- |\n${row}\n`;
-    fs.appendFileSync(bench, section);
+  return `| resnet50 state_dict (${mb.toFixed(1)} MB) | ${(t.svf * 1000).toFixed(1)} ms | ${(t.py * 1000).toFixed(1)} ms | ${(t.svf / t.py).toFixed(2)}× |`;
+}
+
+function run(): string {
+  const reps = 9;
+  const file = resnet50File();
+  const t = timeLoads(file, reps);
+  return [
+    `Median of ${reps} loads of the same file per side (page cache warm, Python measured right after svf-torch); Python torch ${t.torch}.`,
+    `Reproduce: \`npm run bench -- "pth load"\` (bench/load_pth.py writes the file on first use).`,
+    '',
+    '| file | svf-torch torch.load | Python torch.load | ratio (svf / Python) |',
+    '| --- | --- | --- | --- |',
+    row(file, t),
+    '',
+    machineNotes(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`),
+  ].join('\n');
+}
+
+export const benchmark: Benchmark = { name: 'pth load', run };
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const repsAt = args.indexOf('--reps');
+  const reps = repsAt >= 0 ? Number(args[repsAt + 1]) : 5;
+  const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || args[i - 1] !== '--reps')) ?? resnet50File();
+  if (args.includes('--memory')) {
+    console.log(JSON.stringify(measureMemory(file)));
+    return;
   }
+  console.log(row(file, timeLoads(file, reps)));
 }
 
 if (require.main === module) main();

@@ -43,13 +43,17 @@ export function keep<T extends Disposable>(t: T): T {
   return t;
 }
 
-function collect(value: unknown, out: Set<unknown>, seen: Set<unknown>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  out.add(value);
-  if (Array.isArray(value)) for (const v of value) collect(v, out, seen);
-  else if (value instanceof Map) for (const v of value.values()) collect(v, out, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, out, seen);
+/** Everything reachable from a returned value; iterative, so a deeply nested result (a loaded file) costs no stack. */
+function collect(value: unknown, out: Set<unknown>): void {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || out.has(v)) continue;
+    out.add(v);
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v instanceof Map) for (const x of v.values()) stack.push(x);
+    else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) stack.push(x);
+  }
 }
 
 export function tidy<T>(fn: () => T): T;
@@ -87,7 +91,7 @@ function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
     throw new TypeError('tidy(fn): fn must be synchronous (it returned a Promise)');
   }
   const returned = new Set<unknown>();
-  collect(result, returned, new Set());
+  collect(result, returned);
   const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
   for (const t of scope) {
     if (returned.has(t)) {

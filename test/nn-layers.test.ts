@@ -13,6 +13,17 @@ function leaf(name: string): torch.Tensor {
   return r(name).clone().requiresGrad_(true);
 }
 
+/**
+ * Relative to the reference's largest |value|. The tolerances used below, from the float32 error
+ * (u = 6e-8) of what each compares (inputs here have at most a few hundred elements):
+ * - 1e-6: elementwise results and small reductions (losses, softmax, norms, running stats):
+ *   a few ulp, or ≲ √K·u ≈ 6e-7 for K ≤ 100 summed terms;
+ * - 1e-5 (the default): convolutions, pooling and interpolation outputs and their gradients,
+ *   dot products of up to ~600 terms summed in a kernel-chosen order (≲ √K·u ≈ 1.5e-6, 10× room);
+ * - 1e-4: BatchNorm's input gradient, a difference of nearly equal terms (g − mean g − x̂·mean(g·x̂)),
+ *   whose relative error grows by the cancellation (~10× here);
+ * - 1e-12: float64 (u = 1.1e-16), the same reasoning.
+ */
 function close(actual: torch.Tensor, expected: torch.Tensor | string, tol = 1e-5, what = ''): void {
   const e = typeof expected === 'string' ? r(expected) : expected;
   assert.deepEqual(actual.shape, e.shape, `${what || String(expected)}: shape`);

@@ -9,15 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../lib/index';
 import { native } from '../lib/native';
-import { disposeReference, loadReference, PYTHON, Reference, runReference } from './helpers/reference';
+import { disposeAll, disposeReference, loadReference, PYTHON, Reference, runReference } from './helpers/reference';
 
 type Info = { key: string; stride: number[]; offset: number; requires_grad: boolean }[];
-
-function disposeAll(v: unknown): void {
-  if (v instanceof torch.Tensor) v.dispose();
-  else if (Array.isArray(v)) v.forEach(disposeAll);
-  else if (v instanceof Map) for (const x of v.values()) disposeAll(x);
-}
 
 function expectTensor(t: unknown, want: torch.Tensor, what: string): asserts t is torch.Tensor {
   assert.ok(t instanceof torch.Tensor, `${what}: not a Tensor`);

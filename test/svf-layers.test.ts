@@ -47,6 +47,8 @@ describe('svf layers vs the Python reference', function () {
       const layer = layers.get(name)!;
       const x = ref.get(`${name}.x`);
       const y = torch.noGrad(() => layer.forward(x));
+      // one conv/linear, dot products of K ≤ 6·3·5 terms: float32 error ≲ √K·u ≈ 1e-6 of the
+      // output scale, whatever order the kernel sums in; 1e-5 leaves 10×
       assert.ok(maxRelDiff(y, ref.get(`${name}.y`)) < 1e-5, 'same dense layer');
       const model = new nn.Sequential(layer);
       const resolved = svf.resolver(model);
@@ -60,11 +62,13 @@ describe('svf layers vs the Python reference', function () {
       assert.equal(m.constructor.name, expected === 'SVD_Conv2d' ? 'SVDConv2d' : 'SVDLinear');
       assert.deepEqual([...m.stateDict().keys()], ref.extra[`${name}.keys`]);
       for (const [k, v] of m.stateDict()) assert.deepEqual(v.shape, ref.get(`${name}.svf_sd.${k}`).shape, k);
+      // singular values: Weyl's bound, |δσ| ≤ ‖δW‖ ≈ K·u·‖W‖ for either SVD (≤ 1e-5 of σ_max)
       assert.ok(maxRelDiff((m as torch.svf.SVDModule).vector_S, ref.get(`${name}.S`)) < 1e-5, 'S');
       for (const mode of ['merged', 'factored'] as const) {
         (m as torch.svf.SVDModule).mode = mode;
         const ys = torch.noGrad(() => resolved.forward(x));
         const d = maxRelDiff(ys, ref.get(`${name}.y_svf`));
+        // two convs (V then U) or one merged: each ≲ √K·u, plus the SVD's backward error ≈ K·u
         assert.ok(d < 1e-5, `${mode}: ${d}`);
       }
     });
@@ -86,6 +90,8 @@ describe('svf layers vs the Python reference', function () {
           y.mul(w).sum().backward();
           for (const [what, got] of [['y', y], ['gx', x.grad!], ['gS', m.vector_S.grad!]] as const) {
             const d = maxRelDiff(got, ref.get(`${prefix}.${what}`));
+            // gradients sum over every output position (B·H·W ≈ 100 terms more than the forward):
+            // ≲ √(K·B·H·W)·u ≈ 1e-5 relative; 1e-4 leaves 10× for the other summation order
             assert.ok(d < 1e-4, `${prefix}.${what}: ${d}`);
           }
         });
@@ -116,6 +122,7 @@ describe('svf layers vs the Python reference', function () {
         assert.equal(m.lastMode, 'merged');
         assert.equal(fused, 3);
         const d = maxRelDiff(yf, ref.get(`${name}.bn.y`));
+        // folding scales each output row once more (one rounding, u): same bound as the conv
         assert.ok(d < 1e-5, `merged + folded: ${d}`);
         resolved.dispose();
         bn.dispose();
@@ -164,6 +171,8 @@ describe('svf execution modes', () => {
       outs.push(y.detach());
       grads.push(svd.vector_S.grad!.clone());
     }
+    // merged vs factored: the same sums in another order (forward ≲ √K·u ≈ 1e-6; the gradient of
+    // S sums over 2·7·7 positions more, ≲ 1e-5): 10× margins
     assert.ok(maxRelDiff(outs[0], outs[1]) < 1e-5);
     assert.ok(maxRelDiff(grads[0], grads[1]) < 1e-4, `grad ${maxRelDiff(grads[0], grads[1])}`);
     assert.ok((grads[0].abs().max().item() as number) > 0);
@@ -212,6 +221,9 @@ describe('svf execution modes', () => {
     assert.notEqual(w1, w0);
     const y1 = svd.forward(x);
     const bias = conv.bias!.reshape([1, 8, 1, 1]);
+    // without the bias the output is linear in S: doubling S doubles it exactly up to the
+    // roundings of one conv (≲ √K·u ≈ 1e-6); the bias is subtracted so the check is not
+    // diluted by a term S does not touch (bias ~0.2, conv output ~1: no cancellation)
     assert.ok(maxRelDiff(y1.sub(bias), y0.sub(bias).mul(2)) < 1e-5, 'uses the new S');
     // loadStateDict copies in place too
     const sd = svd.stateDict();

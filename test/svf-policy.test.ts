@@ -81,8 +81,11 @@ describe('svf policy', function () {
     }
     const fused = run();
     assert.equal(folded, bns().length, 'every conv + BatchNorm pair ran folded');
+    // folding rounds each scaled weight once (u = 6e-8) and otherwise runs the same conv: per
+    // layer the outputs move by ≲ u·Σ|w·x|/|y|, a few u; over the network's layers ≲ 1e-6
     assert.ok(maxRelDiff(fused.y, plain.y) < 1e-5, `output ${maxRelDiff(fused.y, plain.y)}`);
     assert.equal(fused.grads.length, plain.grads.length);
+    // gradients of S sum those differences over every position of the batch: ≲ 10× the forward's
     fused.grads.forEach((g, i) => assert.ok(maxRelDiff(g, plain.grads[i]) < 1e-4, `grad ${i}: ${maxRelDiff(g, plain.grads[i])}`));
     for (const m of resolved.modules()) delete (m as unknown as Record<string, unknown>).forwardFolded;
     // a BatchNorm whose affine trains is unpinned and not folded
@@ -146,6 +149,8 @@ describe('svf singular-value checkpoints and strength', function () {
     assert.ok(maxRelDiff(yb0, ya) > 1e-3, 'differ before loading');
     svf.loadSingularValues(b, file);
     for (const [[, la], [, lb]] of svf.svdLayers(a).map((e, i) => [e, svf.svdLayers(b)[i]])) assert.ok(la.vector_S.equal(lb.vector_S));
+    // identical S and bases, so identical operations: only run-to-run thread splits of a
+    // reduction can differ (a few u); a stale cache would be off by the > 1e-3 checked above
     assert.ok(maxRelDiff(torch.noGrad(() => b.forward(x)), ya) < 1e-6, 'the merged cache follows the loaded S');
     // Python reads the same file
     const ref = loadReference(runReference('svf_read_sv.py', [file]));
@@ -176,6 +181,7 @@ describe('svf singular-value checkpoints and strength', function () {
     const yTuned = torch.noGrad(() => a.forward(x));
     const yBase = torch.noGrad(() => b.forward(x));
     assert.equal(svf.setStrength(a, 0), svf.svdLayers(a).length);
+    // S_base + 0·(S − S_base) is S_base up to one rounding of the blend (u per S): ≲ 1e-6 at the output
     assert.ok(maxRelDiff(torch.noGrad(() => a.forward(x)), yBase) < 1e-5, 'alpha 0 = base');
     svf.setStrength(a, 0.5);
     // the same model with S = (S_base + S_tuned)/2 set explicitly
@@ -183,8 +189,10 @@ describe('svf singular-value checkpoints and strength', function () {
       const la = svf.svdLayers(a);
       svf.svdLayers(b).forEach(([, l], i) => l.vector_S.add_(la[i][1].vector_S).div_(2));
     });
+    // the blend and the explicit mean round differently (two or three u per S), nothing else differs
     assert.ok(maxRelDiff(torch.noGrad(() => a.forward(x)), torch.noGrad(() => b.forward(x))) < 1e-5, 'alpha 0.5');
     svf.setStrength(a, 1);
+    // alpha 1 uses S itself: the same operations as yTuned (≤ a few u from thread splits)
     assert.ok(maxRelDiff(torch.noGrad(() => a.forward(x)), yTuned) < 1e-6, 'alpha 1 = tuned');
     assert.throws(() => svf.setStrength(a, NaN), TypeError);
     net.dispose(); a.dispose(); b.dispose();
@@ -210,6 +218,7 @@ describe('svf resolver copies the model', () => {
     assert.notEqual(bn, model.getSubmodule('2'));
     assert.notEqual(bn.getParameter('weight'), model.getSubmodule('2').getParameter('weight'));
     const x = torch.randn([2, 4, 6, 6]);
+    // full-rank SVD layers reproduce W up to the SVD's backward error (≈ K·u, K = 36): ≲ 1e-5
     assert.ok(maxRelDiff(torch.noGrad(() => r.eval().forward(x)), torch.noGrad(() => model.eval().forward(x))) < 1e-5);
     // options
     assert.ok(svf.resolver(model, { excludedLayers: ['0'] }).getSubmodule('0') instanceof nn.Conv2d);
@@ -228,6 +237,8 @@ describe('svf resolver copies the model', () => {
     const sa = a.stateDict();
     const sb = b.stateDict();
     assert.deepEqual([...sa.keys()], [...sb.keys()]);
+    // the same decomposition code on a worker thread: the same LAPACK calls on the same matrix
+    // (bit-equal in practice; 1e-6 allows a different blocking of the same sums)
     for (const [k, v] of sa) assert.ok(maxRelDiff(sb.get(k)!, v) < 1e-6, k);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Atomic file writes: the bytes go to a temporary file in the target's folder, are fsync'ed,
  * and only then renamed over the target. A save that fails midway (or a crash) leaves the old
- * file as it was, and the temporary file is removed.
+ * file as it was, and the temporary file is removed; one a killed process left behind is removed
+ * by the next save to the same target.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -10,6 +11,38 @@ import { TorchError } from '../errors';
 
 function tempNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes temporary files a killed writer left for `target` (a process killed between open and
+ * rename cannot clean up; a training job restarted after kills would pile up whole checkpoints).
+ * Only files named for `target` whose writer process is gone are removed: the pid in the name
+ * must not be alive (kill(pid, 0) says ESRCH), so another live writer's file is never touched.
+ */
+function removeStaleTemps(target: string): void {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // the write itself will report the folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    try { fs.unlinkSync(path.join(dir, name)); } catch { /* removed by someone else meanwhile */ }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, someone else's
+  }
 }
 
 function checkTarget(file: unknown): string {
@@ -34,6 +67,7 @@ function wrapIoError(e: unknown, target: string): unknown {
 /** Writes what `chunks` yields to `file`, atomically. */
 export function writeAtomicSync(file: string, chunks: Iterable<Uint8Array>): void {
   const target = checkTarget(file);
+  removeStaleTemps(target);
   const temp = tempNameFor(target);
   let fd: number | null = null;
   try {
@@ -57,6 +91,7 @@ export function writeAtomicSync(file: string, chunks: Iterable<Uint8Array>): voi
 /** writeAtomicSync with fs.promises (the chunks are still produced synchronously). */
 export async function writeAtomic(file: string, chunks: Iterable<Uint8Array>): Promise<void> {
   const target = checkTarget(file);
+  removeStaleTemps(target);
   const temp = tempNameFor(target);
   let fh: fs.promises.FileHandle | null = null;
   try {

@@ -54,31 +54,43 @@ export function runSync<T>(source: Source, plan: (size: number) => ReadPlan<T>):
   source = checkSource(source);
   if (typeof source !== 'string') {
     const bytes = source;
-    const gen = plan(bytes.length);
-    let step = gen.next();
-    while (!step.done) {
-      checkRange(step.value, bytes.length);
-      step = gen.next(bytes.subarray(step.value.offset, step.value.offset + step.value.length));
-    }
-    return step.value;
+    return drive(plan(bytes.length), (req) => {
+      checkRange(req, bytes.length);
+      return bytes.subarray(req.offset, req.offset + req.length);
+    });
   }
   const fd = openForReading(source);
   try {
     const size = fs.fstatSync(fd).size;
     const scratch = new Scratch();
-    const gen = plan(size);
-    let step = gen.next();
-    while (!step.done) {
-      const req = step.value;
+    return drive(plan(size), (req) => {
       checkRange(req, size);
       const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
       readFully(fd, into, req.offset);
-      step = gen.next(into);
-    }
-    return step.value;
+      return into;
+    });
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Answers a plan's requests with `read`. A failed read is thrown into the plan at its yield,
+ * so the plan's own catch/finally blocks run (materialize disposes the tensors it made).
+ */
+function drive<T>(gen: ReadPlan<T>, read: (req: ReadRequest) => Uint8Array): T {
+  let step = gen.next();
+  while (!step.done) {
+    let bytes: Uint8Array;
+    try {
+      bytes = read(step.value);
+    } catch (e) {
+      step = gen.throw(e);
+      continue;
+    }
+    step = gen.next(bytes);
+  }
+  return step.value;
 }
 
 /** Runs a read plan with fs.promises (the plan's own CPU work stays synchronous). */
@@ -98,13 +110,19 @@ export async function runAsync<T>(source: Source, plan: (size: number) => ReadPl
     let step = gen.next();
     while (!step.done) {
       const req = step.value;
-      checkRange(req, size);
-      const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
-      let done = 0;
-      while (done < into.length) {
-        const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), req.offset + done);
-        if (bytesRead === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
-        done += bytesRead;
+      let into: Buffer;
+      try {
+        checkRange(req, size);
+        into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
+        let done = 0;
+        while (done < into.length) {
+          const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), req.offset + done);
+          if (bytesRead === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
+          done += bytesRead;
+        }
+      } catch (e) {
+        step = gen.throw(e); // as in drive(): the plan cleans up
+        continue;
       }
       step = gen.next(into);
     }

@@ -13,6 +13,8 @@ import { lazyOp } from '../ops';
 import { Tensor, wrap } from '../tensor';
 import { ReadPlan } from './byte-io';
 import { ELEMENT_SIZE } from './storage-types';
+import { GlobalRef } from './pickle-reader';
+import { childrenOf, checkPlainResult, dataOfGlobal } from './plain-result';
 import { StorageRef, TensorSpec } from './torch-pickle';
 
 /** torch.load's map_location: a device for everything, a table from saved locations, or a function. */
@@ -50,60 +52,74 @@ function resolveDevice(location: string, map: MapLocation | undefined): Device {
   return target as Device;
 }
 
-type Container = unknown[] | Map<unknown, unknown> | Set<unknown>;
+type Container = unknown[] | Map<unknown, unknown> | Set<unknown> | Record<string, unknown>;
 
-function children(v: unknown): Iterable<unknown> | null {
-  if (Array.isArray(v)) return v;
-  if (v instanceof Map) return v.values();
-  if (v instanceof Set) return v.values();
-  return null;
-}
-
-function collectSpecs(root: unknown): TensorSpec[] {
-  const specs = new Set<TensorSpec>();
-  const seen = new Set<unknown>();
-  const stack = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (v instanceof TensorSpec) specs.add(v);
-    const kids = children(v);
-    if (kids && !seen.has(v)) {
-      seen.add(v);
-      for (const k of kids) stack.push(k);
-    }
-  }
-  return [...specs];
-}
-
+/** Puts the made tensors (and dtype strings) where the placeholders were; containers are edited in place. */
 function replaceSpecs(root: unknown, made: Map<TensorSpec, Tensor>): unknown {
-  const swap = (v: unknown): unknown => (v instanceof TensorSpec ? made.get(v) : v);
+  const swap = (v: unknown): unknown => {
+    if (v instanceof TensorSpec) return made.get(v);
+    if (v instanceof GlobalRef) return dataOfGlobal(v);
+    return v;
+  };
   const seen = new Set<unknown>();
   const stack: unknown[] = [root];
   while (stack.length) {
     const c = stack.pop() as Container;
-    if (seen.has(c) || !children(c)) continue;
+    if (seen.has(c) || !childrenOf(c)) continue;
     seen.add(c);
     if (Array.isArray(c)) {
       for (let i = 0; i < c.length; i++) { c[i] = swap(c[i]); stack.push(c[i]); }
     } else if (c instanceof Map) {
-      for (const [k, v] of c) { c.set(k, swap(v)); stack.push(v); }
-    } else {
+      const entries = [...c];
+      c.clear();
+      for (const [k, v] of entries) { c.set(swap(k), swap(v)); stack.push(k, v); }
+      const meta = Object.getOwnPropertyDescriptor(c, '_metadata');
+      if (meta) stack.push(meta.value);
+    } else if (c instanceof Set) {
       const items = [...c];
       c.clear();
       for (const v of items) { c.add(swap(v)); stack.push(v); }
+    } else {
+      for (const k of Object.keys(c)) { c[k] = swap(c[k]); stack.push(c[k]); }
     }
   }
   return swap(root);
 }
 
+/**
+ * The view must lie inside its storage, at every index (negative strides included), and its
+ * element count must be exact in a double: nothing is allocated for a view, so this is what
+ * keeps a lying record from reading outside the storage's bytes.
+ */
 function checkGeometry(spec: TensorSpec): void {
   const { storage, offset, size, stride } = spec;
-  if (size.length !== stride.length) throw new TorchError('malformed tensor record: size and stride differ in length');
-  if (size.some((s) => s < 0) || offset < 0) throw new TorchError('malformed tensor record: negative size or offset');
-  if (size.some((s) => s === 0)) return;
+  const where = `tensor of size [${size.slice(0, 8)}] and stride [${stride.slice(0, 8)}] at offset ${offset} in storage '${storage.key}'`;
+  if (size.length !== stride.length) throw new TorchError(`malformed ${where}: size and stride differ in length`);
+  if (size.some((s) => s < 0) || offset < 0) throw new TorchError(`malformed ${where}: negative size or offset`);
+  let numel = 1;
+  for (const s of size) numel *= s;
+  if (!Number.isSafeInteger(numel)) throw new TorchError(`malformed ${where}: too many elements`);
+  if (numel === 0) return;
+  let first = offset;
   let last = offset;
-  for (let i = 0; i < size.length; i++) last += (size[i] - 1) * stride[i];
-  if (last >= storage.numel) throw new TorchError(`tensor of size [${size}] at offset ${offset} does not fit its storage '${storage.key}' of ${storage.numel} elements`);
+  for (let i = 0; i < size.length; i++) {
+    const reach = (size[i] - 1) * stride[i];
+    if (reach < 0) first += reach;
+    else last += reach;
+  }
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 0 || last >= storage.numel)
+    throw new TorchError(`${where} does not fit the storage's ${storage.numel} elements`);
+}
+
+/** Whether the view is its whole storage, contiguous from offset 0 (strides exactly the contiguous ones). */
+function coversStorage(spec: TensorSpec): boolean {
+  if (spec.offset !== 0) return false;
+  let expected = 1;
+  for (let i = spec.size.length - 1; i >= 0; i--) {
+    if (spec.stride[i] !== expected) return false;
+    expected *= spec.size[i];
+  }
+  return expected === spec.storage.numel;
 }
 
 /**
@@ -115,8 +131,7 @@ export function* materialize(
   readStorage: (ref: StorageRef) => ReadPlan<Uint8Array>,
   mapLocation: MapLocation | undefined,
 ): ReadPlan<unknown> {
-  const specs = collectSpecs(root);
-  if (specs.length === 0) return root;
+  const specs = checkPlainResult(root);
   const byStorage = new Map<StorageRef, TensorSpec[]>();
   for (const s of specs) {
     checkGeometry(s);
@@ -131,6 +146,15 @@ export function* materialize(
       const nbytes = ref.numel * ELEMENT_SIZE[ref.dtype];
       const bytes = yield* readStorage(ref);
       if (bytes.length < nbytes) throw new TorchError(`storage '${ref.key}' has ${bytes.length} bytes, ${nbytes} expected (the file is truncated or corrupt)`);
+      if (device === 'cpu' && views.length === 1 && coversStorage(views[0])) {
+        // the common case (a state_dict: one contiguous tensor per storage): made in its shape
+        // straight from the bytes, one native call instead of five
+        const v = views[0];
+        const t = fromBytes(bytes.subarray(0, nbytes), v.size, ref.dtype);
+        made.set(v, t);
+        if (v.requiresGrad) native.setRequiresGrad(t.handle, true);
+        continue;
+      }
       let base = fromBytes(bytes.subarray(0, nbytes), [ref.numel], ref.dtype);
       try {
         if (device !== 'cpu') {

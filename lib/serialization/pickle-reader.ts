@@ -39,20 +39,49 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-/** Python's int from little-endian two's complement bytes: a number when safe, else a bigint. */
+/**
+ * The longest LONG1/LONG4 integer accepted: V8's BigInt stops at 2^30 bits, and no tensor file
+ * needs more than a few bytes; refusing early keeps the error ours instead of V8's.
+ */
+const MAX_LONG_BYTES = 1 << 20;
+/** Python's own limit on decimal int text (sys.int_info.default_max_str_digits): its parse is quadratic. */
+const MAX_DECIMAL_DIGITS = 4300;
+
+function safeOrBig(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * Python's int from little-endian two's complement bytes: a number when safe, else a bigint.
+ * Through one hex string (linear), not a shift per byte (quadratic: 1 MiB took minutes).
+ */
 export function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  if (bytes.length > MAX_LONG_BYTES) throw new TorchError(`malformed pickle: a ${bytes.length}-byte integer (at most ${MAX_LONG_BYTES} accepted)`);
+  let v = BigInt('0x' + Buffer.from(bytes).reverse().toString('hex'));
   if (bytes[bytes.length - 1] & 0x80) v -= 1n << BigInt(bytes.length * 8);
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return safeOrBig(v);
 }
 
 function parseDecimal(text: string): number | bigint {
   const t = text.trim().replace(/L$/, '');
-  if (!/^[+-]?\d+$/.test(t)) throw new TorchError(`malformed integer in pickle: '${text}'`);
-  const big = BigInt(t);
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  if (!/^[+-]?\d+$/.test(t)) throw new TorchError(`malformed integer in pickle: '${text.slice(0, 40)}'`);
+  if (t.length > MAX_DECIMAL_DIGITS + 1) throw new TorchError(`malformed pickle: a ${t.length}-digit integer (Python itself refuses more than ${MAX_DECIMAL_DIGITS})`);
+  return safeOrBig(BigInt(t));
+}
+
+/** A text memo key (PUT/GET): decimal digits only, so that garbage never becomes NaN keys that match each other. */
+function memoKey(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new TorchError(`malformed pickle: memo key '${text.slice(0, 40)}' is not a non-negative integer`);
+  return Number(text);
+}
+
+/** Elements an allow-listed call or BUILD may copy: how many a container argument holds. */
+function sizeOf(v: unknown): number {
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Map || v instanceof Set) return v.size;
+  if (v instanceof Uint8Array) return v.length;
+  return 0;
 }
 
 export class Unpickler {
@@ -61,14 +90,28 @@ export class Unpickler {
   private stack: unknown[] = [];
   private metastack: unknown[][] = [];
   private memo = new Map<number, unknown>();
+  /**
+   * Elements allow-listed calls and BUILD may still copy. A memoized container is one GET away
+   * from every call, so without a budget a few bytes per call copy it again and again (time
+   * and memory quadratic in the file); with it, the work stays linear in the pickle's size.
+   */
+  private copyBudget: number;
 
   constructor(private readonly bytes: Uint8Array, start: number, private readonly hooks: UnpicklerHooks) {
     this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.copyBudget = 16 * (bytes.length - start) + (1 << 16);
   }
 
   private need(n: number): void {
+    if (n < 0) throw new TorchError(`malformed pickle: negative length ${n} at byte ${this.pos}`);
     if (this.pos + n > this.bytes.length) throw new PickleEndOfData();
+  }
+  private charge(values: unknown[], opcode: string): void {
+    let n = values.length;
+    for (const v of values) n += sizeOf(v);
+    this.copyBudget -= n;
+    if (this.copyBudget < 0) throw new TorchError(`malformed pickle: ${opcode} at byte ${this.pos - 1} would copy more than ${16}x the pickle's size (a decompression bomb)`);
   }
   private u8(): number { this.need(1); return this.bytes[this.pos++]; }
   private u16(): number { this.need(2); const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
@@ -114,6 +157,10 @@ export class Unpickler {
     if (!this.memo.has(i)) throw new TorchError(`malformed pickle: memo key ${i} missing`);
     return this.memo.get(i);
   }
+  private call(g: unknown, args: unknown[], opcode: string): unknown {
+    this.charge(args, opcode);
+    return this.callable(g, opcode)(args);
+  }
   private callable(g: unknown, opcode: string): (args: unknown[]) => unknown {
     if (g instanceof GlobalRef && g.allowed.call) return g.allowed.call.bind(g.allowed);
     const what = g instanceof GlobalRef ? `'${g.allowed.qualifiedName}'` : 'a non-callable value';
@@ -152,12 +199,7 @@ export class Unpickler {
         case 0x4d: this.stack.push(this.u16()); break; // BININT2
         case 0x4a: this.stack.push(this.i32()); break; // BININT
         case 0x8a: this.stack.push(decodeLong(this.take(this.u8()))); break; // LONG1
-        case 0x8b: { // LONG4
-          const n = this.i32();
-          if (n < 0) throw new TorchError('malformed pickle: negative LONG4 length');
-          this.stack.push(decodeLong(this.take(n)));
-          break;
-        }
+        case 0x8b: this.stack.push(decodeLong(this.take(this.i32()))); break; // LONG4 (take refuses a negative length)
         case 0x49: { // INT (protocol 0; "I01\n"/"I00\n" are booleans)
           const s = this.line();
           this.stack.push(s === '01' ? true : s === '00' ? false : parseDecimal(s));
@@ -231,11 +273,11 @@ export class Unpickler {
         // ---- memo
         case 0x71: this.memo.set(this.u8(), this.top()); break; // BINPUT
         case 0x72: this.memo.set(this.u32(), this.top()); break; // LONG_BINPUT
-        case 0x70: this.memo.set(Number(this.line()), this.top()); break; // PUT
+        case 0x70: this.memo.set(memoKey(this.line()), this.top()); break; // PUT
         case 0x94: this.memo.set(this.memo.size, this.top()); break; // MEMOIZE
         case 0x68: this.stack.push(this.memoGet(this.u8())); break; // BINGET
         case 0x6a: this.stack.push(this.memoGet(this.u32())); break; // LONG_BINGET
-        case 0x67: this.stack.push(this.memoGet(Number(this.line()))); break; // GET
+        case 0x67: this.stack.push(this.memoGet(memoKey(this.line()))); break; // GET
         // ---- globals and calls (allow-list only)
         case 0x63: { // GLOBAL "module\nname\n"
           const module = this.line();
@@ -254,14 +296,14 @@ export class Unpickler {
           const args = this.pop();
           const fn = this.pop();
           if (!Array.isArray(args)) throw new TorchError('malformed pickle: REDUCE arguments are not a tuple');
-          this.stack.push(this.callable(fn, 'REDUCE')(args));
+          this.stack.push(this.call(fn, args, 'REDUCE'));
           break;
         }
         case 0x81: { // NEWOBJ
           const args = this.pop();
           const cls = this.pop();
           if (!Array.isArray(args)) throw new TorchError('malformed pickle: NEWOBJ arguments are not a tuple');
-          this.stack.push(this.callable(cls, 'NEWOBJ')(args));
+          this.stack.push(this.call(cls, args, 'NEWOBJ'));
           break;
         }
         case 0x92: { // NEWOBJ_EX
@@ -270,24 +312,25 @@ export class Unpickler {
           const cls = this.pop();
           if (!Array.isArray(args)) throw new TorchError('malformed pickle: NEWOBJ_EX arguments are not a tuple');
           if (kwargs instanceof Map && kwargs.size > 0) throw new TorchError('refusing NEWOBJ_EX with keyword arguments');
-          this.stack.push(this.callable(cls, 'NEWOBJ_EX')(args));
+          this.stack.push(this.call(cls, args, 'NEWOBJ_EX'));
           break;
         }
         case 0x69: { // INST "module\nname\n" with MARKed args
           const module = this.line();
           const name = this.line();
           const args = this.popMark();
-          this.stack.push(this.callable(this.global(module, name), 'INST')(args));
+          this.stack.push(this.call(this.global(module, name), args, 'INST'));
           break;
         }
         case 0x6f: { // OBJ: MARK cls args...
           const items = this.popMark();
           const cls = items.shift();
-          this.stack.push(this.callable(cls, 'OBJ')(items));
+          this.stack.push(this.call(cls, items, 'OBJ'));
           break;
         }
         case 0x62: { // BUILD
           const state = this.pop();
+          this.charge([state], 'BUILD');
           this.hooks.build(this.top(), state);
           break;
         }

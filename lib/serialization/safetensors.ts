@@ -25,45 +25,82 @@ interface HeaderEntry {
   end: number;
 }
 
-const MAX_HEADER = 100 * 1024 * 1024;
+/** The reference library's limit (safetensors' MAX_HEADER_SIZE). */
+const MAX_HEADER = 100_000_000;
 const bad = (why: string): TorchError => new TorchError(`not a valid safetensors file: ${why}`);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function checkMetadata(raw: unknown): Record<string, string> {
+  if (!isPlainObject(raw)) throw bad('__metadata__ must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') throw bad(`__metadata__ value '${k}' is not a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function checkEntry(name: string, raw: unknown): HeaderEntry {
+  if (!isPlainObject(raw) || typeof raw.dtype !== 'string' || !Array.isArray(raw.shape) || !Array.isArray(raw.data_offsets) || raw.data_offsets.length !== 2)
+    throw bad(`entry '${name}' needs dtype, shape and data_offsets`);
+  const shape = raw.shape as unknown[];
+  const [begin, end] = raw.data_offsets as unknown[];
+  if (!shape.every((s) => Number.isSafeInteger(s) && (s as number) >= 0)) throw bad(`entry '${name}' has a bad shape`);
+  if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || (begin as number) < 0 || (end as number) < (begin as number))
+    throw bad(`entry '${name}' has bad data_offsets`);
+  const dtype = dtypeOfSafetensorsCode(raw.dtype);
+  const nbytes = (shape as number[]).reduce((a, b) => a * b, 1) * ELEMENT_SIZE[dtype];
+  if (!Number.isSafeInteger(nbytes)) throw bad(`entry '${name}': its shape overflows`);
+  if ((end as number) - (begin as number) !== nbytes) throw bad(`entry '${name}' spans ${(end as number) - (begin as number)} bytes, its shape and dtype need ${nbytes}`);
+  return { dtype, shape: shape as number[], begin: begin as number, end: end as number };
+}
+
+/**
+ * The reference library's rule: sorted by offset, the tensors tile the data exactly — each
+ * begins where the previous ended, the first at 0, the last at the end of the file. So no two
+ * tensors share bytes and no bytes hide between them.
+ */
+function checkTiling(entries: Map<string, HeaderEntry>, dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a[1].begin - b[1].begin || a[1].end - b[1].end);
+  let at = 0;
+  for (const [name, e] of sorted) {
+    if (e.begin < at) throw bad(`entry '${name}' (bytes ${e.begin}..${e.end}) overlaps the tensor before it (which ends at ${at})`);
+    if (e.begin > at) throw bad(`entry '${name}' begins at byte ${e.begin}, leaving a gap after byte ${at}`);
+    at = e.end;
+  }
+  if (at > dataLength) throw bad(`the tensors end at byte ${at} of the data, past the end of the file (truncated)`);
+  if (at < dataLength) throw bad(`the tensors end at byte ${at} of the data, ${dataLength - at} bytes before the end of the file`);
+}
 
 function* readHeader(size: number): ReadPlan<{ entries: Map<string, HeaderEntry>; metadata: Record<string, string> | null; dataStart: number }> {
   if (size < 8) throw bad('shorter than its 8-byte header length');
   const lenBytes = yield { offset: 0, length: 8 };
   const n = Number(new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true));
   if (n > MAX_HEADER || 8 + n > size) throw bad(`header length ${n} does not fit a ${size}-byte file (truncated or not safetensors)`);
-  const text = new TextDecoder('utf-8').decode(yield { offset: 8, length: n });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(yield { offset: 8, length: n });
+  } catch {
+    throw bad('the header is not UTF-8');
+  }
+  if (!text.startsWith('{')) throw bad('the header is not JSON (it does not start with \'{\')');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw bad('the header is not JSON');
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw bad('the header is not a JSON object');
+  if (!isPlainObject(json)) throw bad('the header is not a JSON object');
   const entries = new Map<string, HeaderEntry>();
   let metadata: Record<string, string> | null = null;
-  const dataLength = size - 8 - n;
-  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (!raw || typeof raw !== 'object' || Object.values(raw).some((v) => typeof v !== 'string')) throw bad('__metadata__ must map strings to strings');
-      metadata = { ...(raw as Record<string, string>) };
-      continue;
-    }
-    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (!e || typeof e.dtype !== 'string' || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2)
-      throw bad(`entry '${name}' needs dtype, shape and data_offsets`);
-    const shape = e.shape as unknown[];
-    const [begin, end] = e.data_offsets as unknown[];
-    if (!shape.every((s) => Number.isInteger(s) && (s as number) >= 0)) throw bad(`entry '${name}' has a bad shape`);
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || (begin as number) < 0 || (end as number) < (begin as number))
-      throw bad(`entry '${name}' has bad data_offsets`);
-    const dtype = dtypeOfSafetensorsCode(e.dtype);
-    const nbytes = (shape as number[]).reduce((a, b) => a * b, 1) * ELEMENT_SIZE[dtype];
-    if ((end as number) - (begin as number) !== nbytes) throw bad(`entry '${name}' spans ${(end as number) - (begin as number)} bytes, its shape and dtype need ${nbytes}`);
-    if ((end as number) > dataLength) throw bad(`entry '${name}' ends past the end of the file (truncated)`);
-    entries.set(name, { dtype, shape: shape as number[], begin: begin as number, end: end as number });
+  for (const [name, raw] of Object.entries(json)) {
+    if (name === '__metadata__') metadata = raw === null ? null : checkMetadata(raw); // null: the reference's None
+    else entries.set(name, checkEntry(name, raw));
   }
+  checkTiling(entries, size - 8 - n);
   return { entries, metadata, dataStart: 8 + n };
 }
 

@@ -7,6 +7,7 @@ import { TorchError } from '../errors';
 import { ReadPlan, runAsync, runSync, Source } from './byte-io';
 import { checkMapLocation, MapLocation, materialize } from './materialize';
 import { PickleEndOfData, Unpickler } from './pickle-reader';
+import { brief } from './plain-result';
 import { StorageRef, torchUnpicklerHooks } from './torch-pickle';
 import { ELEMENT_SIZE } from './storage-types';
 import { readZipDirectory, readZipRecord, ZipEntry } from './zip-reader';
@@ -70,7 +71,7 @@ function* loadLegacy(size: number, mapLocation: MapLocation | undefined): ReadPl
       const plain = torchUnpicklerHooks();
       const protocol = new Unpickler(head, reader.pos, plain);
       const version = protocol.load();
-      if (version !== LEGACY_PROTOCOL) throw new TorchError(`unsupported legacy torch.save protocol version ${String(version)}`);
+      if (version !== LEGACY_PROTOCOL) throw new TorchError(`unsupported legacy torch.save protocol version ${brief(version)}`);
       const sys = new Unpickler(head, protocol.pos, plain);
       const sysInfo = sys.load();
       if (sysInfo instanceof Map && sysInfo.get('little_endian') === false) throw new TorchError('big-endian legacy files are not supported');
@@ -87,8 +88,11 @@ function* loadLegacy(size: number, mapLocation: MapLocation | undefined): ReadPl
         const ref = hooks.storages.get(key);
         if (!ref) throw new TorchError(`malformed legacy file: storage '${key}' is not used by the pickle`);
         const countBytes = yield { offset: pos, length: 8 };
-        const count = Number(new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true));
-        const nbytes = count * ELEMENT_SIZE[ref.dtype];
+        const count = new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true);
+        if (count < 0n) throw new TorchError(`malformed legacy file: storage '${key}' has a negative element count ${count} (at byte ${pos})`);
+        const nbytes = Number(count) * ELEMENT_SIZE[ref.dtype];
+        if (pos + 8 + nbytes > size)
+          throw new TorchError(`legacy file: storage '${key}' claims ${count} elements (${nbytes} bytes at byte ${pos + 8}), past the end of the ${size}-byte file (truncated or corrupt)`);
         where.set(key, { offset: pos + 8, nbytes });
         pos += 8 + nbytes;
       }

@@ -7,6 +7,7 @@
 import { DType } from '../dtype';
 import { TorchError } from '../errors';
 import { AllowedGlobal, GlobalRef, globalValue, UnpicklerHooks } from './pickle-reader';
+import { brief } from './plain-result';
 import { dtypeOfStorageClass, isStorageClassName, TORCH_DTYPE_NAMES } from './storage-types';
 
 /** One storage of the file: its bytes are `data/<key>` (zip) or the key's chunk (legacy). */
@@ -39,7 +40,7 @@ class PythonType {
 }
 
 function ints(v: unknown, what: string): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x)))
+  if (!Array.isArray(v) || !v.every((x) => Number.isSafeInteger(x)))
     throw new TorchError(`malformed tensor record: ${what} must be a tuple of ints`);
   return v as number[];
 }
@@ -52,8 +53,8 @@ function asSpec(v: unknown, fn: string): TensorSpec {
 function rebuildTensor(args: unknown[], fn: string): TensorSpec {
   const [storage, offset, size, stride, requiresGrad] = args;
   if (!(storage instanceof StorageRef)) throw new TorchError(`malformed pickle: ${fn} expects a storage`);
-  if (typeof offset !== 'number') throw new TorchError(`malformed pickle: ${fn} storage offset must be an int`);
-  return new TensorSpec(storage, offset, ints(size, 'size'), ints(stride, 'stride'), requiresGrad === true);
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0) throw new TorchError(`malformed pickle: ${fn} storage offset must be a non-negative int`);
+  return new TensorSpec(storage, offset as number, ints(size, 'size'), ints(stride, 'stride'), requiresGrad === true);
 }
 
 function fn(qualifiedName: string, call: (args: unknown[]) => unknown): AllowedGlobal {
@@ -72,9 +73,19 @@ function toSet(args: unknown[]): Set<unknown> {
   throw new TorchError('malformed pickle: set() of a non-iterable');
 }
 
+/** The rebuild functions _rebuild_from_type_v2 may wrap (none of them calls another). */
+const TENSOR_REBUILDERS = new Set([
+  'torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_parameter',
+  'torch._utils._rebuild_parameter_with_state',
+]);
+
+/** Maps made by collections.OrderedDict: the only dicts Python lets BUILD give attributes. */
+const orderedDicts = new WeakSet<Map<unknown, unknown>>();
+
 const ALLOWED: Record<string, (name: string) => AllowedGlobal> = {
   'collections.OrderedDict': (q) => fn(q, (args) => {
     const m = new Map();
+    orderedDicts.add(m);
     const src = args[0];
     if (Array.isArray(src)) for (const kv of src) if (Array.isArray(kv) && kv.length === 2) m.set(kv[0], kv[1]);
     if (src instanceof Map) for (const [k, v] of src) m.set(k, v);
@@ -104,11 +115,15 @@ const ALLOWED: Record<string, (name: string) => AllowedGlobal> = {
     spec.requiresGrad = args[1] !== false;
     return spec;
   }),
-  // torch.Tensor subclasses: func(*args), then Python attributes we have no place for
+  // torch.Tensor subclasses: func(*args), then Python attributes we have no place for. func may
+  // only be a tensor rebuild function: anything else (this one included) could nest the call in
+  // itself through a memoized argument tuple and recurse without bound.
   'torch._tensor._rebuild_from_type_v2': (q) => fn(q, (args) => {
     const [inner, , innerArgs] = args;
     if (!(inner instanceof GlobalRef) || !inner.allowed.call || !Array.isArray(innerArgs))
       throw new TorchError(`malformed pickle: ${q}`);
+    if (!TENSOR_REBUILDERS.has(inner.allowed.qualifiedName))
+      throw new TorchError(`malformed pickle: ${q} may only rebuild a tensor, not call '${inner.allowed.qualifiedName}'`);
     return inner.allowed.call(innerArgs);
   }),
   'torch._tensor.Tensor': (q) => val(q, new PythonType(q)),
@@ -145,32 +160,39 @@ export function torchUnpicklerHooks(): UnpicklerHooks & { storages: Map<string, 
       if (!Array.isArray(pid) || pid.length < 5) throw new TorchError('malformed persistent id in pickle');
       const [typename, cls, key, location, numel] = pid;
       if (typename === 'module') throw new TorchError('this file pickles a whole nn.Module (source and class); only state_dicts and plain containers of tensors can be loaded');
-      if (typename !== 'storage') throw new TorchError(`unknown persistent id type '${String(typename)}'`);
+      if (typename !== 'storage') throw new TorchError(`unknown persistent id type ${brief(typename)}`);
       const c = globalValue(cls);
       if (!(c instanceof StorageClass)) throw new TorchError('malformed persistent id: not a storage class');
-      if (typeof key !== 'string' || typeof location !== 'string' || typeof numel !== 'number')
-        throw new TorchError('malformed persistent id: (key, location, numel) expected');
+      if (typeof key !== 'string' || typeof location !== 'string' || !Number.isSafeInteger(numel) || (numel as number) < 0)
+        throw new TorchError('malformed persistent id: (key, location, numel ≥ 0) expected');
       if (pid[5] !== undefined && pid[5] !== null) throw new TorchError('legacy storage views (view_metadata) are not supported');
       const dtype = c.name === '_TypedStorage' || c.name === 'TypedStorage' ? 'uint8' : dtypeOfStorageClass(c.name);
       let ref = storages.get(key);
       if (ref === undefined) {
-        ref = new StorageRef(key, dtype, numel, location);
+        ref = new StorageRef(key, dtype, numel as number, location);
         storages.set(key, ref);
-      } else if (ref.dtype !== dtype) {
-        throw new TorchError(`storage '${key}' is viewed with two dtypes (${ref.dtype}, ${dtype}); not supported`);
+      } else if (ref.dtype !== dtype || ref.numel !== numel || ref.location !== location) {
+        throw new TorchError(`storage ${brief(key)} is described twice differently (${ref.dtype}×${ref.numel} on ${brief(ref.location)}, ${dtype}×${numel} on ${brief(location)})`);
       }
       return ref;
     },
     build(target: unknown, state: unknown): void {
       if (target instanceof TensorSpec) return; // Python-side attributes of a tensor subclass: nothing to keep
-      if (target instanceof Map) {
-        // OrderedDict's instance dict, e.g. a state_dict's `_metadata` (module versions)
+      if (target instanceof Map && orderedDicts.has(target)) {
+        // OrderedDict's instance dict: torch.save only ever puts a state_dict's `_metadata`
+        // (module versions) there. Any other name could shadow the Map's own methods (`get`,
+        // `size`) in what the caller receives, so it is refused.
         const dict = Array.isArray(state) ? state[0] : state;
-        if (dict instanceof Map)
-          for (const [k, v] of dict) if (typeof k === 'string') Object.defineProperty(target, k, { value: v, enumerable: false, configurable: true, writable: true });
+        if (dict === null || dict === undefined) return;
+        if (!(dict instanceof Map)) throw new TorchError('malformed pickle: BUILD state of an OrderedDict is not a dict');
+        for (const [k, v] of dict) {
+          if (k !== '_metadata') throw new TorchError(`refusing to set attribute ${brief(k)} on an OrderedDict (only a state_dict's _metadata is kept)`);
+          if (!(v instanceof Map)) throw new TorchError('malformed pickle: a state_dict\'s _metadata must be a dict');
+          Object.defineProperty(target, k, { value: v, enumerable: false, configurable: true, writable: true });
+        }
         return;
       }
-      throw new TorchError('refusing to BUILD (set state on) an object that is not a dict or tensor');
+      throw new TorchError('refusing to BUILD (set state on) an object that is not an OrderedDict or a tensor');
     },
   };
 }

@@ -30,6 +30,9 @@ function u64(d: DataView, at: number): number {
   return Number(v);
 }
 
+/** Deflate's best case: 258-byte matches coded in 2 bits, about 1032 output bytes per input byte. */
+const MAX_DEFLATE_RATIO = 1032;
+
 const corrupt = (why: string): TorchError => new TorchError(`corrupt or truncated zip archive: ${why}`);
 
 export function* readZipDirectory(fileSize: number): ReadPlan<Map<string, ZipEntry>> {
@@ -53,6 +56,7 @@ export function* readZipDirectory(fileSize: number): ReadPlan<Map<string, ZipEnt
     cdSize = u64(z, 40);
     cdOffset = u64(z, 48);
   }
+  if (entries > cdSize / 46) throw corrupt(`${entries} entries cannot fit a ${cdSize}-byte central directory`);
   if (cdOffset + cdSize > fileSize) throw corrupt('the central directory lies past the end of the file (truncated)');
   const cd = yield { offset: cdOffset, length: cdSize };
   const c = dv(cd);
@@ -60,7 +64,7 @@ export function* readZipDirectory(fileSize: number): ReadPlan<Map<string, ZipEnt
   const decoder = new TextDecoder('utf-8');
   let p = 0;
   for (let i = 0; i < entries; i++) {
-    if (p + 46 > cd.length || c.getUint32(p, true) !== CENTRAL_SIG) throw corrupt('bad central directory entry');
+    if (p + 46 > cd.length || c.getUint32(p, true) !== CENTRAL_SIG) throw corrupt(`bad central directory entry ${i} at byte ${cdOffset + p}`);
     const method = c.getUint16(p + 10, true);
     let compressedSize = c.getUint32(p + 20, true);
     let size = c.getUint32(p + 24, true);
@@ -68,21 +72,33 @@ export function* readZipDirectory(fileSize: number): ReadPlan<Map<string, ZipEnt
     const extraLength = c.getUint16(p + 30, true);
     const commentLength = c.getUint16(p + 32, true);
     let localHeaderOffset = c.getUint32(p + 42, true);
+    const extraEnd = p + 46 + nameLength + extraLength;
+    if (extraEnd + commentLength > cd.length) throw corrupt(`central directory entry ${i} runs past the directory`);
     const name = decoder.decode(cd.subarray(p + 46, p + 46 + nameLength));
-    // ZIP64 extended information: 8-byte values for exactly the fields saturated above
+    // ZIP64 extended information: 8-byte values for exactly the fields saturated above, in this order
+    const saturated = [size === 0xffffffff, compressedSize === 0xffffffff, localHeaderOffset === 0xffffffff];
     let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
     while (e + 4 <= extraEnd) {
       const id = c.getUint16(e, true);
       const len = c.getUint16(e + 2, true);
+      const fieldEnd = e + 4 + len;
+      if (fieldEnd > extraEnd) throw corrupt(`extra field of '${name}' runs past its entry`);
       if (id === 0x0001) {
         let q = e + 4;
-        if (size === 0xffffffff) { size = u64(c, q); q += 8; }
-        if (compressedSize === 0xffffffff) { compressedSize = u64(c, q); q += 8; }
-        if (localHeaderOffset === 0xffffffff) { localHeaderOffset = u64(c, q); q += 8; }
+        const next = (): number => {
+          if (q + 8 > fieldEnd) throw corrupt(`ZIP64 extra field of '${name}' is too short for its saturated sizes`);
+          const v = u64(c, q);
+          q += 8;
+          return v;
+        };
+        if (saturated[0]) { size = next(); saturated[0] = false; }
+        if (saturated[1]) { compressedSize = next(); saturated[1] = false; }
+        if (saturated[2]) { localHeaderOffset = next(); saturated[2] = false; }
       }
-      e += 4 + len;
+      e = fieldEnd;
     }
+    if (saturated.some((x) => x)) throw corrupt(`'${name}' has ZIP64 sizes (0xffffffff) but no ZIP64 extra field for them`);
+    if (localHeaderOffset + 30 > fileSize || compressedSize > fileSize) throw corrupt(`record '${name}' lies past the end of the file (truncated)`);
     out.set(name, { name, method, compressedSize, size, localHeaderOffset });
     p = extraEnd + commentLength;
   }
@@ -107,9 +123,19 @@ export function* readZipRecord(entry: ZipEntry, transient = false): ReadPlan<Uin
     return yield { offset: start, length: entry.size, transient };
   }
   if (entry.method === 8) {
+    // deflate expands at most 1032:1, so a declared size beyond that is a lie; and inflating
+    // stops at the declared size, so memory is bounded by the file, never by what it inflates to
+    if (entry.size > MAX_DEFLATE_RATIO * entry.compressedSize + 64)
+      throw corrupt(`record '${entry.name}' claims ${entry.size} bytes from ${entry.compressedSize} compressed (more than deflate can produce)`);
     const raw = yield { offset: start, length: entry.compressedSize, transient: true };
-    const out = zlib.inflateRawSync(raw);
-    if (out.length !== entry.size) throw corrupt(`record '${entry.name}' inflated to the wrong size`);
+    let out: Buffer;
+    try {
+      out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates past its declared ${entry.size} bytes` : `does not inflate (${(e as Error).message})`;
+      throw corrupt(`record '${entry.name}' ${why}`);
+    }
+    if (out.length !== entry.size) throw corrupt(`record '${entry.name}' inflated to ${out.length} bytes, ${entry.size} declared`);
     return out;
   }
   throw new TorchError(`zip record '${entry.name}' uses compression method ${entry.method}; only stored and deflated records are supported`);

@@ -5,10 +5,12 @@
  */
 import { createHash } from 'crypto';
 import { noGrad } from '../autograd';
+import { tidy } from '../memory';
 import { TorchError } from '../errors';
 import { native } from '../native';
 import { Module } from '../nn/module';
-import { Tensor } from '../tensor';
+import { lazyOp } from '../ops';
+import { Tensor, wrap } from '../tensor';
 import { svdLayers } from './resolver';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors';
 import { SVDConv2d } from './svd-conv2d';
@@ -27,12 +29,9 @@ export function baseFingerprint(model: Module): string {
   for (const [name, layer] of svdLayers(model)) {
     for (const [key, t] of bases(layer)) {
       h.update(`${name}.${key}:${t.dtype}:${t.shape.join('x')};`);
-      const c = t.detach().cpu().contiguous();
-      try {
-        h.update(Buffer.from(native.toBuffer(c.handle)));
-      } finally {
-        c.dispose();
-      }
+      // toBuffer copies the values out contiguous from any device: no temporary tensor (each
+      // one would be a handle left to the finalizer, and a synchronous loop never runs it)
+      h.update(new Uint8Array(native.toBuffer(t.handle)));
     }
   }
   return h.digest('hex');
@@ -54,6 +53,16 @@ export function saveSingularValues(model: Module, file: string): { layers: numbe
   return { layers: layers.length, fingerprint };
 }
 
+function problemsHeader(file: string, declared: string | undefined, actual: number): never {
+  throw new TorchError(`loadSingularValues: ${file} declares ${String(declared)} layers, the model has ${actual}`);
+}
+
+/** No NaN or ±inf: one reduction, its temporaries disposed here. */
+const IS_FINITE = lazyOp('aten::isfinite');
+function allFinite(t: Tensor): boolean {
+  return tidy(() => wrap(native.callOp(IS_FINITE(), t.handle)).all().item() as boolean);
+}
+
 /**
  * Copies the singular values of `file` into `model` in place; throws TorchError when the file's
  * fingerprint is not the model's bases', or a layer is missing or has another rank.
@@ -61,6 +70,8 @@ export function saveSingularValues(model: Module, file: string): { layers: numbe
 export function loadSingularValues(model: Module, file: string): { layers: number } {
   if (!(model instanceof Module)) throw new TypeError('loadSingularValues(model, path): model must be an nn.Module');
   if (typeof file !== 'string' || file === '') throw new TypeError('loadSingularValues(model, path): path must be a non-empty string');
+  const layers = svdLayers(model);
+  if (layers.length === 0) throw new TorchError('loadSingularValues: the model has no SVD layers to load into (run svf.resolver first)');
   const tensors = loadSafetensors(file);
   const metadata = tensors.metadata ?? {};
   try {
@@ -68,12 +79,14 @@ export function loadSingularValues(model: Module, file: string): { layers: numbe
     const fingerprint = baseFingerprint(model);
     if (metadata.fingerprint !== fingerprint)
       throw new TorchError(`loadSingularValues: ${file} was made for other base weights (fingerprint ${metadata.fingerprint?.slice(0, 12)}…, this model ${fingerprint.slice(0, 12)}…)`);
-    const layers = svdLayers(model);
+    if (metadata.layers !== String(layers.length)) problemsHeader(file, metadata.layers, layers.length);
     const problems: string[] = [];
     for (const [name, l] of layers) {
       const t = tensors.get(sKey(name));
       if (!t) problems.push(`missing ${sKey(name)}`);
       else if (t.shape.join() !== l.vector_S.shape.join()) problems.push(`${sKey(name)}: shape [${t.shape}] vs [${l.vector_S.shape}]`);
+      else if (t.dtype !== l.vector_S.dtype) problems.push(`${sKey(name)}: dtype ${t.dtype}, the model's is ${l.vector_S.dtype}`);
+      else if (!allFinite(t)) problems.push(`${sKey(name)}: holds NaN or infinite values`);
     }
     const known = new Set(layers.map(([n]) => sKey(n)));
     for (const k of tensors.keys()) if (!known.has(k)) problems.push(`unexpected ${k}`);

@@ -3,9 +3,11 @@
  * every parameter/buffer is cloned (requiresGrad kept, kept past tidy), and modules shared at
  * several names stay shared. `replace(name, module)` may return a substitute for a submodule
  * (the resolver's SVD layers), in which case the original's tensors are not copied at all.
+ * Caches of derived tensors (DerivedTensors) are never shared: each copy gets an empty one.
  */
 import { noGrad } from '../autograd';
 import { keep } from '../memory';
+import { DerivedTensors } from '../nn/derived';
 import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
 
@@ -46,7 +48,15 @@ function cloneModuleAt(m: Module, name: string, memo: Map<unknown, unknown>, rep
 
 function cloneTensor(t: Tensor): Tensor {
   if (t.isDisposed) return t;
-  const c = noGrad(() => t.detach().clone());
+  // the detached alias is a handle of its own: disposed here, not left to the finalizer
+  const c = noGrad(() => {
+    const d = t.detach();
+    try {
+      return d.clone();
+    } finally {
+      d.dispose();
+    }
+  });
   if (t.requiresGrad) c.requiresGrad_(true);
   return keep(c);
 }
@@ -57,6 +67,11 @@ function cloneValue(v: unknown, memo: Map<unknown, unknown>): unknown {
   let out: unknown;
   if (v instanceof Tensor) {
     out = cloneTensor(v);
+    memo.set(v, out);
+  } else if (v instanceof DerivedTensors) {
+    // a cache of tensors derived from the module's own state: the copy starts with its own,
+    // empty one (shared, each would evict and dispose the other's entries)
+    out = new DerivedTensors();
     memo.set(v, out);
   } else if (v instanceof Module) {
     out = cloneModuleAt(v, '', memo);

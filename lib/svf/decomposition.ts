@@ -60,10 +60,11 @@ export function factorize(weight: Tensor, groups: number, rank: number, method: 
 
 /** factorize with the decomposition (SVD or eigh) on a libuv worker thread, off the JS thread. */
 export async function factorizeAsync(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = 'svd'): Promise<Factors> {
-  const A = noGrad(() => groupedMatrix(weight, groups));
+  // tidy: the reshapes and transposes on the way are handles too, disposed here
+  const A = noGrad(() => tidy(() => groupedMatrix(weight, groups)));
   try {
     if (method === 'gram') {
-      const gram = noGrad(() => gramOf(A));
+      const gram = noGrad(() => tidy(() => gramOf(A)));
       const out = (await native.callOpAsync(EIGH(), gram.handle, 'L').finally(() => gram.dispose())) as TensorHandle[];
       const [evals, evecs] = out.map(wrap);
       try {

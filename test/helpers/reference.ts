@@ -68,6 +68,20 @@ function viewAs(t: torch.Tensor, dtype: torch.DType): torch.Tensor {
   return wrap(native.callOp(VIEW_DTYPE(), t.handle, native.dtypeCodes[dtype]));
 }
 
+/** Disposes every tensor in a loaded value (tensors, arrays, Maps, Sets, nested to any depth). */
+export function disposeAll(value: unknown): void {
+  const stack = [value];
+  const seen = new Set<unknown>();
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof torch.Tensor) v.dispose();
+    else if ((Array.isArray(v) || v instanceof Map || v instanceof Set) && !seen.has(v)) {
+      seen.add(v);
+      for (const x of v.values()) stack.push(x);
+    }
+  }
+}
+
 export function disposeReference(ref: Reference): void {
   for (const t of ref.tensors.values()) t.dispose();
 }

@@ -1,6 +1,7 @@
 """Reference for test/svf-resnet.test.ts: a torchvision ResNet (random weights, randomised BN),
 its output, the resolved model's output and decomposition (S and U·diag(S)·V per layer), and
 a few SGD steps of vector_S under svf_modules. usage: svf_resnet.py OUTDIR ARCH SIZE STEPS"""
+import copy
 import sys
 
 import torch
@@ -45,21 +46,32 @@ for n, m in svf.named_modules():
             W = (m.fc_U.weight * m.vector_S) @ m.fc_V.weight
         out['W.' + n] = W.reshape(m.conv_U.out_channels if isinstance(m, SVD_Conv2d) else m.fc_U.out_features, -1).detach()
 
-# fine-tune vector_S of layer2-4 (everything else frozen, BatchNorm kept in eval: fix_bn)
-svf.requires_grad_(False)
-layers = resnet_layers(svf)
-trainable = svf_modules(layers)
-svf.train()
-svf.apply(fix_bn)
-params = [p for p in svf.parameters() if p.requires_grad]
-opt = torch.optim.SGD(params, lr=0.01, momentum=0.9)
-losses = []
-for _ in range(steps):
-    opt.zero_grad()
-    loss = F.cross_entropy(svf(xb), labels)
-    loss.backward()
-    opt.step()
-    losses.append(loss.item())
+# fine-tune vector_S of layer2-4 (everything else frozen, BatchNorm kept in eval: fix_bn). The
+# same run in float64 is the yardstick for the float32 runs' error (test: update tolerance).
+svf64 = copy.deepcopy(svf).double()
+
+
+def fine_tune(model, x):
+    model.requires_grad_(False)
+    count = svf_modules(resnet_layers(model))
+    model.train()
+    model.apply(fix_bn)
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.01, momentum=0.9)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return count, losses
+
+
+trainable, losses = fine_tune(svf, xb)
+fine_tune(svf64, xb.double())
+for n, m in svf64.named_modules():
+    if isinstance(m, (SVD_Conv2d, SVD_Linear)) and m.vector_S.requires_grad:
+        out['S_trained64.' + n] = m.vector_S.detach().clone()
 out['xb'] = xb
 for n, m in svf.named_modules():
     if isinstance(m, (SVD_Conv2d, SVD_Linear)) and m.vector_S.requires_grad:

@@ -1,0 +1,45 @@
+/**
+ * svf.cloneModule (what resolver and rebuild copy models with): the copy owns its caches of
+ * derived tensors (BatchNorm's folded affine, SVD layers' merged weights). Shared, the two
+ * modules' keys differ (their tensors are different storages), so each use by one evicts and
+ * disposes the entry the other handed out.
+ */
+import { strict as assert } from 'assert';
+import * as torch from '../lib/index';
+
+const { nn, svf } = torch;
+
+describe('module copies own their caches', () => {
+  it('BatchNorm: the folded affine the original handed out survives the copy\'s use and disposal', () => {
+    torch.manualSeed(0);
+    const bn = new nn.BatchNorm2d(4).eval();
+    bn.requiresGrad_(false);
+    bn.foldIntoConv = true; // as svf.fixBatchNorm sets it for frozen BatchNorm
+    torch.noGrad(() => { bn.runningVar!.copy_(torch.tensor([0.5, 1, 1.5, 2])); });
+    const copy = svf.cloneModule(bn).eval();
+    const held = bn.foldedAffine()!;
+    const copyAffine = copy.foldedAffine()!;
+    assert.notEqual(held.scale, copyAffine.scale, 'each module made its own');
+    assert.ok(held.scale.equal(copyAffine.scale), 'with the same values');
+    assert.ok(!held.scale.isDisposed && !held.shift.isDisposed, 'the copy did not evict the original\'s entries');
+    assert.strictEqual(bn.foldedAffine()!.scale, held.scale, 'the original still hits its cache');
+    copy.dispose();
+    assert.ok(!held.scale.isDisposed, 'disposing the copy leaves the original\'s cache alone');
+    bn.dispose();
+  });
+
+  it('SVD layers: the merged weight is cached per module, in the resolver\'s copy as in a clone', () => {
+    torch.manualSeed(0);
+    const layer = svf.decompose(new nn.Conv2d(3, 6, 3), { rank: 2 });
+    layer.requiresGrad_(false);
+    const copy = svf.cloneModule(layer);
+    const held = layer.mergedWeight();
+    const other = copy.mergedWeight();
+    assert.notEqual(held, other);
+    assert.ok(held.equal(other), 'same values, separate tensors');
+    assert.strictEqual(layer.mergedWeight(), held, 'no eviction: the original still hits its cache');
+    copy.dispose();
+    assert.ok(!held.isDisposed);
+    layer.dispose();
+  });
+});
