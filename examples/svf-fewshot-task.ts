@@ -6,17 +6,7 @@
  */
 import * as torch from '../lib/index';
 
-/** A small deterministic PRNG (mulberry32) so episodes are reproducible per seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../lib/fss/rng';
 
 interface Shape {
   cx: number; cy: number; rx: number; ry: number; ellipse: boolean; angle: number;

@@ -64,6 +64,9 @@ describe('fss: torch.vision.io', () => {
     await io.writePng(labels, path.join(tmp, 'b.png'));
     using b = await io.readMask(path.join(tmp, 'b.png'));
     same(b, labels);
+    // a one-channel tensor is written as an 8-bit grey PNG (IHDR: bit depth 8, colour type 0), as label PNGs are
+    const ihdr = fs.readFileSync(path.join(tmp, 'b.png')).subarray(24, 26);
+    assert.deepEqual([...ihdr], [8, 0]);
     using one = labels.unsqueeze(0);
     await io.writePng(one, path.join(tmp, 'c.png'));
     using c = await io.readMask(path.join(tmp, 'c.png'));

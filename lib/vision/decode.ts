@@ -111,7 +111,10 @@ function checkRaw(img: RawImage, who: string): void {
 /** Writes interleaved pixels as PNG (lossless; grey when channels is 1). */
 export async function encodePng(img: RawImage, file: string): Promise<void> {
   checkRaw(img, 'writePng');
-  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 | 4 } })
+  let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 3 | 4 } });
+  // libvips would otherwise store one band as RGB; label PNGs must stay 8-bit grey
+  if (img.channels === 1) s = s.toColourspace('b-w');
+  await s
     .png({ compressionLevel: 6 })
     .toFile(file);
 }
