@@ -9,3 +9,4 @@ export { EpisodePlan, Item, RawEpisode } from './episode';
 export { EpisodeTensors, SampleTensors, EpisodeBatch, disposeBatch } from './tensors';
 export * as transforms from './transforms';
 export { makeSyntheticDataset, SyntheticOptions, SyntheticImage } from './synthetic';
+export * as metrics from './metrics';
