@@ -10,3 +10,4 @@ export { EpisodeTensors, SampleTensors, EpisodeBatch, disposeBatch } from './ten
 export * as transforms from './transforms';
 export { makeSyntheticDataset, SyntheticOptions, SyntheticImage } from './synthetic';
 export * as metrics from './metrics';
+export { EpisodeLoader, LoaderOptions, LoaderStats } from './loader';
