@@ -11,3 +11,4 @@ export * as transforms from './transforms';
 export { makeSyntheticDataset, SyntheticOptions, SyntheticImage } from './synthetic';
 export * as metrics from './metrics';
 export { EpisodeLoader, LoaderOptions, LoaderStats } from './loader';
+export { prototypeLogits, prototypeFeatures } from './prototype';
