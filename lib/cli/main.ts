@@ -27,7 +27,7 @@ export function usage(): string {
 
 export interface CliIO {
   stdout?: { write(s: string): unknown };
-  stderr?: { write(s: string): unknown };
+  stderr?: { write(s: string): unknown; isTTY?: boolean };
 }
 
 /** Runs one command line; resolves to the exit status and, on success, the command's result. */
@@ -51,7 +51,7 @@ export async function main(argv: string[], io: CliIO = {}): Promise<{ code: numb
       stdout.write(helpText(cmd.spec));
       return { code: 0 };
     }
-    const out = new Output(json, stdout);
+    const out = new Output(json, stdout, stderr);
     const result = await cmd.run(a, out);
     out.result({ ok: true, command: name, ...result });
     return { code: 0, result };

@@ -60,7 +60,13 @@ export function backbone(arch: string, opts: { deepStem?: boolean } = {}): model
 
 /** Loads dense weights into `net`; only the classifier (fc) may be missing or extra. */
 export function loadDense(net: Module, sd: Map<string, Tensor>, file: string, arch: string): void {
-  const r = net.loadStateDict(sd, { strict: false });
+  let r: { missingKeys: string[]; unexpectedKeys: string[] };
+  try {
+    r = net.loadStateDict(sd, { strict: false });
+  } catch (e) {
+    const lines = (e as Error).message.split('\n');
+    throw new Error(`${file} does not fit ${arch} (is --arch right?): ${lines.slice(0, 3).join('\n')}${lines.length > 3 ? `\n\t… ${lines.length - 3} more` : ''}`);
+  }
   const bad = [...r.missingKeys, ...r.unexpectedKeys].filter((k) => !k.startsWith('fc.'));
   if (bad.length) throw new Error(`${file} does not fit ${arch}: ${r.missingKeys.length} missing, ${r.unexpectedKeys.length} unexpected keys (${bad.slice(0, 4).join(', ')}…) — is --arch right?`);
 }

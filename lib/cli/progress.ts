@@ -5,7 +5,7 @@
  */
 
 export interface ProgressOptions {
-  stream?: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean };
+  stream?: { write(s: string): unknown; isTTY?: boolean };
   /** Override TTY detection (default: stream.isTTY and no CI variable). */
   tty?: boolean;
   /** Plain-line interval in ms (default 5000). */

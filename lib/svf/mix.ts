@@ -26,10 +26,13 @@ export interface MixedSingularValues {
 export function parseMixSpec(spec: string): MixSpec[] {
   if (typeof spec !== 'string' || spec.trim() === '') throw new TypeError('S checkpoint spec: expected "file[:weight][,file:weight…]"');
   return spec.split(',').map((part) => {
-    const m = /^(.*?)(?::(-?[0-9.eE+-]+))?$/.exec(part.trim())!;
-    const weight = m[2] === undefined ? 1 : Number(m[2]);
-    if (!m[1] || !Number.isFinite(weight)) throw new TypeError(`S checkpoint spec: bad entry "${part}" (expected file:weight)`);
-    return { file: m[1], weight };
+    const entry = part.trim();
+    // the text after the last ':' (if it is not part of a path) is the weight
+    const m = /^(.+):([^:/\\]*)$/.exec(entry);
+    const [file, w] = m ? [m[1], m[2]] : [entry, '1'];
+    const weight = w.trim() === '' ? NaN : Number(w);
+    if (!file || !Number.isFinite(weight)) throw new TypeError(`S checkpoint spec: bad entry "${entry}" (expected file:weight with a number)`);
+    return { file, weight };
   });
 }
 

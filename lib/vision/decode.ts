@@ -127,7 +127,7 @@ export async function encodeJpeg(img: RawImage, file: string, quality = 90): Pro
     .toFile(file);
 }
 
-/** An SVG document rendered to PNG (librsvg inside libvips; text needs a system font). */
-export async function svgToPng(svg: string, file: string, density = 96): Promise<void> {
+/** An SVG document rendered to PNG (librsvg inside libvips; text needs a system font); density 72 = one pixel per SVG unit. */
+export async function svgToPng(svg: string, file: string, density = 72): Promise<void> {
   await sharp(Buffer.from(svg), { density }).png().toFile(file);
 }

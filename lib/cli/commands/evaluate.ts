@@ -57,7 +57,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     model.eval();
     const meter = new FewShotMeter();
     const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: a.episodes as number, seed: a.seed as number, workers: a.workers as number });
-    const progress = new Progress('eval', loader.length, { unit: 'batch' });
+    const progress = new Progress('eval', loader.length, { unit: 'batch', stream: out.stderr });
     const t0 = performance.now();
     for await (const b of loader) {
       noGrad(() => tidy(() => {

@@ -48,7 +48,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     const opt = new SGD(params, { lr: a.lr as number, momentum: 0.9 });
     const sched = new PolyLR(opt, { maxIters: steps, power: 0.9 });
     const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: steps * (a.batch as number), seed: a.seed as number, workers: a.workers as number });
-    const progress = new Progress('train', steps, { unit: 'step' });
+    const progress = new Progress('train', steps, { unit: 'step', stream: out.stderr });
     const losses: number[] = [];
     const waits: number[] = [];
     const t0 = performance.now();
