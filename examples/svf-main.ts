@@ -73,7 +73,7 @@ async function run(): Promise<void> {
     let voc = a.dataRoot as string | undefined;
     if (!voc) {
       voc = path.join(tmp, 'VOC2012');
-      const imgs = await fss.makeSyntheticDataset(voc, { images: 100, seed: a.seed as number });
+      const imgs = await fss.makeSyntheticDataset(voc, { images: 120, seed: a.seed as number });
       console.log(`generated ${imgs.length} JPEG images + SegmentationClassAug PNGs + PFENet lists in ${voc}`);
     }
     const arch = a.arch as string;

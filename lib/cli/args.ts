@@ -21,6 +21,8 @@ export interface PositionalSpec {
 
 export interface CommandSpec {
   name: string;
+  /** One line for `svf-torch --help`. */
+  brief?: string;
   summary: string;
   positionals: PositionalSpec[];
   options: OptionSpec[];

@@ -21,7 +21,7 @@ export const COMMANDS: Record<string, Command> = { inspect, resolve, train, eval
 
 export function usage(): string {
   const lines = ['usage: svf-torch <command> [options]   (svf-torch <command> --help for its options)', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)}${c.spec.summary.split(/(?<=[.;:])\s/)[0]}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)}${c.spec.brief ?? c.spec.summary}`);
   return lines.join('\n') + '\n';
 }
 

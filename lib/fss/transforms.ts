@@ -150,9 +150,19 @@ function rotate(s: Sample, angle: number, padding: number[], ignore: number): Sa
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
+      // the four taps; one outside the image reads the padding colour (BORDER_CONSTANT)
+      const in00 = x0 >= 0 && y0 >= 0 && x0 < w && y0 < h;
+      const in01 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < w && y0 < h;
+      const in10 = x0 >= 0 && y0 + 1 >= 0 && x0 < w && y0 + 1 < h;
+      const in11 = x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < w && y0 + 1 < h;
+      const p00 = (y0 * w + x0) * 3;
+      const p10 = p00 + w * 3;
       for (let k = 0; k < 3; k++) {
-        const at = (yy: number, xx: number) => (xx >= 0 && yy >= 0 && xx < w && yy < h ? s.image[(yy * w + xx) * 3 + k] : padding[k]);
-        image[o * 3 + k] = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
+        const v00 = in00 ? s.image[p00 + k] : padding[k];
+        const v01 = in01 ? s.image[p00 + 3 + k] : padding[k];
+        const v10 = in10 ? s.image[p10 + k] : padding[k];
+        const v11 = in11 ? s.image[p10 + 3 + k] : padding[k];
+        image[o * 3 + k] = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy;
       }
     }
   }
@@ -183,24 +193,28 @@ function reflect101(i: number, n: number): number {
 export function gaussianBlur(src: Float32Array, h: number, w: number, c: number, k: number): Float32Array {
   const g = gaussianKernel(k);
   const r = (k - 1) / 2;
+  // reflected source index of every tap position, computed once per axis
+  const xs = Int32Array.from({ length: w + 2 * r }, (_, i) => reflect101(i - r, w) * c);
+  const ys = Int32Array.from({ length: h + 2 * r }, (_, i) => reflect101(i - r, h) * w * c);
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
   for (let y = 0; y < h; y++) {
+    const row = y * w * c;
     for (let x = 0; x < w; x++) {
       for (let ch = 0; ch < c; ch++) {
         let acc = 0;
-        for (let i = -r; i <= r; i++) acc += g[i + r] * src[(y * w + reflect101(x + i, w)) * c + ch];
-        tmp[(y * w + x) * c + ch] = acc;
+        for (let i = 0; i < k; i++) acc += g[i] * src[row + xs[x + i] + ch];
+        tmp[row + x * c + ch] = acc;
       }
     }
   }
+  const rowLen = w * c;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let ch = 0; ch < c; ch++) {
-        let acc = 0;
-        for (let i = -r; i <= r; i++) acc += g[i + r] * tmp[(reflect101(y + i, h) * w + x) * c + ch];
-        out[(y * w + x) * c + ch] = acc;
-      }
+    const o = y * rowLen;
+    for (let i = 0; i < k; i++) {
+      const gi = g[i];
+      const from = ys[y + i];
+      for (let j = 0; j < rowLen; j++) out[o + j] += gi * tmp[from + j];
     }
   }
   return out;

@@ -19,6 +19,7 @@ import { Progress } from '../progress';
 
 export const spec: CommandSpec = {
   name: 'eval',
+  brief: 'PFENet\'s few-shot protocol on the fold\'s novel classes: mIoU, FB-IoU',
   summary: 'Evaluate on the fold\'s novel classes with PFENet\'s protocol: episodes fixed by the seed, test-time resize with padding, prediction compared with the label at its original size; prints mIoU and FB-IoU.',
   positionals: [],
   options: [

@@ -9,6 +9,7 @@ import { Output } from '../output';
 
 export const spec: CommandSpec = {
   name: 'inspect',
+  brief: 'keys, shapes, dtypes, bytes and SVD ranks of a .pt/.pth/.safetensors file',
   summary: 'List the tensors of a .pt/.pth (torch.save, Python or svf-torch) or .safetensors file: key, shape, dtype, bytes; SVD layers and their ranks; safetensors metadata.',
   positionals: [{ name: 'file', help: 'a .pt, .pth or .safetensors file' }],
   options: [{ name: 'limit', type: 'int', default: 40, help: 'rows of the tensor table printed (all go to --json)' }],

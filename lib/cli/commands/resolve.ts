@@ -7,6 +7,7 @@ import { Output } from '../output';
 
 export const spec: CommandSpec = {
   name: 'resolve',
+  brief: 'decompose a ResNet\'s convolutions into SVD layers (weights → svf.pth)',
   summary: 'Decompose every Conv2d of a torchvision ResNet into SVD layers (conv_V → S → conv_U, the SVF code\'s keys) and save the resolved state_dict; train and eval take it as --weights.',
   positionals: [{ name: 'weights', help: 'dense torchvision weights (.pth state_dict)' }],
   options: [

@@ -17,6 +17,7 @@ import { Output } from '../output';
 
 export const spec: CommandSpec = {
   name: 'spectra',
+  brief: 'HTML + PNG report of the singular values before and after fine-tuning',
   summary: 'Report how fine-tuning moved the singular values: per layer S_base vs S_tuned and S_tuned/S_base, and which layers moved most (self-contained HTML with inline SVG, and a PNG of the summary beside it).',
   positionals: [{ name: 's', help: 'S checkpoint (.safetensors from train)' }],
   options: [

@@ -18,6 +18,7 @@ import { Progress } from '../progress';
 
 export const spec: CommandSpec = {
   name: 'train',
+  brief: 'fine-tune the singular values on few-shot segmentation episodes (→ S checkpoint)',
   summary: 'Fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone on few-shot segmentation episodes (PFENet\'s augmentation; a prototype/cosine head until PFENet lands); writes the S checkpoint.',
   positionals: [],
   options: [
