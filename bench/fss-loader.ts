@@ -40,7 +40,7 @@ export const benchmark: Benchmark = {
       // a real training run through the CLI: ResNet-50, 473 crops, batch 2, loader with 2 workers
       const init = path.join(tmp, 'r50.pth');
       const net = torch.models.resnet50();
-      torch.save(net.stateDict(), init);
+      torch.tidy(() => torch.save(net.stateDict(), init));
       net.dispose();
       const svf = path.join(tmp, 'r50-svf.pth');
       const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };

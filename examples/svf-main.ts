@@ -52,7 +52,7 @@ async function calibratedWeights(arch: string, voc: string, size: number, file: 
     torch.noGrad(() => torch.tidy(() => { net.forward(b.query); }));
     fss.disposeBatch(b);
   }
-  torch.save(net.stateDict(), file);
+  torch.tidy(() => torch.save(net.stateDict(), file));
   net.dispose();
 }
 

@@ -46,6 +46,7 @@ describe('cli: svf-torch end to end', function () {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('inspect a Python-written .pth: every key, shape and dtype, total bytes', async () => {
+    const live = torch.memory().numTensors;
     const r = await cli('inspect', pth, '--json');
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -56,6 +57,7 @@ describe('cli: svf-torch end to end', function () {
     const human = await cli('inspect', pth, '--limit', '3');
     assert.match(human.stdout, /conv1\.weight +\[64, 3, 7, 7\] +float32 +37632/);
     assert.match(human.stdout, /… 119 more/);
+    assert.equal(torch.memory().numTensors, live);
   });
 
   it('resolve → a resolved state_dict whose SVD layers inspect lists with their ranks', async () => {
@@ -73,6 +75,7 @@ describe('cli: svf-torch end to end', function () {
   const data = () => ['--data-root', voc, '--fold', '1', '--size', '64', '--workers', '1', '--arch', 'resnet18', '--weights', svfPth];
 
   it('train a few steps (twice, two seeds) and eval with both metrics, base and tuned, single and mixed S', async () => {
+    const live = torch.memory().numTensors;
     for (const seed of ['0', '1']) {
       const t = await cli('train', ...data(), '--steps', '4', '--batch', '2', '--seed', seed, '--out', f(`s${seed}.safetensors`), '--json');
       assert.equal(t.code, 0, t.stderr);
@@ -100,6 +103,7 @@ describe('cli: svf-torch end to end', function () {
     const same = await ev('--s', `${f('s0.safetensors')}:1,${f('s1.safetensors')}:0`);
     assert.equal(same.mIoU, tuned.mIoU);
     assert.equal(same.fbIoU, tuned.fbIoU);
+    assert.equal(torch.memory().numTensors, live, 'the commands leave no tensor behind');
   });
 
   it('spectra: HTML with inline SVG only, and a PNG that shows a labelled chart', async () => {

@@ -16,10 +16,9 @@ import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
 import { load } from '../serialization/torch-load';
 import { stripPrefix } from '../serialization/strip-prefix';
-import { cloneModule } from '../svf/clone';
 import { loadSingularValues } from '../svf/checkpoint';
 import { mixSingularValues, parseMixSpec, saveMixedSingularValues } from '../svf/mix';
-import { resolverAsync, svdLayers } from '../svf/resolver';
+import { decompose, resolverTargets, svdLayers } from '../svf/resolver';
 import { SVDConv2d } from '../svf/svd-conv2d';
 import { SVDLinear } from '../svf/svd-linear';
 import { UsageError } from './args';
@@ -31,16 +30,26 @@ export function requireFile(file: string, what: string): void {
   if (!fs.existsSync(file)) throw new UsageError(`${what} ${path.resolve(file)} does not exist`);
 }
 
-/** The tensors of a .pt/.pth state_dict file, by key. */
+/** Calls fn for every tensor reachable in a loaded object (Maps, arrays), with its dotted key. */
+export function forEachTensor(obj: unknown, fn: (key: string, t: Tensor) => void, prefix = ''): void {
+  if (obj instanceof Tensor) fn(prefix, obj);
+  else if (obj instanceof Map) for (const [k, v] of obj) forEachTensor(v, fn, prefix ? `${prefix}.${String(k)}` : String(k));
+  else if (Array.isArray(obj)) obj.forEach((v, i) => forEachTensor(v, fn, prefix ? `${prefix}.${i}` : String(i)));
+}
+
+/** The tensors of a .pt/.pth state_dict file, by key (anything else the file held is freed). */
 export function readStateDict(file: string): Map<string, Tensor> {
   requireFile(file, 'weights file');
-  let obj = load(file) as unknown;
+  const loaded = load(file) as unknown;
+  let obj = loaded;
   for (const k of ['state_dict', 'model']) {
     if (obj instanceof Map && obj.get(k) instanceof Map) obj = obj.get(k);
   }
-  if (!(obj instanceof Map)) throw new Error(`${file} does not hold a state_dict (a dict of tensors)`);
   const sd = new Map<string, Tensor>();
-  for (const [k, v] of stripPrefix(obj as Map<string, unknown>, 'module.')) if (v instanceof Tensor) sd.set(k, v);
+  if (obj instanceof Map) for (const [k, v] of stripPrefix(obj as Map<string, unknown>, 'module.')) if (v instanceof Tensor) sd.set(k, v);
+  const kept = new Set(sd.values());
+  forEachTensor(loaded, (_k, t) => { if (!kept.has(t)) t.dispose(); });
+  if (!(obj instanceof Map)) throw new Error(`${file} does not hold a state_dict (a dict of tensors)`);
   if (sd.size === 0) throw new Error(`${file} holds no tensors`);
   return sd;
 }
@@ -71,17 +80,26 @@ export function loadDense(net: Module, sd: Map<string, Tensor>, file: string, ar
   if (bad.length) throw new Error(`${file} does not fit ${arch}: ${r.missingKeys.length} missing, ${r.unexpectedKeys.length} unexpected keys (${bad.slice(0, 4).join(', ')}…) — is --arch right?`);
 }
 
-/** SVD layers in place of every conv/linear the state_dict has as conv_U/conv_V or fc_U/fc_V (ranks from vector_S). */
+/**
+ * Puts SVD layers in place of every conv/linear the state_dict has as conv_U/conv_V or
+ * fc_U/fc_V (ranks from vector_S), in `net` itself (it is freshly built: nothing else holds it),
+ * disposing the dense layers they replace.
+ */
 export function svfSkeleton(net: Module, sd: Map<string, Tensor>): Module {
-  return cloneModule(net, (name, m) => {
-    const s = sd.get(`${name}.vector_S`);
-    if (!s) return undefined;
-    if (m instanceof Linear) return new SVDLinear(m.inFeatures, m.outFeatures, s.shape[1], { bias: sd.has(`${name}.fc_U.bias`) });
-    if (!(m instanceof Conv2d)) return undefined;
-    return new SVDConv2d(m.inChannels, m.outChannels, m.kernelSize, s.shape[1], {
-      stride: m.stride, padding: m.padding, dilation: m.dilation, groups: m.groups, bias: sd.has(`${name}.conv_U.bias`), paddingMode: m.paddingMode,
-    });
-  });
+  const targets = net.namedModules().filter(([name]) => name !== '' && sd.has(`${name}.vector_S`));
+  for (const [name, m] of targets) {
+    const rank = sd.get(`${name}.vector_S`)!.shape[1];
+    let svd: Module;
+    if (m instanceof Linear) svd = new SVDLinear(m.inFeatures, m.outFeatures, rank, { bias: sd.has(`${name}.fc_U.bias`) });
+    else if (m instanceof Conv2d) {
+      svd = new SVDConv2d(m.inChannels, m.outChannels, m.kernelSize, rank, {
+        stride: m.stride, padding: m.padding, dilation: m.dilation, groups: m.groups, bias: sd.has(`${name}.conv_U.bias`), paddingMode: m.paddingMode,
+      });
+    } else continue;
+    net.setSubmodule(name, svd);
+    m.dispose();
+  }
+  return net;
 }
 
 /**
@@ -91,13 +109,14 @@ export function svfSkeleton(net: Module, sd: Map<string, Tensor>): Module {
 export async function loadSvfModel(file: string, arch: string, opts: { ratio?: number; deepStem?: boolean } = {}): Promise<{ model: Module; resolvedNow: boolean }> {
   const sd = readStateDict(file);
   const net = backbone(arch, opts);
+  let keepNet = false;
   try {
     if (isResolved(sd)) {
-      const model = svfSkeleton(net, sd);
+      const model = svfSkeleton(net, sd); // net itself, with SVD layers
       const fc = [...sd.keys()].some((k) => k.startsWith('fc.'));
       const r = model.loadStateDict(sd, { strict: false });
       const bad = [...r.missingKeys.filter((k) => fc || !k.startsWith('fc.')), ...r.unexpectedKeys];
-      if (bad.length) { model.dispose(); throw new Error(`${file} does not fit a resolved ${arch}: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? '…' : ''}`); }
+      if (bad.length) { throw new Error(`${file} does not fit a resolved ${arch}: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? '…' : ''}`); }
       // the saved vector_S is the decomposition's: it is the base setStrength blends from
       noGrad(() => {
         for (const [, l] of svdLayers(model)) {
@@ -106,13 +125,20 @@ export async function loadSvfModel(file: string, arch: string, opts: { ratio?: n
           else l.registerBuffer('vector_S_base', tidy(() => l.vector_S.detach().clone()), { persistent: false });
         }
       });
+      keepNet = true;
       return { model, resolvedNow: false };
     }
     loadDense(net, sd, file, arch);
     net.eval();
-    return { model: await resolverAsync(net, { globalLowRankRatio: opts.ratio ?? 1 }), resolvedNow: true };
+    // in place rather than svf.resolver's copy: the net is ours alone, and one copy of the weights is enough
+    for (const t of resolverTargets(net, { globalLowRankRatio: opts.ratio ?? 1 })) {
+      net.setSubmodule(t.name, decompose(t.layer, t.opts));
+      t.layer.dispose();
+    }
+    keepNet = true;
+    return { model: net, resolvedNow: true };
   } finally {
-    net.dispose();
+    if (!keepNet) net.dispose();
     disposeAll(sd);
   }
 }
@@ -121,15 +147,16 @@ export async function loadSvfModel(file: string, arch: string, opts: { ratio?: n
 export function applySingularValues(model: Module, spec: string): { files: string[] } {
   const specs = parseMixSpec(spec);
   for (const s of specs) requireFile(s.file, 'S checkpoint');
+  // tidy: loadSingularValues' fingerprint temporaries are freed here, not left to the finalizer
   if (specs.length === 1 && specs[0].weight === 1) {
-    loadSingularValues(model, specs[0].file);
+    tidy(() => loadSingularValues(model, specs[0].file));
     return { files: [specs[0].file] };
   }
   const mix = mixSingularValues(specs);
   const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'svf-mix-')), 'mixed.safetensors');
   try {
     saveMixedSingularValues(mix, tmp, specs);
-    loadSingularValues(model, tmp);
+    tidy(() => loadSingularValues(model, tmp));
   } finally {
     mix.dispose();
     fs.rmSync(path.dirname(tmp), { recursive: true, force: true });

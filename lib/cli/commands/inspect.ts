@@ -4,7 +4,7 @@ import { Tensor } from '../../tensor';
 import { load } from '../../serialization/torch-load';
 import { loadSafetensors } from '../../serialization/safetensors';
 import { CommandSpec, Parsed } from '../args';
-import { requireFile } from '../model';
+import { forEachTensor, requireFile } from '../model';
 import { Output } from '../output';
 
 export const spec: CommandSpec = {
@@ -20,18 +20,6 @@ const ELEMENT_BYTES: Record<string, number> = { float64: 8, int64: 8, float32: 4
 
 interface Row { key: string; shape: number[]; dtype: string; bytes: number }
 
-/** Every tensor reachable in a loaded object (Maps, arrays), with dotted keys. */
-function walk(obj: unknown, prefix: string, rows: Row[], tensors: Tensor[]): void {
-  if (obj instanceof Tensor) {
-    rows.push({ key: prefix, shape: obj.shape, dtype: obj.dtype, bytes: obj.numel() * ELEMENT_BYTES[obj.dtype] });
-    tensors.push(obj);
-  } else if (obj instanceof Map) {
-    for (const [k, v] of obj) walk(v, prefix ? `${prefix}.${String(k)}` : String(k), rows, tensors);
-  } else if (Array.isArray(obj)) {
-    obj.forEach((v, i) => walk(v, prefix ? `${prefix}.${i}` : String(i), rows, tensors));
-  }
-}
-
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
   const file = a.file as string;
   requireFile(file, 'file');
@@ -40,12 +28,16 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
   let metadata: Record<string, string> | null = null;
   const isSafetensors = fs.readFileSync(file).subarray(8, 9).toString() === '{';
   try {
+    const row = (key: string, t: Tensor) => {
+      rows.push({ key, shape: t.shape, dtype: t.dtype, bytes: t.numel() * ELEMENT_BYTES[t.dtype] });
+      tensors.push(t);
+    };
     if (isSafetensors) {
       const t = loadSafetensors(file);
       metadata = t.metadata;
-      walk(t, '', rows, tensors);
+      forEachTensor(t, row);
     } else {
-      walk(load(file), '', rows, tensors);
+      forEachTensor(load(file), row);
     }
   } finally {
     for (const t of tensors) t.dispose();

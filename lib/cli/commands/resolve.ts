@@ -1,4 +1,5 @@
 /** svf-torch resolve <weights.pth> --arch resnet50 --out svf.pth: decompose a backbone for SVF. */
+import { tidy } from '../../memory';
 import { save } from '../../serialization/torch-save';
 import { svdLayers } from '../../svf/resolver';
 import { CommandSpec, Parsed } from '../args';
@@ -25,8 +26,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
   try {
     if (!resolvedNow) out.text(`${a.weights} is already resolved; writing it again`);
     const layers = svdLayers(model);
-    const sd = model.stateDict();
-    save(sd, a.out as string);
+    tidy(() => save(model.stateDict(), a.out as string)); // stateDict's detached handles are freed here
     const result = { out: a.out, arch: a.arch, svdLayers: layers.length, ranks: Object.fromEntries(layers.map(([n, l]) => [n, l.rank])), seconds: (performance.now() - t0) / 1000 };
     out.text(`resolved ${a.arch}: ${layers.length} SVD layers in ${result.seconds.toFixed(1)} s → ${a.out}`);
     return result;

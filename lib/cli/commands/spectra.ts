@@ -83,7 +83,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
   const tuned = loadSafetensors(sFile);
   let spectra: LayerSpectrum[];
   try {
-    const fp = baseFingerprint(model);
+    const fp = tidy(() => baseFingerprint(model));
     if (tuned.metadata?.fingerprint !== fp)
       throw new Error(`${sFile} was not tuned from ${a.base} (fingerprint ${String(tuned.metadata?.fingerprint).slice(0, 12)}… vs ${fp.slice(0, 12)}…)`);
     spectra = svdLayers(model).map(([name, l]) => {

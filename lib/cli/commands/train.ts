@@ -74,7 +74,8 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
       progress.tick(1, `loss ${(recent.reduce((s, x) => s + x, 0) / recent.length).toFixed(4)}`);
     }
     const seconds = (performance.now() - t0) / 1000;
-    const saved = saveSingularValues(model, a.out as string);
+    opt.dispose(); // momentum buffers
+    const saved = tidy(() => saveSingularValues(model, a.out as string)); // tidy frees the fingerprint's temporaries
     const later = waits.slice(1);
     const result = {
       out: a.out, steps, trainable, firstLoss: losses[0], finalLoss: losses.slice(-10).reduce((s, x) => s + x, 0) / Math.min(10, losses.length),
