@@ -48,10 +48,12 @@ async function calibratedWeights(arch: string, voc: string, size: number, file: 
   for (const bn of bns) bn.momentum = null;
   net.train();
   const ds = await fss.Pascal5i({ root: voc, fold: 0, transform: fss.transforms.trainTransforms(size) });
-  for await (const b of new fss.EpisodeLoader(ds, { batchSize: 4, episodes: 16, seed: 99 })) {
+  const loader = new fss.EpisodeLoader(ds, { batchSize: 4, episodes: 16, seed: 99 });
+  for await (const b of loader) {
     torch.noGrad(() => torch.tidy(() => { net.forward(b.query); }));
     fss.disposeBatch(b);
   }
+  await loader.close();
   torch.tidy(() => torch.save(net.stateDict(), file));
   net.dispose();
 }

@@ -64,7 +64,10 @@ function frame(o: ChartOptions, n: number, lo: number, hi: number, xTicks: (stri
     `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
     `<text x="${w / 2}" y="20" font-size="15" text-anchor="middle" fill="#111">${esc(o.title)}</text>`,
   ];
-  const ticks = o.logY ? niceTicks(a, b, 4).map((e) => 10 ** e) : niceTicks(lo, hi, 5);
+  // log axes: powers of ten when the data spans them, else round values in between
+  const decades: number[] = [];
+  if (o.logY) for (let e = Math.ceil(a); e <= Math.floor(b); e++) decades.push(10 ** e);
+  const ticks = o.logY && decades.length >= 2 ? decades : niceTicks(lo, hi, 5);
   for (const t of ticks) {
     svg.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y(t)}" y2="${y(t)}" stroke="#e3e3e3"/>`);
     svg.push(`<text x="${m.l - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end" fill="#333">${fmt(t)}</text>`);

@@ -69,6 +69,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
       const r = meter.compute();
       progress.tick(1, `mIoU ${(100 * r.mIoU).toFixed(1)} FB-IoU ${(100 * r.fbIoU).toFixed(1)}`);
     }
+    await loader.close();
     const r = meter.compute();
     const result = { ...r, fold: ds.fold, shot: ds.shot, dataset: a.dataset, s: a.s ?? null, seconds: (performance.now() - t0) / 1000 };
     out.text(`mIoU ${(100 * r.mIoU).toFixed(2)}%  FB-IoU ${(100 * r.fbIoU).toFixed(2)}%  over ${r.episodes} episodes`);

@@ -51,15 +51,8 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: steps * (a.batch as number), seed: a.seed as number, workers: a.workers as number });
     const progress = new Progress('train', steps, { unit: 'step', stream: out.stderr });
     const losses: number[] = [];
-    const waits: number[] = [];
     const t0 = performance.now();
-    const it = loader[Symbol.asyncIterator]();
-    for (;;) {
-      const w0 = performance.now();
-      const next = await it.next();
-      if (next.done) break;
-      waits.push(performance.now() - w0);
-      const b = next.value;
+    for await (const b of loader) {
       const loss = tidy(() => {
         opt.zeroGrad();
         const l = F.crossEntropy(prototypeLogits(layers, b.support, b.supportMask, b.query), b.queryMask, { ignoreIndex: 255 });
@@ -74,8 +67,10 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
       progress.tick(1, `loss ${(recent.reduce((s, x) => s + x, 0) / recent.length).toFixed(4)}`);
     }
     const seconds = (performance.now() - t0) / 1000;
+    await loader.close();
     opt.dispose(); // momentum buffers
     const saved = tidy(() => saveSingularValues(model, a.out as string)); // tidy frees the fingerprint's temporaries
+    const waits = loader.stats.waits;
     const later = waits.slice(1);
     const result = {
       out: a.out, steps, trainable, firstLoss: losses[0], finalLoss: losses.slice(-10).reduce((s, x) => s + x, 0) / Math.min(10, losses.length),
