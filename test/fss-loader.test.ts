@@ -78,7 +78,7 @@ describe('fss: EpisodeLoader', () => {
       const r = await it.next();
       if (r.done) break;
       fss.disposeBatch(r.value);
-      const busy = performance.now() + 150; // a 150 ms "training step" that holds the JS thread
+      const busy = performance.now() + 300; // a 300 ms "training step" that holds the JS thread
       while (performance.now() < busy);
     }
     // stats.waits: time spent awaiting episodes not made yet (collation excluded)
