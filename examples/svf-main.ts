@@ -69,6 +69,7 @@ async function run(): Promise<void> {
   const a = parse(SPEC, process.argv.slice(2));
   if (a.help) { process.stdout.write(helpText(SPEC)); return; }
   const t0 = performance.now();
+  torch.manualSeed(a.seed as number); // the random-init backbone, so a run's figures repeat
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svf-main-'));
   try {
     console.log(`svf-torch ${torch.version.package} on LibTorch ${torch.version.libtorch}, ${torch.getNumThreads()} threads; work folder ${tmp}`);
