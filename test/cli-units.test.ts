@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as torch from '../lib/index';
 import { Progress, formatDuration } from '../lib/cli/progress';
 import { CommandSpec, parse, UsageError } from '../lib/cli/args';
+import { scoreEpisode } from '../lib/cli/commands/evaluate';
 
 class Sink {
   text = '';
@@ -70,6 +71,35 @@ describe('cli: progress, arguments, S mixing', () => {
     assert.throws(() => parse(spec, ['x', 'y', '--data-root', 'd']), /unexpected argument y/);
     assert.throws(() => parse(spec, ['x', '--data-root']), /--data-root needs a value/);
     assert.equal(parse(spec, ['--help']).help, true);
+  });
+
+  it('eval scores on the original-size label (PFENet ori_resize): label top-left in a 255 square of its longer side', () => {
+    // a 30×20 (H×W) label: class in the left 10 columns, one ignored row; logits at 16×16 say
+    // "foreground" in the left half of the padded square and background elsewhere
+    const meter = new torch.fss.metrics.FewShotMeter();
+    const raw = torch.tidy(() => {
+      const m = torch.zeros([30, 20], { dtype: 'uint8' });
+      m.narrow(1, 0, 10).fill_(1);
+      m.narrow(0, 29, 1).fill_(255);
+      return m;
+    });
+    const logits = torch.tidy(() => {
+      const fg = torch.zeros([1, 1, 16, 16]);
+      fg.narrow(3, 0, 8).fill_(5);
+      return torch.cat([fg.neg(), fg], 1);
+    });
+    scoreEpisode(meter, { rawMasks: [raw], classIds: [3] } as unknown as torch.fss.EpisodeBatch, 0, logits);
+    const r = meter.compute();
+    // the square is 30×30: prediction fg = columns 0..14 (bilinear, align_corners, of 8 of 16 columns ≈ half)
+    // inside the label's 29 valid rows × 20 columns: fg label 29×10; predicted fg 29×c for c ≈ 15
+    const cols = torch.tidy(() => torch.nn.functional.interpolate(logits, { size: [30, 30], mode: 'bilinear', alignCorners: true }).argmax(1).select(0, 0).select(0, 0).sum().item() as number);
+    const fgIoU = (29 * 10) / (29 * Math.min(cols, 20));
+    const bgIoU = (29 * (20 - Math.min(cols, 20))) / (29 * 10);
+    assert.ok(Math.abs(r.classIoU[3] - fgIoU) < 1e-9, `${r.classIoU[3]} vs ${fgIoU}`);
+    assert.ok(Math.abs(r.fbIoU - (fgIoU + bgIoU) / 2) < 1e-9);
+    assert.ok(cols > 10 && cols < 20, 'the case really tests the crop to the label');
+    raw.dispose();
+    logits.dispose();
   });
 
   describe('svf.mixSingularValues', () => {

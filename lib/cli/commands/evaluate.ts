@@ -34,7 +34,7 @@ export const spec: CommandSpec = {
 };
 
 /** PFENet (ori_resize): the label in the top-left of a 255-filled square of its longer side; logits resized to it. */
-function scoreEpisode(meter: FewShotMeter, b: EpisodeBatch, e: number, logits: Tensor): void {
+export function scoreEpisode(meter: FewShotMeter, b: EpisodeBatch, e: number, logits: Tensor): void {
   tidy(() => {
     const raw = b.rawMasks[e];
     const [h, w] = raw.shape;
