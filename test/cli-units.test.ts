@@ -108,13 +108,14 @@ describe('cli: progress, arguments, S mixing', () => {
     before(() => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svf-mix-'));
       torch.manualSeed(0);
-      const net = new torch.nn.Sequential(new torch.nn.Conv2d(3, 8, 3), new torch.nn.ReLU(), new torch.nn.Conv2d(8, 4, 1));
-      model = torch.svf.resolver(net);
-      net.dispose();
+      // decompose layer by layer (svf.resolver's module copy leaves handles to the finalizer)
+      const convs = [new torch.nn.Conv2d(3, 8, 3), new torch.nn.Conv2d(8, 4, 1)];
+      model = new torch.nn.Sequential(torch.svf.decompose(convs[0]), new torch.nn.ReLU(), torch.svf.decompose(convs[1]));
+      convs.forEach((c) => c.dispose());
       const layers = torch.svf.svdLayers(model);
       for (const [k, v] of [['a', 1], ['b', 3]] as const) {
         torch.noGrad(() => layers.forEach(([, l], i) => torch.tidy(() => l.vector_S.copy_(torch.randn(l.vector_S.shape).mul(v).add(i)))));
-        torch.svf.saveSingularValues(model, path.join(tmp, `${k}.safetensors`));
+        torch.tidy(() => torch.svf.saveSingularValues(model, path.join(tmp, `${k}.safetensors`))); // tidy: the fingerprint's temporaries
       }
     });
     after(() => {
