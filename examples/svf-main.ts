@@ -21,6 +21,7 @@ const { models, nn, fss } = torch;
 
 const SPEC: CommandSpec = {
   name: 'svf-main',
+  prog: 'npm start --',
   summary: 'SVF main job: resolve → eval → train → eval → spectra on a generated VOC-layout dataset (or --data-root).',
   positionals: [],
   options: [

@@ -21,6 +21,8 @@ export interface PositionalSpec {
 
 export interface CommandSpec {
   name: string;
+  /** The program name in usage lines (default `svf-torch <name>`). */
+  prog?: string;
   /** One line for `svf-torch --help`. */
   brief?: string;
   summary: string;
@@ -87,7 +89,7 @@ function convert(o: OptionSpec, value: string): string | number {
 
 export function helpText(spec: CommandSpec): string {
   const pos = spec.positionals.map((p) => ` <${p.name}>`).join('');
-  const lines = [`usage: svf-torch ${spec.name}${pos} [options]`, '', spec.summary, ''];
+  const lines = [`usage: ${spec.prog ?? `svf-torch ${spec.name}`}${pos} [options]`, '', spec.summary, ''];
   if (spec.positionals.length) {
     lines.push('arguments:');
     for (const p of spec.positionals) lines.push(`  ${`<${p.name}>`.padEnd(28)}${p.help}`);
