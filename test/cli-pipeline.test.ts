@@ -84,6 +84,7 @@ describe('cli: svf-torch end to end', function () {
       assert.ok(Number.isFinite(j.finalLoss) && j.trainable > 0);
       // progress went to stderr as plain lines (not a TTY), never \r frames
       assert.match(t.stderr, /train .*4\/4 100% .* step\/s .*ETA 0:00/);
+      assert.match(t.stderr, /scan train labels (\d+)\/\1 100% .* file\/s/, 'the label scan reports its progress');
       assert.ok(!t.stderr.includes('\r'));
     }
     const ev = async (...extra: string[]) => {

@@ -3,6 +3,8 @@ import * as fss from '../fss';
 import { FewShotDataset } from '../fss/dataset';
 import { Transform } from '../fss/transforms';
 import { OptionSpec, Parsed } from './args';
+import { Output } from './output';
+import { Progress } from './progress';
 
 export const DATA_OPTIONS: OptionSpec[] = [
   { name: 'dataset', type: 'string', default: 'pascal', choices: ['pascal', 'coco'], help: 'PASCAL-5i (VOC2012 + SBD) or COCO-20i, in PFENet\'s layout' },
@@ -17,8 +19,14 @@ export const DATA_OPTIONS: OptionSpec[] = [
   { name: 'seed', type: 'int', default: 0, help: 'seed of episodes and augmentation' },
 ];
 
-export async function openDataset(a: Parsed, split: 'train' | 'val', transform: Transform[]): Promise<FewShotDataset> {
+export async function openDataset(a: Parsed, split: 'train' | 'val', transform: Transform[], stderr?: Output['stderr']): Promise<FewShotDataset> {
+  let progress: Progress | null = null;
+  const onScan = (done: number, total: number) => {
+    progress ??= new Progress(`scan ${split} labels`, total, { unit: 'file', stream: stderr });
+    progress.tick();
+  };
   const opts = {
+    onScan,
     root: a.dataRoot as string, fold: a.fold as number, shot: a.shot as number, split, transform,
     listFile: a.list as string | undefined, filterIntersection: Boolean(a.filterIntersection),
   };

@@ -26,6 +26,8 @@ export interface DatasetOptions {
   transform?: Transform[];
   /** Label PNGs decoded at once while scanning (default 8). */
   concurrency?: number;
+  /** Called as labels are scanned (a full VOC train list is ~6000 PNGs): done of total. */
+  onScan?: (done: number, total: number) => void;
 }
 
 export interface FoldClasses {
@@ -119,10 +121,13 @@ export class FewShotDataset {
 }
 
 /** Counted classes (∈ `classes`, ≥ MIN_CLASS_PIXELS) of every item; null marks an item dropped by filterIntersection. */
-export async function scanLabels(items: Item[], classes: number[], filterIntersection: boolean, concurrency = 8): Promise<(number[] | null)[]> {
+export async function scanLabels(
+  items: Item[], classes: number[], filterIntersection: boolean, concurrency = 8, onScan?: (done: number, total: number) => void,
+): Promise<(number[] | null)[]> {
   const wanted = new Set(classes);
   const out: (number[] | null)[] = new Array(items.length);
   let next = 0;
+  let done = 0;
   const work = async () => {
     while (next < items.length) {
       const i = next++;
@@ -137,6 +142,7 @@ export async function scanLabels(items: Item[], classes: number[], filterInterse
         else if (hist[c] >= MIN_CLASS_PIXELS) counted.push(c);
       }
       out[i] = filterIntersection && foreign ? null : counted;
+      onScan?.(++done, items.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
@@ -151,7 +157,7 @@ export async function buildDataset(name: string, root: string, fold: number, fol
   if (!Number.isInteger(shot) || shot < 1) throw new RangeError(`${name}: shot must be a positive integer, got ${String(shot)}`);
   const classes = split === 'val' ? folds.novel : folds.base;
   const filter = split === 'train' && (opts.filterIntersection ?? false);
-  const counted = await scanLabels(all, classes, filter, opts.concurrency);
+  const counted = await scanLabels(all, classes, filter, opts.concurrency, opts.onScan);
   const items: Item[] = [];
   const itemClasses: number[][] = [];
   counted.forEach((cs, i) => {

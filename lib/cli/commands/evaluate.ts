@@ -47,7 +47,7 @@ export function scoreEpisode(meter: FewShotMeter, b: EpisodeBatch, e: number, lo
 }
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
-  const ds = await openDataset(a, 'val', testTransforms(a.size as number));
+  const ds = await openDataset(a, 'val', testTransforms(a.size as number), out.stderr);
   out.text(`${ds.name} fold ${ds.fold} val: ${ds.length} images, classes ${ds.classes.join(',')}, ${a.shot}-shot, ${a.episodes} episodes (seed ${a.seed})`);
   const { model } = await loadSvfModel(a.weights as string, a.arch as string);
   try {

@@ -35,7 +35,7 @@ export const spec: CommandSpec = {
 };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
-  const ds = await openDataset(a, 'train', trainTransforms(a.size as number));
+  const ds = await openDataset(a, 'train', trainTransforms(a.size as number), out.stderr);
   out.text(`${ds.name} fold ${ds.fold} train: ${ds.length} images, classes ${ds.classes.join(',')}`);
   const { model } = await loadSvfModel(a.weights as string, a.arch as string);
   try {
