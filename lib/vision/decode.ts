@@ -4,7 +4,23 @@
  * no tensors (it runs in the data loader's worker threads too); lib/vision/io.ts wraps it.
  */
 import { promises as fsp } from 'fs';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
+
+type SharpFn = (input?: Buffer | Uint8Array, options?: SharpOptions) => Sharp;
+let sharpFn: SharpFn | null = null;
+
+/** sharp, loaded on first use: importing svf-torch must not fail where libvips cannot load. */
+function sharp(input?: Buffer | Uint8Array, options?: SharpOptions): Sharp {
+  if (!sharpFn) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      sharpFn = require('sharp') as SharpFn;
+    } catch (e) {
+      throw new Error(`torch.vision.io needs the sharp package (prebuilt libvips; npm install sharp): ${(e as Error).message}`);
+    }
+  }
+  return sharpFn(input, options);
+}
 
 /** Interleaved 8-bit pixels: HWC for images (channels 3), HW for masks (channels 1). */
 export interface RawImage {
@@ -25,7 +41,7 @@ async function readBytes(file: string, who: string): Promise<Buffer> {
   }
 }
 
-async function decodeRaw(bytes: Buffer, file: string, who: string, pipeline: (s: sharp.Sharp) => sharp.Sharp): Promise<RawImage> {
+async function decodeRaw(bytes: Buffer, file: string, who: string, pipeline: (s: Sharp) => Sharp): Promise<RawImage> {
   try {
     // failOn 'error': a truncated JPEG/PNG is an error, not a grey tail
     const { data, info } = await pipeline(sharp(bytes, { failOn: 'error' })).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
