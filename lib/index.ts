@@ -18,5 +18,7 @@ export * as nn from './nn';
 export * as models from './models';
 export * as optim from './optim';
 export * as svf from './svf';
+export * as vision from './vision';
+export * as fss from './fss';
 // serialization: torch.load/save/loadSafetensors/saveSafetensors
 export * from './serialization';

@@ -14,3 +14,4 @@ export { cloneModule } from './clone';
 export { factorize, Factors } from './decomposition';
 export { layerKind, rankFor } from './rank';
 export { ResolverOptions, ExecutionMode, DecompositionMethod, PolicyOptions } from './types';
+export { mixSingularValues, saveMixedSingularValues, parseMixSpec, MixSpec, MixedSingularValues } from './mix';

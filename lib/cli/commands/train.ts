@@ -1,0 +1,86 @@
+/** svf-torch train: fine-tune the singular values of a resolved backbone on few-shot episodes. */
+import { tidy } from '../../memory';
+import * as F from '../../nn/functional';
+import { SGD } from '../../optim/sgd';
+import { PolyLR } from '../../optim/lr_scheduler';
+import { resnetLayers, ResNet } from '../../models';
+import { svfModules } from '../../svf/policy';
+import { saveSingularValues } from '../../svf/checkpoint';
+import { EpisodeLoader } from '../../fss/loader';
+import { disposeBatch } from '../../fss/tensors';
+import { prototypeLogits } from '../../fss/prototype';
+import { trainTransforms } from '../../fss/transforms';
+import { CommandSpec, Parsed } from '../args';
+import { DATA_OPTIONS, openDataset } from '../data';
+import { ARCHS, applySingularValues, loadSvfModel } from '../model';
+import { Output } from '../output';
+import { Progress } from '../progress';
+
+export const spec: CommandSpec = {
+  name: 'train',
+  brief: 'fine-tune the singular values on few-shot segmentation episodes (→ S checkpoint)',
+  summary: 'Fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone on few-shot segmentation episodes (PFENet\'s augmentation; a prototype/cosine head until PFENet lands); writes the S checkpoint.',
+  positionals: [],
+  options: [
+    ...DATA_OPTIONS,
+    { name: 'weights', type: 'string', required: true, metavar: 'FILE', help: 'resolved (svf-torch resolve) or dense torchvision .pth' },
+    { name: 'arch', type: 'string', default: 'resnet50', choices: [...ARCHS], help: 'backbone architecture' },
+    { name: 's', type: 'string', metavar: 'A[:w],B:w', help: 'start from S checkpoint(s); several are mixed (svf.mixSingularValues)' },
+    { name: 'out', type: 'string', required: true, metavar: 'FILE', help: 'S checkpoint to write (.safetensors)' },
+    { name: 'steps', type: 'int', default: 100, help: 'optimizer steps' },
+    { name: 'batch', type: 'int', default: 4, help: 'episodes per step' },
+    { name: 'lr', type: 'number', default: 2, help: 'SGD learning rate for S (momentum 0.9, poly decay 0.9)' },
+  ],
+  epilog: 'example: svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors',
+};
+
+export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
+  const ds = await openDataset(a, 'train', trainTransforms(a.size as number), out.stderr);
+  out.text(`${ds.name} fold ${ds.fold} train: ${ds.length} images, classes ${ds.classes.join(',')}`);
+  const { model } = await loadSvfModel(a.weights as string, a.arch as string);
+  try {
+    if (a.s) applySingularValues(model, a.s as string);
+    model.requiresGrad_(false);
+    const layers = resnetLayers(model as ResNet);
+    const trainable = svfModules(layers);
+    model.train(); // the frozen BatchNorms stay in eval (svfModules pins them)
+    const params = model.parameters().filter((p) => p.requiresGrad);
+    const steps = a.steps as number;
+    const opt = new SGD(params, { lr: a.lr as number, momentum: 0.9 });
+    const sched = new PolyLR(opt, { maxIters: steps, power: 0.9 });
+    const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: steps * (a.batch as number), seed: a.seed as number, workers: a.workers as number });
+    const progress = new Progress('train', steps, { unit: 'step', stream: out.stderr });
+    const losses: number[] = [];
+    const t0 = performance.now();
+    for await (const b of loader) {
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const l = F.crossEntropy(prototypeLogits(layers, b.support, b.supportMask, b.query), b.queryMask, { ignoreIndex: 255 });
+        l.backward();
+        opt.step();
+        return l.item() as number;
+      });
+      disposeBatch(b);
+      sched.step();
+      losses.push(loss);
+      const recent = losses.slice(-10);
+      progress.tick(1, `loss ${(recent.reduce((s, x) => s + x, 0) / recent.length).toFixed(4)}`);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await loader.close();
+    opt.dispose(); // momentum buffers
+    const saved = tidy(() => saveSingularValues(model, a.out as string)); // tidy frees the fingerprint's temporaries
+    const waits = loader.stats.waits;
+    const later = waits.slice(1);
+    const result = {
+      out: a.out, steps, trainable, firstLoss: losses[0], finalLoss: losses.slice(-10).reduce((s, x) => s + x, 0) / Math.min(10, losses.length),
+      secondsPerStep: seconds / steps, dataWaitMs: { first: waits[0], afterFirstTotal: later.reduce((s, x) => s + x, 0), afterFirstMax: Math.max(0, ...later) },
+      fingerprint: saved.fingerprint,
+    };
+    out.text(`trained ${trainable} singular values for ${steps} steps (${result.secondsPerStep.toFixed(2)} s/step; waited on data ${result.dataWaitMs.afterFirstTotal.toFixed(0)} ms after the first batch): loss ${result.firstLoss.toFixed(4)} → ${result.finalLoss.toFixed(4)}`);
+    out.text(`saved ${saved.layers} layers' S to ${a.out}`);
+    return result;
+  } finally {
+    model.dispose();
+  }
+}

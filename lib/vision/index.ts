@@ -1,0 +1,2 @@
+/** torch.vision: image files (io). */
+export * as io from './io';
