@@ -3,13 +3,21 @@
 #pragma once
 #include <napi.h>
 #include <cstdint>
+#include <unordered_map>
 
 namespace svf {
 
 struct AddonData {
   Napi::FunctionReference torchError;  // the TS TorchError class, handed over by setErrorClass
   int64_t liveTensors = 0;             // handles not yet disposed or finalized
-  int64_t liveBytes = 0;               // their bytes
+  int64_t liveBytes = 0;               // bytes of the storages they hold, each storage once
+  // Live handles per storage (keyed by its StorageImpl, which a live handle keeps alive, so a
+  // key is never reused while present) and the storage's bytes when first counted.
+  struct StorageCount {
+    int64_t handles = 0;
+    int64_t bytes = 0;
+  };
+  std::unordered_map<const void*, StorageCount> storages;
   int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
   bool scoped = false;                 // a JS tidy scope is open: new handles are not reported to V8 yet
 };

@@ -1,23 +1,59 @@
 #include "tensor_handle.h"
 #include "addon_data.h"
 #include "guard.h"
+#include <algorithm>
 
 namespace svf {
 
 // Marks Externals made by this addon, so a foreign External can never be mistaken for ours.
 static const napi_type_tag kTensorTag = {0x5f3a9c1d2b7e4a10ULL, 0x8c6d1e2f3a4b5c6dULL};
 
+// Bytes a handle stands for: its storage's, never more (an expanded view of one element has
+// numel·itemsize in the petabytes and owns 4 bytes); a tensor without storage counts its elements.
+static int64_t StorageBytesOf(const at::Tensor& t) {
+  return t.has_storage() ? static_cast<int64_t>(t.storage().nbytes()) : 0;
+}
+
 static int64_t BytesOf(const at::Tensor& t) {
-  return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
+  if (!t.defined()) return 0;
+  const int64_t view = static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size());
+  return t.has_storage() ? std::min(view, StorageBytesOf(t)) : view;
+}
+
+// memory().numBytes counts each storage once, however many live handles view it.
+static void CountStorage(AddonData& data, TensorBox* box) {
+  if (!box->tensor.defined() || !box->tensor.has_storage()) {
+    data.liveBytes += box->bytes;
+    return;
+  }
+  box->storage = box->tensor.storage().unsafeGetStorageImpl();
+  auto& entry = data.storages[box->storage];
+  if (entry.handles++ == 0) {
+    entry.bytes = StorageBytesOf(box->tensor);
+    data.liveBytes += entry.bytes;
+  }
+}
+
+static void UncountStorage(AddonData& data, TensorBox* box) {
+  if (box->storage == nullptr) {
+    data.liveBytes -= box->bytes;
+    return;
+  }
+  auto it = data.storages.find(box->storage);
+  if (it != data.storages.end() && --it->second.handles == 0) {
+    data.liveBytes -= it->second.bytes;
+    data.storages.erase(it);
+  }
+  box->storage = nullptr;
 }
 
 static void Release(Napi::Env env, TensorBox* box) {
   if (!box->live) return;
   box->live = false;
-  box->tensor.reset();
   AddonData& data = Data(env);
+  UncountStorage(data, box);
+  box->tensor.reset();
   data.liveTensors -= 1;
-  data.liveBytes -= box->bytes;
   if (box->reported) {
     data.reportedBytes -= box->bytes;
     Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
@@ -33,7 +69,7 @@ static void Report(Napi::Env env, TensorBox* box) {
 }
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
-  auto* box = new TensorBox{std::move(tensor), 0, true, false};
+  auto* box = new TensorBox{std::move(tensor), 0, nullptr, true, false};
   box->bytes = BytesOf(box->tensor);
   auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
     Release(env, b);
@@ -42,7 +78,7 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
   ext.TypeTag(&kTensorTag);
   AddonData& data = Data(env);
   data.liveTensors += 1;
-  data.liveBytes += box->bytes;
+  CountStorage(data, box);
   if (!data.scoped) Report(env, box);
   return ext;
 }

@@ -13,7 +13,8 @@ namespace svf {
 
 struct TensorBox {
   at::Tensor tensor;
-  int64_t bytes = 0;
+  int64_t bytes = 0;              // what V8 is told: the view's bytes, at most its storage's
+  const void* storage = nullptr;  // the storage counted in memory().numBytes (null: none)
   bool live = true;
   bool reported = false;  // bytes are counted in V8's external memory
 };

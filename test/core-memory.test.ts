@@ -91,6 +91,25 @@ describe('core: memory', function () {
     assert.deepStrictEqual(torch.memory(), start);
   });
 
+  it('numBytes counts storages, each once: views share their base\'s bytes; an expanded view is its storage\'s size', function () {
+    const start = torch.memory();
+    const base = torch.zeros([1000], { dtype: 'float32' });
+    const view = base.view([10, 100]);
+    const slice = base.narrow(0, 0, 10);
+    assert.strictEqual(torch.memory().numBytes, start.numBytes + 4000, 'one storage, three handles');
+    const one = torch.zeros([1]);
+    const huge = one.expand([2 ** 52]);
+    assert.strictEqual(torch.memory().numBytes, start.numBytes + 4004, 'the expanded view owns no bytes of its own');
+    assert.ok(torch.memory().externalBytes - start.externalBytes <= 4000 * 3 + 4 * 2, 'V8 is told at most each storage per handle');
+    base.dispose();
+    assert.strictEqual(torch.memory().numBytes, start.numBytes + 4004, 'the views keep the storage alive');
+    view.dispose();
+    slice.dispose();
+    huge.dispose();
+    one.dispose();
+    assert.deepStrictEqual(torch.memory(), start);
+  });
+
   it('V8 is told of native bytes only for tensors outside tidy scopes (no GC pressure from scoped temporaries)', function () {
     const external = () => torch.memory().externalBytes;
     const mb8 = 1 << 23;
