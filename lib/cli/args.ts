@@ -92,14 +92,15 @@ export function helpText(spec: CommandSpec): string {
   const lines = [`usage: ${spec.prog ?? `svf-torch ${spec.name}`}${pos} [options]`, '', spec.summary, ''];
   if (spec.positionals.length) {
     lines.push('arguments:');
-    for (const p of spec.positionals) lines.push(`  ${`<${p.name}>`.padEnd(28)}${p.help}`);
+    for (const p of spec.positionals) lines.push(`  ${`<${p.name}>`.padEnd(26)}  ${p.help}`);
     lines.push('');
   }
   lines.push('options:');
   for (const o of [...spec.options, ...COMMON]) {
     const left = o.type === 'bool' ? `--${o.name}` : `--${o.name} ${o.metavar ?? (o.choices ? o.choices.join('|') : o.type.toUpperCase())}`;
     const def = o.default !== undefined && o.type !== 'bool' ? ` (default ${o.default})` : o.required ? ' (required)' : '';
-    lines.push(`  ${left.padEnd(28)}${o.help}${def}`);
+    // A left column longer than the pad still keeps two spaces before its help.
+    lines.push(`  ${left.padEnd(26)}  ${o.help}${def}`);
   }
   if (spec.epilog) lines.push('', spec.epilog);
   return lines.join('\n') + '\n';
