@@ -40,7 +40,7 @@ export function measureMemory(file: string): Record<string, number> {
   fs.unlinkSync(warm);
   // the same for heap that startup freed: returned to the OS first, so that reusing it cannot hide the cost
   torch.trimMemory();
-  const rssBefore = process.memoryUsage().rss;
+  const { rss: rssBefore, heapTotal: v8HeapBefore, arrayBuffers: arrayBuffersBefore } = process.memoryUsage();
   const torchBefore = torch.memory().numBytes;
   fs.writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
   const sd = torch.load(file);
@@ -50,6 +50,8 @@ export function measureMemory(file: string): Record<string, number> {
   disposeAll(sd);
   return {
     fileBytes, rssBefore, rssAfter, peakRss,
+    // memory the JS side held at the start, which it may hand back during the load
+    jsBytesBefore: v8HeapBefore + arrayBuffersBefore,
     peakExtraBytes: peakRss - rssBefore,
     peakExtraRatio: (peakRss - rssBefore) / fileBytes,
     tensorBytes: torchAfter - torchBefore,

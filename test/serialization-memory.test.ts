@@ -24,7 +24,11 @@ describe('torch.load memory (resnet50 state_dict from Python)', function () {
     console.log(`      file ${(m.fileBytes / 1e6).toFixed(1)} MB, peak extra RSS ${(m.peakExtraBytes / 1e6).toFixed(1)} MB (${m.peakExtraRatio.toFixed(2)}x), tensors ${(m.tensorBytes / 1e6).toFixed(1)} MB`);
     assert.ok(m.fileBytes > 90e6, 'the resnet50 file is ~100 MB');
     assert.equal(m.tensorBytes, expected.tensor_bytes, 'torch.memory() grows by exactly the state_dict bytes');
-    assert.ok(m.peakExtraBytes >= expected.tensor_bytes * 0.9, 'the measurement sees the tensors being made');
+    // RSS at its peak holds the new tensors, less only what was resident at the start and given
+    // back meanwhile: V8 shrinking its heap and freeing array buffers (the loader's file buffers
+    // come and go) during the load. A peak below that means the measurement missed the tensors.
+    assert.ok(m.peakExtraBytes >= expected.tensor_bytes - m.jsBytesBefore,
+      `the measurement sees the tensors being made (peak extra ${m.peakExtraBytes}, JS memory at the start ${m.jsBytesBefore})`);
     assert.ok(m.peakExtraRatio < 2.5, `peak extra memory ${m.peakExtraRatio.toFixed(2)}x the file size`);
   });
 });
