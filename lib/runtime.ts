@@ -70,7 +70,7 @@ export const version: Readonly<{ package: string; libtorch: string; cuda: string
  * between lines (a state_dict layout, say): svf-torch follows the line it runs on, so files and
  * states match what that line's Python torch writes and reads.
  */
+const [libtorchMajor, libtorchMinor] = version.libtorch.split('.').map(Number);
 export function libtorchAtLeast(major: number, minor: number): boolean {
-  const [a, b] = version.libtorch.split('.').map(Number);
-  return a > major || (a === major && b >= minor);
+  return libtorchMajor > major || (libtorchMajor === major && libtorchMinor >= minor);
 }
