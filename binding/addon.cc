@@ -7,6 +7,7 @@
 #include "factored_conv.h"
 #include "masked_relu.h"
 #include "op_call.h"
+#include "record_read.h"
 #include "runtime.h"
 #include "tensor_data.h"
 #include "tensor_handle.h"
@@ -21,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTensorHandle(env, exports);
   RegisterTensorData(env, exports);
   RegisterOpCall(env, exports);
+  RegisterRecordRead(env, exports);
   RegisterAutograd(env, exports);
   RegisterFactoredConv(env, exports);
   RegisterMaskedRelu(env, exports);

@@ -45,6 +45,10 @@ export interface NativeBinding {
   // masked_relu.cc: x.relu_() whose backward keeps a bool mask, not the output; returns x.
   reluMasked_(x: TensorHandle): TensorHandle;
 
+  // record_read.cc: a new CPU tensor read from fd at offset (pread), length = its bytes exactly.
+  readRecord(fd: number, offset: number, length: number, shape: number[], dtypeCode: number): TensorHandle;
+  readRecordAsync(fd: number, offset: number, length: number, shape: number[], dtypeCode: number): Promise<TensorHandle>;
+
   // tensor_data.cc
   fromBuffer(bytes: ArrayBuffer | ArrayBufferView, shape: number[], dtypeCode: number): TensorHandle;
   toBuffer(h: TensorHandle): ArrayBuffer;

@@ -8,8 +8,10 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
+import { native } from '../lib/native';
 import { deflated, i32, pickle, rawZip, safetensorsOf, torchZip } from './helpers/hostile-files';
 import { disposeAll, loadReference, runReference } from './helpers/reference';
 
@@ -141,6 +143,23 @@ describe('hostile files fail cleanly in bounded time and memory', function () {
       const z = rawZip([{ name: 'archive/data.pkl', data: pkl }]);
       z.writeUInt16LE(0xffff, z.length - 22 - 46 - 'archive/data.pkl'.length + 30); // the entry's extra length
       refuses(() => torch.load(z), /runs past the directory|central directory/);
+    });
+    it('the addon\'s record reader: a shape that is not the record\'s length, a record past the end of the file', () => {
+      // loads from a path read each tensor straight into its storage (native.readRecord); the
+      // file checks above keep lying sizes away from it, and it checks again on its own
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'svf-rr-')), 'r.bin');
+      fs.writeFileSync(file, Buffer.alloc(64, 1));
+      const fd = fs.openSync(file, 'r');
+      try {
+        const code = native.dtypeCodes.float32;
+        assert.throws(() => native.readRecord(fd, 0, 60, [4, 4], code), RangeError);
+        assert.throws(() => native.readRecord(fd, -1, 64, [4, 4], code), RangeError);
+        const before = torch.memory().numTensors;
+        assert.throws(() => native.readRecord(fd, 32, 64, [4, 4], code), (e: Error) => e instanceof torch.TorchError && /end of file/.test(e.message));
+        assert.equal(torch.memory().numTensors, before, 'no tensor left behind');
+      } finally {
+        fs.closeSync(fd);
+      }
     });
   });
 

@@ -4,7 +4,11 @@
  * `load` and `loadAsync` share every line of format logic and only read what they need.
  */
 import * as fs from 'fs';
+import { fromBytes } from '../creation';
+import { DType, dtypeCode } from '../dtype';
 import { TorchError } from '../errors';
+import { native } from '../native';
+import { Tensor, wrap } from '../tensor';
 
 export interface ReadRequest {
   offset: number;
@@ -14,9 +18,21 @@ export interface ReadRequest {
    * a reused scratch buffer, so big records do not pile up waiting for the garbage collector.
    */
   transient?: boolean;
+  /**
+   * Answer with a new CPU tensor of this shape and dtype holding exactly these bytes (not with
+   * the bytes): from a file the addon reads them straight into the tensor's storage, one copy
+   * as in Python's torch.load, instead of into a buffer and then into the tensor.
+   */
+  tensor?: { shape: number[]; dtype: DType };
 }
 
 export type ReadPlan<T> = Generator<ReadRequest, T, Uint8Array>;
+
+/** Reads `length` bytes at `offset` as a CPU tensor of `shape`/`dtype`; the caller owns it. */
+export function* readTensor(offset: number, length: number, shape: number[], dtype: DType): ReadPlan<Tensor> {
+  const answer: unknown = yield { offset, length, tensor: { shape, dtype } };
+  return answer as Tensor; // every driver answers a tensor request with a Tensor (answerFromBytes, runSync, runAsync)
+}
 
 /** A file path or the bytes of a whole file. */
 export type Source = string | Uint8Array;
@@ -56,7 +72,7 @@ export function runSync<T>(source: Source, plan: (size: number) => ReadPlan<T>):
     const bytes = source;
     return drive(plan(bytes.length), (req) => {
       checkRange(req, bytes.length);
-      return bytes.subarray(req.offset, req.offset + req.length);
+      return answerFromBytes(req, bytes.subarray(req.offset, req.offset + req.length));
     });
   }
   const fd = openForReading(source);
@@ -65,6 +81,7 @@ export function runSync<T>(source: Source, plan: (size: number) => ReadPlan<T>):
     const scratch = new Scratch();
     return drive(plan(size), (req) => {
       checkRange(req, size);
+      if (req.tensor) return asAnswer(wrap(native.readRecord(fd, req.offset, req.length, req.tensor.shape, dtypeCode(req.tensor.dtype))));
       const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
       readFully(fd, into, req.offset);
       return into;
@@ -72,6 +89,16 @@ export function runSync<T>(source: Source, plan: (size: number) => ReadPlan<T>):
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The plans' answer type is bytes; a tensor request's Tensor travels through it (see readTensor). */
+function asAnswer(t: Tensor): Uint8Array {
+  return t as unknown as Uint8Array;
+}
+
+/** A request answered from bytes already in memory: the bytes, or a tensor copied from them. */
+function answerFromBytes(req: ReadRequest, bytes: Uint8Array): Uint8Array {
+  return req.tensor ? asAnswer(fromBytes(bytes, req.tensor.shape, req.tensor.dtype)) : bytes;
 }
 
 /**
@@ -110,21 +137,28 @@ export async function runAsync<T>(source: Source, plan: (size: number) => ReadPl
     let step = gen.next();
     while (!step.done) {
       const req = step.value;
-      let into: Buffer;
+      let answer: Uint8Array;
       try {
         checkRange(req, size);
-        into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
-        let done = 0;
-        while (done < into.length) {
-          const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), req.offset + done);
-          if (bytesRead === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
-          done += bytesRead;
+        if (req.tensor) {
+          // read on a worker thread straight into the tensor; fh stays open until it settles
+          const h = await native.readRecordAsync(fh.fd, req.offset, req.length, req.tensor.shape, dtypeCode(req.tensor.dtype));
+          answer = asAnswer(wrap(h));
+        } else {
+          const into = req.transient ? scratch.get(req.length) : Buffer.allocUnsafe(req.length);
+          let done = 0;
+          while (done < into.length) {
+            const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), req.offset + done);
+            if (bytesRead === 0) throw new TorchError('unexpected end of file while reading (the file is truncated)');
+            done += bytesRead;
+          }
+          answer = into;
         }
       } catch (e) {
         step = gen.throw(e); // as in drive(): the plan cleans up
         continue;
       }
-      step = gen.next(into);
+      step = gen.next(answer);
     }
     return step.value;
   } finally {

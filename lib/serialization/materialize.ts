@@ -130,6 +130,7 @@ export function* materialize(
   root: unknown,
   readStorage: (ref: StorageRef) => ReadPlan<Uint8Array>,
   mapLocation: MapLocation | undefined,
+  readStorageAsTensor?: (ref: StorageRef, nbytes: number, shape: number[]) => ReadPlan<Tensor> | null,
 ): ReadPlan<unknown> {
   const specs = checkPlainResult(root);
   const byStorage = new Map<StorageRef, TensorSpec[]>();
@@ -144,6 +145,18 @@ export function* materialize(
     for (const [ref, views] of byStorage) {
       const device = resolveDevice(ref.location, mapLocation);
       const nbytes = ref.numel * ELEMENT_SIZE[ref.dtype];
+      if (device === 'cpu' && views.length === 1 && coversStorage(views[0]) && readStorageAsTensor) {
+        // the common case (a state_dict: one contiguous tensor per storage), read straight into
+        // a tensor of its shape when the source can: one copy of the bytes, as Python does
+        const v = views[0];
+        const direct = readStorageAsTensor(ref, nbytes, v.size);
+        if (direct) {
+          const t = yield* direct;
+          made.set(v, t);
+          if (v.requiresGrad) native.setRequiresGrad(t.handle, true);
+          continue;
+        }
+      }
       const bytes = yield* readStorage(ref);
       if (bytes.length < nbytes) throw new TorchError(`storage '${ref.key}' has ${bytes.length} bytes, ${nbytes} expected (the file is truncated or corrupt)`);
       if (device === 'cpu' && views.length === 1 && coversStorage(views[0])) {

@@ -4,13 +4,12 @@
  * padded with spaces to 8-byte alignment), then the tensors' bytes, contiguous and
  * little-endian, offsets relative to the end of the header.
  */
-import { fromBytes } from '../creation';
 import { DType } from '../dtype';
 import { TorchError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import { writeAtomic, writeAtomicSync } from './atomic-file';
-import { ReadPlan, runAsync, runSync, Source } from './byte-io';
+import { ReadPlan, readTensor, runAsync, runSync, Source } from './byte-io';
 import { dtypeOfSafetensorsCode, ELEMENT_SIZE, safetensorsCodeOfDtype } from './storage-types';
 
 /** loadSafetensors' result: the tensors by name, in file order, and the `__metadata__` strings (or null). */
@@ -110,8 +109,7 @@ function* loadPlan(size: number): ReadPlan<SafetensorsMap> {
   out.metadata = metadata;
   try {
     for (const [name, e] of entries) {
-      const bytes = yield { offset: dataStart + e.begin, length: e.end - e.begin, transient: true };
-      out.set(name, fromBytes(bytes, e.shape, e.dtype));
+      out.set(name, yield* readTensor(dataStart + e.begin, e.end - e.begin, e.shape, e.dtype));
     }
   } catch (err) {
     for (const t of out.values()) t.dispose();

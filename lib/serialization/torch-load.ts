@@ -10,7 +10,7 @@ import { PickleEndOfData, Unpickler } from './pickle-reader';
 import { brief } from './plain-result';
 import { StorageRef, torchUnpicklerHooks } from './torch-pickle';
 import { ELEMENT_SIZE } from './storage-types';
-import { readZipDirectory, readZipRecord, ZipEntry } from './zip-reader';
+import { readZipDirectory, readZipRecord, readZipRecordAsTensor, ZipEntry } from './zip-reader';
 
 export interface LoadOptions {
   /** Where tensors go: 'cpu' | 'cuda' | 'cuda:N', a { savedLocation: device } table, or a function. Default: where they were saved. */
@@ -49,7 +49,10 @@ function* loadZip(size: number, mapLocation: MapLocation | undefined): ReadPlan<
     const entry = entries.get(`${prefix}data/${ref.key}`);
     if (!entry) throw new TorchError(`the archive has no record for storage '${ref.key}' (${prefix}data/${ref.key})`);
     return yield* readZipRecord(entry, true);
-  }, mapLocation);
+  }, mapLocation, (ref: StorageRef, nbytes: number, shape: number[]) => {
+    const entry = entries.get(`${prefix}data/${ref.key}`);
+    return entry ? readZipRecordAsTensor(entry, nbytes, shape, ref.dtype) : null;
+  });
 }
 
 /** The legacy format: five pickles in a row (magic, protocol, sys_info, the value, storage keys), then raw storages. */

@@ -4,8 +4,10 @@
  * are what torch writes; deflated ones (a re-zipped archive) are inflated.
  */
 import * as zlib from 'zlib';
+import { DType } from '../dtype';
 import { TorchError } from '../errors';
-import { ReadPlan } from './byte-io';
+import { Tensor } from '../tensor';
+import { ReadPlan, readTensor } from './byte-io';
 
 export interface ZipEntry {
   name: string;
@@ -110,6 +112,19 @@ function* dataOffset(entry: ZipEntry): ReadPlan<number> {
   const h = dv(yield { offset: entry.localHeaderOffset, length: 30 });
   if (h.getUint32(0, true) !== LOCAL_SIG) throw corrupt(`bad local header for '${entry.name}'`);
   return entry.localHeaderOffset + 30 + h.getUint16(26, true) + h.getUint16(28, true);
+}
+
+/**
+ * A stored record of exactly `shape` × `dtype` bytes as a new CPU tensor, read straight into
+ * its storage; null when the record cannot be read that way (deflated, or another size: the
+ * caller then reads its bytes and reports what is wrong).
+ */
+export function readZipRecordAsTensor(entry: ZipEntry, nbytes: number, shape: number[], dtype: DType): ReadPlan<Tensor> | null {
+  if (entry.method !== 0 || entry.compressedSize !== entry.size || entry.size !== nbytes) return null;
+  return (function* () {
+    const start = yield* dataOffset(entry);
+    return yield* readTensor(start, nbytes, shape, dtype);
+  })();
 }
 
 /**
