@@ -101,7 +101,9 @@ c10::intrusive_ptr<c10d::ProcessGroup> MakeGlooGroup(const GroupSpec& spec, cons
   group->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
   auto backend = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("cpu/", groupStore),
                                                                spec.rank, spec.worldSize, GlooOptions(spec.timeout));
+  // 'gloo' serves CPU and CUDA tensors alike: one backend registered for both devices.
   group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, backend);
+  group->setBackend(c10::DeviceType::CUDA, c10d::ProcessGroup::BackendType::GLOO, backend);
   group->setGroupName("0");
   const char* initBarrier = std::getenv("TORCH_DIST_INIT_BARRIER");
   if (initBarrier && std::string(initBarrier) == "1") StoreBasedBarrier(store, spec.worldSize, spec.timeout, "store_based_barrier_key:0");

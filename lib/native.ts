@@ -106,6 +106,8 @@ export interface NativeBinding {
   version(): { libtorch: string; cuda: string | null; cxx11Abi: boolean; headers: string; cudaRuntime: string | null };
   /** glibc malloc_trim(0): freed heap back to the OS; whether anything was released. */
   trimMemory(): boolean;
+  /** torch.randperm(n, generator=g) with a fresh CPU generator seeded with `seed` (int64). */
+  randpermSeeded(n: number, seed: number): TensorHandle;
 
   // distributed.cc (process group over c10d; collectives block, or return a Promise when async)
   distInit(backend: string, rank: number, worldSize: number, storeKind: 'tcp' | 'file', address: string, port: number,

@@ -7,3 +7,5 @@ export {
   Backend, ReduceOp, InitProcessGroupOptions, CollectiveOptions, initProcessGroup, destroyProcessGroup, isInitialized,
   isAvailable, isGlooAvailable, isNcclAvailable, getRank, getWorldSize, getBackend, allReduce, broadcast, barrier,
 } from './process-group';
+export { DistributedSampler, DistributedSamplerOptions } from './sampler';
+export { launch, LaunchOptions, LaunchResult, freePort } from './launch';

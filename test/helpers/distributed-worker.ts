@@ -7,6 +7,8 @@
  *   single REFDIR OUTDIR   the same training in one process on the whole batch (no group)
  *   dead TIMEOUT_MS        rank 1 dies after the barrier; rank 0's allReduce must fail
  *   silent TIMEOUT_MS      rank 1 stays alive but never joins; rank 0's allReduce must time out
+ *   launched OUTDIR        (under distributed.launch) writes the variables it got and an allReduce
+ *   fail-rank1             (under distributed.launch) rank 1 exits 3; rank 0 waits in the rendezvous
  */
 import * as path from 'path';
 import * as torch from '../../lib/index';
@@ -130,10 +132,27 @@ function deadPeer(timeoutMs: number, silent: boolean): void {
   process.exit(0);
 }
 
+function launched(outdir: string): void {
+  dist.initProcessGroup({ timeout: 60000 });
+  const t = torch.tensor([dist.getRank() + 1], { dtype: 'float32' });
+  dist.allReduce(t);
+  const vars = ['RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT', 'OMP_NUM_THREADS', 'EXTRA'];
+  const env = Object.fromEntries(vars.map((v) => [v, process.env[v]]));
+  require('fs').writeFileSync(path.join(outdir, `rank${dist.getRank()}.json`), JSON.stringify({ env, sum: values(t), argv: args }));
+  dist.destroyProcessGroup();
+}
+
+function failRank1(): void {
+  if (process.env.RANK === '1') process.exit(3);
+  dist.initProcessGroup({ timeout: 120000 });  // never completes: the launcher must stop this rank
+}
+
 async function main(): Promise<void> {
   if (scenario === 'collectives') await collectives();
   else if (scenario === 'ddp') train(args[0], args[1], true);
   else if (scenario === 'single') train(args[0], args[1], false);
+  else if (scenario === 'launched') launched(args[0]);
+  else if (scenario === 'fail-rank1') failRank1();
   else if (scenario === 'dead' || scenario === 'silent') deadPeer(Number(args[0]), scenario === 'silent');
   else throw new Error(`unknown scenario ${scenario}`);
 }

@@ -5,7 +5,7 @@
  * killed after `deadlineMs`, so a hang fails the test instead of stalling the suite.
  */
 import { ChildProcess, spawn } from 'child_process';
-import * as net from 'net';
+import { freePort } from '../../lib/distributed/launch';
 import { transpiledHelper } from './transpiled';
 
 export interface RankOutcome {
@@ -15,18 +15,6 @@ export interface RankOutcome {
   result: any;
   stderr: string;
   ms: number;
-}
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function runRanks(args: string[], opts: { worldSize?: number; deadlineMs: number; env?: NodeJS.ProcessEnv }): Promise<RankOutcome[]> {
