@@ -7,6 +7,7 @@
  *   single REFDIR OUTDIR   the same training in one process on the whole batch (no group)
  *   dead TIMEOUT_MS        rank 1 dies after the barrier; rank 0's allReduce must fail
  *   silent TIMEOUT_MS      rank 1 stays alive but never joins; rank 0's allReduce must time out
+ *   filestore FILE         file:// rendezvous (FileStore), then an allReduce
  *   launched OUTDIR        (under distributed.launch) writes the variables it got and an allReduce
  *   fail-rank1             (under distributed.launch) rank 1 exits 3; rank 0 waits in the rendezvous
  */
@@ -47,8 +48,9 @@ async function collectives(): Promise<void> {
   dist.allReduce(b, { op: dist.ReduceOp.BAND });
   out['int32.band'] = values(b);
   try {
-    dist.allReduce(torch.ones(2), { op: dist.ReduceOp.AVG });
-    out.avg = 'ok';
+    const avg = torch.tensor([rank + 1, 4 * rank], { dtype: 'float32' });
+    dist.allReduce(avg, { op: dist.ReduceOp.AVG });
+    out.avg = values(avg);
   } catch (e) {
     out.avg = `${(e as Error).name}: ${(e as Error).message}`;
   }
@@ -142,6 +144,15 @@ function launched(outdir: string): void {
   dist.destroyProcessGroup();
 }
 
+function fileStore(file: string): void {
+  const rank = Number(process.env.RANK);
+  dist.initProcessGroup({ initMethod: `file://${file}`, rank, worldSize: Number(process.env.WORLD_SIZE), timeout: 60000 });
+  const t = torch.tensor([10 ** rank], { dtype: 'float64' });
+  dist.allReduce(t);
+  result({ rank, sum: values(t) });
+  dist.destroyProcessGroup();
+}
+
 function failRank1(): void {
   if (process.env.RANK === '1') process.exit(3);
   dist.initProcessGroup({ timeout: 120000 });  // never completes: the launcher must stop this rank
@@ -153,6 +164,7 @@ async function main(): Promise<void> {
   else if (scenario === 'single') train(args[0], args[1], false);
   else if (scenario === 'launched') launched(args[0]);
   else if (scenario === 'fail-rank1') failRank1();
+  else if (scenario === 'filestore') fileStore(args[0]);
   else if (scenario === 'dead' || scenario === 'silent') deadPeer(Number(args[0]), scenario === 'silent');
   else throw new Error(`unknown scenario ${scenario}`);
 }
