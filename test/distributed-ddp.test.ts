@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
-import { loadReference, maxAbsDiff, Reference, runReference } from './helpers/reference';
+import { disposeReference, loadReference, maxAbsDiff, Reference, runReference } from './helpers/reference';
 import { runRanks } from './helpers/spawn-ranks';
 
 describe('distributed: DistributedDataParallel over 2 Gloo processes', function () {
@@ -36,6 +36,7 @@ describe('distributed: DistributedDataParallel over 2 Gloo processes', function 
 
   after(() => {
     for (const sd of ranks) for (const t of sd.values()) t.dispose();
+    disposeReference(ref);
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 

@@ -7,6 +7,8 @@
  *   single REFDIR OUTDIR   the same training in one process on the whole batch (no group)
  *   dead TIMEOUT_MS        rank 1 dies after the barrier; rank 0's allReduce must fail
  *   silent TIMEOUT_MS      rank 1 stays alive but never joins; rank 0's allReduce must time out
+ *   mixed                  what test/reference/distributed_mixed_rank.py's `collectives` does (a
+ *                          group of Python and svf-torch ranks)
  *   filestore FILE         file:// rendezvous (FileStore), then an allReduce
  *   launched OUTDIR        (under distributed.launch) writes the variables it got and an allReduce
  *   fail-rank1             (under distributed.launch) rank 1 exits 3; rank 0 waits in the rendezvous
@@ -144,6 +146,20 @@ function launched(outdir: string): void {
   dist.destroyProcessGroup();
 }
 
+function mixed(): void {
+  dist.initProcessGroup({ backend: 'gloo', timeout: 120000 });
+  const rank = dist.getRank();
+  const t = torch.tensor([1 + rank, 10 * rank], { dtype: 'float32' });
+  dist.allReduce(t);
+  const m = torch.tensor([3 - rank], { dtype: 'float64' });
+  dist.allReduce(m, { op: dist.ReduceOp.MAX });
+  const b = torch.tensor([5 + rank], { dtype: 'float32' });
+  dist.broadcast(b, 1);
+  dist.barrier();
+  result({ rank, sum: values(t), max: values(m), broadcast: values(b) });
+  dist.destroyProcessGroup();
+}
+
 function fileStore(file: string): void {
   const rank = Number(process.env.RANK);
   dist.initProcessGroup({ initMethod: `file://${file}`, rank, worldSize: Number(process.env.WORLD_SIZE), timeout: 60000 });
@@ -165,6 +181,7 @@ async function main(): Promise<void> {
   else if (scenario === 'launched') launched(args[0]);
   else if (scenario === 'fail-rank1') failRank1();
   else if (scenario === 'filestore') fileStore(args[0]);
+  else if (scenario === 'mixed') mixed();
   else if (scenario === 'dead' || scenario === 'silent') deadPeer(Number(args[0]), scenario === 'silent');
   else throw new Error(`unknown scenario ${scenario}`);
 }

@@ -17,14 +17,23 @@ export interface RankOutcome {
   ms: number;
 }
 
-export async function runRanks(args: string[], opts: { worldSize?: number; deadlineMs: number; env?: NodeJS.ProcessEnv }): Promise<RankOutcome[]> {
+export interface RunRanksOptions {
+  worldSize?: number;
+  deadlineMs: number;
+  env?: NodeJS.ProcessEnv;
+  /** Another program for some ranks (e.g. a Python torch.distributed rank): [program, argv]. */
+  command?: (rank: number) => [string, string[]] | undefined;
+}
+
+export async function runRanks(args: string[], opts: RunRanksOptions): Promise<RankOutcome[]> {
   const worldSize = opts.worldSize ?? 2;
   const script = transpiledHelper('distributed-worker');
   const port = await freePort();
   const start = Date.now();
   const procs: ChildProcess[] = [];
   const outcomes = Array.from({ length: worldSize }, (_, rank) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const [program, argv] = opts.command?.(rank) ?? [process.execPath, [script, ...args]];
+    const child = spawn(program, argv, {
       env: {
         ...process.env, ...opts.env, RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: String(worldSize),
         MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), OMP_NUM_THREADS: '1',

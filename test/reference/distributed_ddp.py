@@ -62,6 +62,7 @@ def ddp_rank(rank, port, init, data, out):
 
 def main():
     out = outdir_from_argv()
+    os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
     net = Net()
     init = {k: v.clone() for k, v in net.state_dict().items()}
