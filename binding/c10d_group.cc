@@ -146,7 +146,17 @@ void InitDefaultGroup(const GroupSpec& spec) {
   // Connecting blocks until every rank has joined: not under the lock.
   c10::intrusive_ptr<c10d::ProcessGroup> group;
 #if SVF_WITH_GLOO
-  group = MakeGlooGroup(spec, MakeStore(spec));
+  // The store's and gloo's own messages ("Socket Timeout") do not say what was being waited for.
+  const std::string where = spec.fileStore ? "file://" + spec.address : "tcp://" + spec.address + ":" + std::to_string(spec.port);
+  try {
+    group = MakeGlooGroup(spec, MakeStore(spec));
+  } catch (const c10::Error& e) {
+    TORCH_CHECK(false, "initProcessGroup: rank ", spec.rank, " of ", spec.worldSize, " could not join the group at ", where,
+                " within the timeout of ", spec.timeout.count(), " ms: ", e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    TORCH_CHECK(false, "initProcessGroup: rank ", spec.rank, " of ", spec.worldSize, " could not join the group at ", where,
+                " within the timeout of ", spec.timeout.count(), " ms: ", e.what());
+  }
 #endif
   std::lock_guard<std::mutex> lock(state.mutex);
   TORCH_CHECK(!state.group, "trying to initialize the default process group twice!");

@@ -32,4 +32,15 @@ describe('distributed: a failed rank makes the others fail, within the timeout',
     assert.match(error.message, /timed out|timeout/i);
     assert.ok(ms >= TIMEOUT_MS * 0.9 && ms < TIMEOUT_MS * 2 + 2000, `failed after ${ms} ms`);
   });
+
+  it('a rank that never comes: initProcessGroup throws a TorchError once the timeout has passed', async () => {
+    // rank 1 is a process that exits without joining
+    const [r0] = await runRanks(['alone', String(TIMEOUT_MS)], { deadlineMs: 60000, command: (rank) => (rank === 1 ? [process.execPath, ['-e', '']] : undefined) });
+    assert.equal(r0.code, 0, r0.stderr);
+    const { error, ms } = r0.result;
+    assert.ok(error, 'initProcessGroup without the other rank must throw');
+    assert.equal(error.isTorchError, true);
+    assert.match(error.message, /timed out|timeout|Timed out/i);
+    assert.ok(ms >= TIMEOUT_MS * 0.9 && ms < TIMEOUT_MS * 2 + 3000, `failed after ${ms} ms`);
+  });
 });

@@ -4,6 +4,7 @@
  * collectives work in place and block until done (asyncOp: false) — bounded by the group's
  * timeout — or, with { asyncOp: true }, return a Promise and leave the event loop free.
  */
+import { TorchError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import { resolveStore } from './rendezvous';
@@ -79,7 +80,7 @@ export function initProcessGroup(opts: InitProcessGroupOptions = {}): void {
   }
   const store = resolveStore(initMethod, optInt(opts.rank, 'initProcessGroup: rank'), optInt(opts.worldSize, 'initProcessGroup: worldSize'));
   const unavailable = native.distBackendUnavailable(backend);
-  if (unavailable !== null) throw new Error(unavailable);
+  if (unavailable !== null) throw new TorchError(unavailable);
   native.distInit(backend, store.rank, store.worldSize, store.kind, store.address, store.port, store.server, store.prefix, timeout);
 }
 

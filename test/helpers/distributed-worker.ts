@@ -7,6 +7,7 @@
  *   single REFDIR OUTDIR   the same training in one process on the whole batch (no group)
  *   dead TIMEOUT_MS        rank 1 dies after the barrier; rank 0's allReduce must fail
  *   silent TIMEOUT_MS      rank 1 stays alive but never joins; rank 0's allReduce must time out
+ *   alone TIMEOUT_MS       rank 0 of 2, but rank 1 never comes: initProcessGroup must fail
  *   mixed                  what test/reference/distributed_mixed_rank.py's `collectives` does (a
  *                          group of Python and svf-torch ranks)
  *   filestore FILE         file:// rendezvous (FileStore), then an allReduce
@@ -146,6 +147,17 @@ function launched(outdir: string): void {
   dist.destroyProcessGroup();
 }
 
+function alone(timeoutMs: number): void {
+  const start = Date.now();
+  try {
+    dist.initProcessGroup({ timeout: timeoutMs });
+    result({ error: null, ms: Date.now() - start });
+  } catch (e) {
+    result({ error: { name: (e as Error).name, message: (e as Error).message, isTorchError: e instanceof torch.TorchError }, ms: Date.now() - start });
+  }
+  process.exit(0);
+}
+
 function mixed(): void {
   dist.initProcessGroup({ backend: 'gloo', timeout: 120000 });
   const rank = dist.getRank();
@@ -182,6 +194,7 @@ async function main(): Promise<void> {
   else if (scenario === 'fail-rank1') failRank1();
   else if (scenario === 'filestore') fileStore(args[0]);
   else if (scenario === 'mixed') mixed();
+  else if (scenario === 'alone') alone(Number(args[0]));
   else if (scenario === 'dead' || scenario === 'silent') deadPeer(Number(args[0]), scenario === 'silent');
   else throw new Error(`unknown scenario ${scenario}`);
 }
