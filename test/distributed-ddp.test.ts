@@ -19,6 +19,7 @@ describe('distributed: DistributedDataParallel over 2 Gloo processes', function 
   let outdir: string;
   let keys: string[];
   const ranks: Map<string, torch.Tensor>[] = [];
+  let grads: { localGrad: number[]; syncedGrad: number[] }[];
 
   before(async () => {
     ref = loadReference(runReference('distributed_ddp.py'));
@@ -31,6 +32,7 @@ describe('distributed: DistributedDataParallel over 2 Gloo processes', function 
       assert.deepEqual(o.result.keys, (ref.extra as { ddpKeys: string[] }).ddpKeys, 'state_dict keys as PyTorch DDP (module. prefix)');
       assert.equal(o.result.frozenGrad, true, 'a frozen parameter gets no gradient');
     }
+    grads = outcomes.map((o) => o.result);
     for (let r = 0; r < 2; r++) ranks.push(torch.loadSafetensors(path.join(outdir, `rank${r}.safetensors`)) as Map<string, torch.Tensor>);
   });
 
@@ -66,5 +68,15 @@ describe('distributed: DistributedDataParallel over 2 Gloo processes', function 
       const pytorch = maxAbsDiff(got, ref.get(`ddp0.${k}`));
       assert.ok(pytorch <= 1e-6, `${k}: ${pytorch} from PyTorch's DDP`);
     }
+  });
+
+  it('noSync keeps gradients local; the next synced backward averages them', () => {
+    const [g0, g1] = grads;
+    const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    assert.ok(diff(g0.localGrad, g1.localGrad) > 1e-4, 'each rank keeps its own half\'s gradient');
+    assert.equal(diff(g0.syncedGrad, g1.syncedGrad), 0, 'synced gradients are the same on every rank');
+    // the average of the two local gradients, up to float32 rounding of the sum (|g| < 10)
+    const mean = g0.localGrad.map((v, i) => (v + g1.localGrad[i]) / 2);
+    assert.ok(diff(g0.syncedGrad, mean) < 1e-6, `${diff(g0.syncedGrad, mean)}`);
   });
 });

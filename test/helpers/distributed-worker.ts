@@ -112,7 +112,17 @@ function train(refdir: string, outdir: string, distributed: boolean): void {
   }
   const sd = model.stateDict();
   torch.saveSafetensors(sd, path.join(outdir, distributed ? `rank${rank}.safetensors` : 'single.safetensors'));
-  result({ rank, keys: [...sd.keys()], frozenGrad: net.getParameter('shift')!.grad === null });
+  // after training: one backward inside noSync (gradients stay local), then one synced
+  const fcGrad = (sync: boolean) => {
+    opt.zeroGrad();
+    const step = () => torch.tidy(() => torch.nn.F.crossEntropy(model.forward(x), y).backward());
+    if (sync || !(model instanceof torch.nn.parallel.DistributedDataParallel)) step();
+    else model.noSync(step);
+    return values(net.getChild<torch.nn.Linear>('fc').weight.grad!.reshape(-1));
+  };
+  const localGrad = fcGrad(false);
+  const syncedGrad = fcGrad(true);
+  result({ rank, keys: [...sd.keys()], frozenGrad: net.getParameter('shift')!.grad === null, localGrad, syncedGrad });
   if (distributed) dist.destroyProcessGroup();
 }
 
