@@ -129,8 +129,13 @@ std::string BackendUnavailableReason(const std::string& backend) {
 #endif
   }
   if (backend == "nccl") {
-    return "distributed backend 'nccl' not built: this addon has no NCCL process group (it compiles no CUDA code); "
-           "use backend 'gloo', which also reduces CUDA tensors";
+#if TORCH_VERSION_MAJOR >= 2
+    return "distributed backend 'nccl' not built for this LibTorch: c10d's ProcessGroupNCCL.hpp needs the CUDA runtime's "
+           "and NCCL's development headers (a CUDA toolkit), and this addon compiles against none (see cuda.cc); "
+           "use backend 'gloo', which PyTorch also registers for CUDA tensors";
+#else
+    return "distributed backend 'nccl' not built for this LibTorch: it has no CUDA; use backend 'gloo'";
+#endif
   }
   return "unknown distributed backend '" + backend + "' (expected 'gloo' or 'nccl')";
 }

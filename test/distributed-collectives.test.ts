@@ -64,6 +64,7 @@ describe('distributed: collectives across 2 Gloo processes', function () {
       's = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()',
       'd.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{p}", rank=0, world_size=1)',
       'try:\n    d.all_reduce(torch.ones(1), op=d.ReduceOp.AVG); print("ok")\nexcept Exception as e:\n    print("error", str(e).splitlines()[0])',
+      'd.destroy_process_group()',
     ].join('\n')], { encoding: 'utf8' });
     assert.equal(py.status, 0, py.stderr);
     const [kind, ...message] = py.stdout.trim().split(' ');

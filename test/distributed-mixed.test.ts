@@ -43,7 +43,8 @@ describe('distributed: a Python rank and an svf-torch rank in one group', functi
       const refdir = path.join(__dirname, 'fixtures', 'generated', 'distributed_ddp');
       const pyOut = path.join(outdir, 'python');
       const outcomes = await runRanks(['ddp', refdir, outdir], { deadlineMs: 240000, command: pythonRank0('ddp', refdir, pyOut) });
-      for (const o of outcomes) assert.equal(o.code, 0, `rank ${o.rank} failed (${o.signal ?? o.code}):\n${o.stderr}`);
+      const logs = outcomes.map((o) => `rank ${o.rank} (${o.signal ?? o.code}):\n${o.stderr}`).join('\n');
+      for (const o of outcomes) assert.equal(o.code, 0, logs);
       const python = loadReference(pyOut);
       const ours = torch.loadSafetensors(path.join(outdir, 'rank1.safetensors')) as Map<string, torch.Tensor>;
       try {

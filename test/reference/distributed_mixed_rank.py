@@ -1,7 +1,8 @@
 """One Python rank in a group with svf-torch ranks (test/distributed-mixed.test.ts): torchrun's
 variables, Gloo; `collectives` does what the svf-torch worker's `mixed` scenario does, `ddp`
 trains distributed_ddp.py's net with torch's DistributedDataParallel on this rank's half of the
-batch. Prints `RESULT <json>`; `ddp` also writes this rank's final state to OUTDIR.
+batch, then runs the worker's no_sync/synced backward pair. Prints `RESULT <json>`; `ddp` also
+writes this rank's final state to OUTDIR.
 usage: distributed_mixed_rank.py collectives | ddp REFDIR OUTDIR"""
 import datetime
 import json
@@ -10,6 +11,7 @@ import sys
 
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from distributed_ddp import Net, train  # noqa: E402
@@ -53,6 +55,15 @@ def main():
         half = extra["batch"] // 2
         train(net, ref["x"][rank * half:(rank + 1) * half], ref["y"][rank * half:(rank + 1) * half], ddp)
         save_tensors(outdir, {k: v for k, v in ddp.state_dict().items()})
+        # as the svf-torch worker does next: one backward under no_sync (no collective), one synced
+        x, y = ref["x"][rank * half:(rank + 1) * half], ref["y"][rank * half:(rank + 1) * half]
+        for sync in (False, True):
+            net.zero_grad()
+            if sync:
+                F.cross_entropy(ddp(x), y).backward()
+            else:
+                with ddp.no_sync():
+                    F.cross_entropy(ddp(x), y).backward()
         print("RESULT " + json.dumps({"rank": rank}), flush=True)
     dist.destroy_process_group()
 
