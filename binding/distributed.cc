@@ -49,7 +49,9 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value BackendUnavailable(const Napi::CallbackInfo& info) {
-  const std::string reason = BackendUnavailableReason(ReadString(info.Env(), info[0], "backend"));
+  const std::string backend = ReadString(info.Env(), info[0], "backend");
+  if (backend != "gloo" && backend != "nccl") ThrowRangeError(info.Env(), "unknown distributed backend '" + backend + "'");
+  const std::string reason = BackendUnavailableReason(backend);
   if (reason.empty()) return info.Env().Null();
   return Napi::String::New(info.Env(), reason);
 }
