@@ -115,7 +115,8 @@ describe('distributed: arguments and use before initProcessGroup', () => {
   it('getRank/getWorldSize/collectives before initProcessGroup fail with a clear TorchError', () => {
     assert.equal(dist.isInitialized(), false);
     for (const f of [() => dist.getRank(), () => dist.getWorldSize(), () => dist.barrier(), () => dist.allReduce(torch.ones(1)),
-      () => dist.broadcast(torch.ones(1), 0), () => dist.destroyProcessGroup()]) {
+      () => dist.broadcast(torch.ones(1), 0), () => dist.destroyProcessGroup(),
+      () => new torch.nn.parallel.DistributedDataParallel(new torch.nn.Linear(2, 2))]) {
       assert.throws(f, (e: Error) => e instanceof torch.TorchError && /not been initialized.*initProcessGroup/.test(e.message));
     }
   });
@@ -150,6 +151,7 @@ describe('distributed: arguments and use before initProcessGroup', () => {
     assert.throws(() => dist.broadcast(torch.ones(1), 0.5), TypeError);
     assert.throws(() => dist.broadcast(torch.ones(1), -1), RangeError);
     assert.throws(() => dist.broadcast({} as never, 0), TypeError);
+    assert.throws(() => new torch.nn.parallel.DistributedDataParallel({} as never), TypeError);
     assert.equal(dist.isInitialized(), false);
   });
 

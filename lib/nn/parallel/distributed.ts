@@ -8,9 +8,10 @@
  * forward (broadcastBuffers). state_dict keys carry the `module.` prefix, as PyTorch's.
  */
 import { isGradEnabled } from '../../autograd';
+import { TorchError } from '../../errors';
 import { native, ReducerHandle } from '../../native';
-import { Tensor } from '../../tensor';
 import { tidy } from '../../memory';
+import { Tensor } from '../../tensor';
 import { Module } from '../module';
 
 export interface DistributedDataParallelOptions {
@@ -56,6 +57,8 @@ export class DistributedDataParallel<M extends Module = Module> extends Module {
     this.broadcastBuffers = broadcastBuffers;
     this.findUnusedParameters = findUnusedParameters;
     this.bucketBytesCap = Math.floor(bucketCapMb * 1024 * 1024);
+    if (!native.distIsInitialized())
+      throw new TorchError('DistributedDataParallel: Default process group has not been initialized, please make sure to call initProcessGroup.');
     this.registerModule('module', module);
 
     // _build_params_for_reducer: the trainable parameters, each once, in module order.
