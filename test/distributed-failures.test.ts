@@ -23,6 +23,17 @@ describe('distributed: a failed rank makes the others fail, within the timeout',
     assert.ok(ms < TIMEOUT_MS + 2000, `failed after ${ms} ms`);
   });
 
+  it('a rank killed during DDP training: the survivor\'s backward (the Reducer\'s all-reduce) throws a TorchError', async () => {
+    const [r0, r1] = await runRanks(['ddp-dead', String(TIMEOUT_MS)], { deadlineMs: 60000 });
+    assert.equal(r1.signal, 'SIGKILL');
+    assert.equal(r0.code, 0, r0.stderr);
+    const { error, ms } = r0.result;
+    assert.ok(error, 'backward with a dead peer must throw');
+    assert.equal(error.isTorchError, true);
+    assert.match(error.message, /Connection closed by peer|Connection reset|Read error|Timed out|timeout/i);
+    assert.ok(ms < TIMEOUT_MS + 2000, `failed after ${ms} ms`);
+  });
+
   it('a rank alive but silent: the others time out after the group\'s timeout, not later', async () => {
     const [r0] = await runRanks(['silent', String(TIMEOUT_MS)], { deadlineMs: 60000 });
     assert.equal(r0.code, 0, r0.stderr);

@@ -6,6 +6,7 @@
  *   ddp REFDIR OUTDIR      DDP training on this rank's half of the reference batch
  *   single REFDIR OUTDIR   the same training in one process on the whole batch (no group)
  *   dead TIMEOUT_MS        rank 1 dies after the barrier; rank 0's allReduce must fail
+ *   ddp-dead TIMEOUT_MS    DDP training; rank 1 dies after the first step; rank 0's next backward must fail
  *   silent TIMEOUT_MS      rank 1 stays alive but never joins; rank 0's allReduce must time out
  *   alone TIMEOUT_MS       rank 0 of 2, but rank 1 never comes: initProcessGroup must fail
  *   mixed                  what test/reference/distributed_mixed_rank.py's `collectives` does (a
@@ -157,6 +158,25 @@ function launched(outdir: string): void {
   dist.destroyProcessGroup();
 }
 
+function ddpDead(timeoutMs: number): void {
+  dist.initProcessGroup({ timeout: timeoutMs });
+  const rank = dist.getRank();
+  const net = ddpNet();
+  const ddp = new torch.nn.parallel.DistributedDataParallel(net);
+  const x = torch.randn([2, 3, 10, 10]);
+  const step = () => torch.tidy(() => ddp.forward(x).pow(2).mean().backward());
+  step();
+  if (rank === 1) process.kill(process.pid, 'SIGKILL');
+  const start = Date.now();
+  try {
+    step();
+    result({ rank, error: null, ms: Date.now() - start });
+  } catch (e) {
+    result({ rank, error: { name: (e as Error).name, message: (e as Error).message, isTorchError: e instanceof torch.TorchError }, ms: Date.now() - start });
+  }
+  process.exit(0);
+}
+
 function alone(timeoutMs: number): void {
   const start = Date.now();
   try {
@@ -205,6 +225,7 @@ async function main(): Promise<void> {
   else if (scenario === 'filestore') fileStore(args[0]);
   else if (scenario === 'mixed') mixed();
   else if (scenario === 'alone') alone(Number(args[0]));
+  else if (scenario === 'ddp-dead') ddpDead(Number(args[0]));
   else if (scenario === 'dead' || scenario === 'silent') deadPeer(Number(args[0]), scenario === 'silent');
   else throw new Error(`unknown scenario ${scenario}`);
 }
