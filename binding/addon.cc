@@ -3,6 +3,8 @@
 #include "addon_data.h"
 #include "autograd.h"
 #include "cuda.h"
+#include "ddp_reducer.h"
+#include "distributed.h"
 #include "dtypes.h"
 #include "factored_conv.h"
 #include "masked_relu.h"
@@ -28,6 +30,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMaskedRelu(env, exports);
   RegisterRuntime(env, exports);
   RegisterCuda(env, exports);
+  RegisterDistributed(env, exports);
+  RegisterDdpReducer(env, exports);
   return exports;
 }
 

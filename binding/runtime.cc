@@ -1,5 +1,7 @@
 #include "runtime.h"
 #include <ATen/Context.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/version.h>
@@ -11,6 +13,8 @@
 #include <mutex>
 #include <thread>
 #include "guard.h"
+#include "js_args.h"
+#include "tensor_handle.h"
 
 namespace svf {
 
@@ -62,6 +66,17 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// randpermSeeded(n, seed): torch.randperm(n, generator=g) with a fresh CPU generator seeded
+// with `seed` (g = torch.Generator(); g.manual_seed(seed)), leaving the global generator alone:
+// what torch.utils.data.DistributedSampler shuffles with, so the same seed gives PyTorch's order.
+Napi::Value RandpermSeeded(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int64_t n = ReadInt(env, info[0], "randpermSeeded(n, seed): n", 0);
+  const int64_t seed = ReadInt(env, info[1], "randpermSeeded(n, seed): seed", 0);
+  at::Generator gen = at::detail::createCPUGenerator(static_cast<uint64_t>(seed));
+  return WrapTensor(env, at::randperm(n, gen, at::TensorOptions().dtype(at::kLong)));
+}
+
 // Hands the heap memory that freed tensors left behind back to the OS (glibc keeps freed
 // chunks for reuse; after disposing a whole model that is its weights' size in RSS).
 // Returns whether anything was released; false where the C library has no such call.
@@ -101,6 +116,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   Export<ManualSeed>(env, exports, "manualSeed");
   Export<Version>(env, exports, "version");
   Export<TrimMemory>(env, exports, "trimMemory");
+  Export<RandpermSeeded>(env, exports, "randpermSeeded");
 }
 
 }  // namespace svf

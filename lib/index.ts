@@ -20,5 +20,6 @@ export * as optim from './optim';
 export * as svf from './svf';
 export * as vision from './vision';
 export * as fss from './fss';
+export * as distributed from './distributed';
 // serialization: torch.load/save/loadSafetensors/saveSafetensors
 export * from './serialization';

@@ -110,6 +110,35 @@ export interface NativeBinding {
   version(): { libtorch: string; cuda: string | null; cxx11Abi: boolean; headers: string; cudaRuntime: string | null };
   /** glibc malloc_trim(0): freed heap back to the OS; whether anything was released. */
   trimMemory(): boolean;
+  /** torch.randperm(n, generator=g) with a fresh CPU generator seeded with `seed` (int64). */
+  randpermSeeded(n: number, seed: number): TensorHandle;
+
+  // distributed.cc (process group over c10d; collectives block, or return a Promise when async)
+  distInit(backend: string, rank: number, worldSize: number, storeKind: 'tcp' | 'file', address: string, port: number,
+    storeServer: boolean, storePrefix: string, timeoutMs: number): void;
+  /** null when this binary can make the backend, else why not. */
+  distBackendUnavailable(backend: string): string | null;
+  distIsInitialized(): boolean;
+  distRank(): number;
+  distWorldSize(): number;
+  distBackend(): string;
+  distDestroy(): void;
+  distAllReduce(h: TensorHandle, op: number, asyncOp: boolean): void | Promise<void>;
+  distBroadcast(h: TensorHandle, src: number, asyncOp: boolean): void | Promise<void>;
+  distBarrier(asyncOp: boolean): void | Promise<void>;
+  // ddp_reducer.cc (PyTorch's c10d::Reducer on the default group)
+  ddpReducerNew(params: TensorHandle[], names: string[], bucketCapBytes: number, findUnusedParameters: boolean): ReducerHandle;
+  ddpPrepareForForward(r: ReducerHandle): void;
+  ddpRebuildBuckets(r: ReducerHandle): boolean;
+  ddpPrepareForBackward(r: ReducerHandle, outputs: TensorHandle[]): void;
+  ddpReducerFree(r: ReducerHandle): void;
+  ddpBroadcastCoalesced(tensors: TensorHandle[], bufferBytes: number, src: number): void;
+  ddpVerifyParams(params: TensorHandle[]): void;
+}
+
+/** An opaque c10d::Reducer (a type-tagged External). */
+export interface ReducerHandle {
+  readonly __reducerHandle: unique symbol;
 }
 
 /** The package root: the folder holding svf-torch's package.json (works from lib/ and dist/lib/). */

@@ -31,11 +31,13 @@ log() { printf 'setup: %s\n' "$*"; }
 # libtorch-dev: the C++ LibTorch 1.13.1 the addon links; libopenblas0-pthread: a threaded BLAS
 # behind it (Debian's default reference BLAS is single-threaded and slow); cmake/g++/ninja/ccache:
 # the addon build; python3-torch/-torchvision (+ python3-pil): ground truth for the cross-check tests;
-# fonts-dejavu-core: the font the spectra report's PNG draws its labels with.
+# fonts-dejavu-core: the font the spectra report's PNG draws its labels with; libgloo-dev: gloo's
+# headers, which c10d's ProcessGroupGloo.hpp includes (torch.distributed's Gloo backend) and
+# neither LibTorch line ships.
 line="${SVF_TORCH_LIBTORCH:-system}"
 case "$line" in
-  system) packages=(libtorch-dev libopenblas0-pthread cmake g++ ninja-build ccache python3-torch python3-torchvision python3-pil fonts-dejavu-core) ;;
-  pytorch) packages=(cmake g++ ninja-build ccache fonts-dejavu-core) ;;
+  system) packages=(libtorch-dev libopenblas0-pthread cmake g++ ninja-build ccache python3-torch python3-torchvision python3-pil fonts-dejavu-core libgloo-dev) ;;
+  pytorch) packages=(cmake g++ ninja-build ccache fonts-dejavu-core libgloo-dev) ;;
   *) echo "setup: SVF_TORCH_LIBTORCH must be 'system' or 'pytorch', not '$line'" >&2; exit 1 ;;
 esac
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

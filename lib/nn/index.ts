@@ -12,3 +12,4 @@ export * as init from './init';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
 export { Dropout, Dropout2d } from './dropout';
 export { Upsample, UpsampleOptions } from './upsample';
+export * as parallel from './parallel';

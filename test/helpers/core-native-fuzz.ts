@@ -12,7 +12,7 @@ type Fn = (...args: unknown[]) => unknown;
 const addon = native as unknown as Record<string, unknown>;
 
 /** Exports that take no arguments: junk arguments are ignored, so they must simply return. */
-const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal', 'trimMemory', 'cudaEmptyCache']);
+const NO_ARGUMENTS = new Set(['memory', 'getNumThreads', 'isGradEnabled', 'cudaIsAvailable', 'cudaDeviceCount', 'version', 'makeForeignExternal', 'trimMemory', 'cudaEmptyCache', 'distIsInitialized']);
 /** Exports whose one argument, a device index, is optional: no argument means the current device. */
 const OPTIONAL_DEVICE = new Set(['cudaMemoryAllocated', 'cudaMaxMemoryAllocated']);
 

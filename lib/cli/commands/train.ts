@@ -1,5 +1,8 @@
 /** svf-torch train: fine-tune the singular values of a resolved backbone on few-shot episodes. */
 import { tidy } from '../../memory';
+import { Module } from '../../nn/module';
+import { DistributedDataParallel } from '../../nn/parallel';
+import { Tensor } from '../../tensor';
 import * as F from '../../nn/functional';
 import { SGD } from '../../optim/sgd';
 import { PolyLR } from '../../optim/lr_scheduler';
@@ -15,6 +18,19 @@ import { DATA_OPTIONS, openDataset } from '../data';
 import { ARCHS, applySingularValues, loadSvfModel } from '../model';
 import { Output } from '../output';
 import { Progress } from '../progress';
+import { destroyProcessGroup } from '../../distributed/process-group';
+import { isLauncher, joinWorkers, launchWorkers, NPROC_OPTION } from '../nproc';
+
+/** The backbone with the prototype head as one module, so DistributedDataParallel can wrap it. */
+class PrototypeNet extends Module {
+  constructor(model: Module, private readonly layers: Module[]) {
+    super();
+    this.registerModule('model', model);
+  }
+  forward(support: Tensor, supportMask: Tensor, query: Tensor): Tensor {
+    return prototypeLogits(this.layers, support, supportMask, query);
+  }
+}
 
 export const spec: CommandSpec = {
   name: 'train',
@@ -30,11 +46,16 @@ export const spec: CommandSpec = {
     { name: 'steps', type: 'int', default: 100, help: 'optimizer steps' },
     { name: 'batch', type: 'int', default: 4, help: 'episodes per step' },
     { name: 'lr', type: 'number', default: 2, help: 'SGD learning rate for S (momentum 0.9, poly decay 0.9)' },
+    NPROC_OPTION,
   ],
   epilog: 'example: svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors',
 };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
+  if (isLauncher(a)) return launchWorkers(spec, a);
+  // In a worker of --nproc (or under torchrun): each rank trains on its own episodes, the
+  // gradients averaged across ranks by DistributedDataParallel; rank 0 writes the checkpoint.
+  const [rank, worldSize] = joinWorkers();
   const ds = await openDataset(a, 'train', trainTransforms(a.size as number), out.stderr);
   out.text(`${ds.name} fold ${ds.fold} train: ${ds.length} images, classes ${ds.classes.join(',')}`);
   const { model } = await loadSvfModel(a.weights as string, a.arch as string);
@@ -45,17 +66,22 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     const trainable = svfModules(layers);
     model.train(); // the frozen BatchNorms stay in eval (svfModules pins them)
     const params = model.parameters().filter((p) => p.requiresGrad);
+    const head = new PrototypeNet(model, layers);
+    // the prototype head does not reach every trained layer (layer4): DDP must not wait for those
+    const net: Module = worldSize > 1 ? new DistributedDataParallel(head, { findUnusedParameters: true }) : head;
     const steps = a.steps as number;
     const opt = new SGD(params, { lr: a.lr as number, momentum: 0.9 });
     const sched = new PolyLR(opt, { maxIters: steps, power: 0.9 });
-    const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: steps * (a.batch as number), seed: a.seed as number, workers: a.workers as number });
+    const episodes = steps * (a.batch as number);
+    // disjoint episodes per rank: rank r takes the r-th run of `episodes` indices
+    const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes, start: rank * episodes, seed: a.seed as number, workers: a.workers as number });
     const progress = new Progress('train', steps, { unit: 'step', stream: out.stderr });
     const losses: number[] = [];
     const t0 = performance.now();
     for await (const b of loader) {
       const loss = tidy(() => {
         opt.zeroGrad();
-        const l = F.crossEntropy(prototypeLogits(layers, b.support, b.supportMask, b.query), b.queryMask, { ignoreIndex: 255 });
+        const l = F.crossEntropy(net.forward(b.support, b.supportMask, b.query), b.queryMask, { ignoreIndex: 255 });
         l.backward();
         opt.step();
         return l.item() as number;
@@ -69,18 +95,21 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     const seconds = (performance.now() - t0) / 1000;
     await loader.close();
     opt.dispose(); // momentum buffers
+    if (net instanceof DistributedDataParallel) net.release();
+    if (rank !== 0) return { rank, worldSize, steps, firstLoss: losses[0] };
     const saved = tidy(() => saveSingularValues(model, a.out as string)); // tidy frees the fingerprint's temporaries
     const waits = loader.stats.waits;
     const later = waits.slice(1);
     const result = {
       out: a.out, steps, trainable, firstLoss: losses[0], finalLoss: losses.slice(-10).reduce((s, x) => s + x, 0) / Math.min(10, losses.length),
       secondsPerStep: seconds / steps, dataWaitMs: { first: waits[0], afterFirstTotal: later.reduce((s, x) => s + x, 0), afterFirstMax: Math.max(0, ...later) },
-      fingerprint: saved.fingerprint,
+      fingerprint: saved.fingerprint, worldSize,
     };
     out.text(`trained ${trainable} singular values for ${steps} steps (${result.secondsPerStep.toFixed(2)} s/step; waited on data ${result.dataWaitMs.afterFirstTotal.toFixed(0)} ms after the first batch): loss ${result.firstLoss.toFixed(4)} → ${result.finalLoss.toFixed(4)}`);
     out.text(`saved ${saved.layers} layers' S to ${a.out}`);
     return result;
   } finally {
     model.dispose();
+    if (worldSize > 1) destroyProcessGroup();
   }
 }

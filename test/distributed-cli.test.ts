@@ -1,0 +1,50 @@
+/**
+ * `svf-torch train --nproc 2`: the command re-runs itself as 2 Gloo workers (distributed.launch),
+ * which train with DistributedDataParallel on disjoint episodes; rank 0 writes the S checkpoint.
+ * ResNet-18 weights from Python (test/reference/cli_weights.py), a small synthetic PASCAL-5i.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as torch from '../lib/index';
+import { main } from '../lib/cli/main';
+import { spawnSync } from 'child_process';
+import { runReference } from './helpers/reference';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** The CLI as a user runs it: its own process (the workers are its children). */
+function svfTorch(...argv: string[]) {
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'lib', 'cli', 'main.ts'), ...argv], {
+    encoding: 'utf8', env: process.env, timeout: 500000,
+  });
+}
+
+describe('distributed: svf-torch train --nproc 2', function () {
+  this.timeout(600000);
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svf-nproc-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('launches 2 workers that train together; rank 0 saves the singular values', async () => {
+    const voc = path.join(tmp, 'VOC2012');
+    await torch.fss.makeSyntheticDataset(voc, { images: 60, seed: 3, minSize: 72, maxSize: 90 });
+    const pth = path.join(runReference('cli_weights.py', [], 'distributed_cli_weights'), 'resnet18.pth');
+    const svfPth = path.join(tmp, 'r18-svf.pth');
+    const quiet = { write: () => true };
+    assert.equal((await main(['resolve', pth, '--arch', 'resnet18', '--out', svfPth], { stdout: quiet, stderr: quiet })).code, 0);
+    const out = path.join(tmp, 's.safetensors');
+    const r = svfTorch('train', '--data-root', voc, '--fold', '1', '--size', '48', '--workers', '1', '--arch', 'resnet18',
+      '--weights', svfPth, '--steps', '2', '--batch', '1', '--nproc', '2', '--out', out, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    // the launcher's result is the last line; the workers' own JSON lines come before it
+    const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(j.nproc, 2);
+    assert.equal(j.worldSize, 2);
+    const s = torch.loadSafetensors(out);
+    assert.ok([...s.keys()].some((k) => k.endsWith('vector_S')));
+    for (const t of s.values()) if (t instanceof torch.Tensor) t.dispose();
+    assert.match(svfTorch('train', '--help').stdout, /--nproc N/);
+  });
+});
