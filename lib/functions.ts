@@ -1,7 +1,8 @@
 /** Module-level tensor functions (torch.cat, torch.where, …) and torch.add & co. */
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
-import { asTensor, Operand, Tensor, wrap } from './tensor';
+import { AlphaOption, asTensor, Operand, RoundingMode, StdVarOptions, Tensor, wrap } from './tensor';
+import { DType } from './dtype';
 
 const O = {
   cat: lazyOp('aten::cat'), stack: lazyOp('aten::stack'),
@@ -40,10 +41,11 @@ export function where(condition: Tensor, x?: Operand, y?: Operand): Tensor | Ten
 }
 
 // Function forms of the Tensor methods, as torch.add(a, b) etc.
-export const add = (a: Tensor, b: Operand, alpha?: number): Tensor => asTensor(a, 'input').add(b, alpha);
-export const sub = (a: Tensor, b: Operand, alpha?: number): Tensor => asTensor(a, 'input').sub(b, alpha);
+export const add = (a: Tensor, b: Operand, alpha?: AlphaOption): Tensor => asTensor(a, 'input').add(b, alpha);
+export const sub = (a: Tensor, b: Operand, alpha?: AlphaOption): Tensor => asTensor(a, 'input').sub(b, alpha);
 export const mul = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').mul(b);
-export const div = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').div(b);
+/** torch.div(a, b, { roundingMode: 'trunc' | 'floor' }). */
+export const div = (a: Tensor, b: Operand, options?: { roundingMode?: RoundingMode }): Tensor => asTensor(a, 'input').div(b, options);
 export const pow = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').pow(b);
 export const matmul = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').matmul(b);
 export const mm = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').mm(b);
@@ -59,8 +61,14 @@ export const sigmoid = (a: Tensor): Tensor => asTensor(a, 'input').sigmoid();
 export const tanh = (a: Tensor): Tensor => asTensor(a, 'input').tanh();
 export const relu = (a: Tensor): Tensor => asTensor(a, 'input').relu();
 export const clamp = (a: Tensor, min?: Operand | null, max?: Operand | null): Tensor => asTensor(a, 'input').clamp(min, max);
-export const sum = (a: Tensor, dim?: number | number[], keepdim?: boolean): Tensor => asTensor(a, 'input').sum(dim, keepdim);
-export const mean = (a: Tensor, dim?: number | number[], keepdim?: boolean): Tensor => asTensor(a, 'input').mean(dim, keepdim);
+type ReductionOptions = { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null };
+/** torch.sum(a, dim?, keepdim?, { dtype }); keywords may also come as `(a, { dim, keepdim, dtype })`. */
+export function sum(a: Tensor, dim?: number | number[] | null | ReductionOptions, keepdim?: boolean | ReductionOptions, options?: { dtype?: DType | null }): Tensor {
+  return (asTensor(a, 'input').sum as (...x: unknown[]) => Tensor)(dim, keepdim, options);
+}
+export function mean(a: Tensor, dim?: number | number[] | null | ReductionOptions, keepdim?: boolean | ReductionOptions, options?: { dtype?: DType | null }): Tensor {
+  return (asTensor(a, 'input').mean as (...x: unknown[]) => Tensor)(dim, keepdim, options);
+}
 export const softmax = (a: Tensor, dim: number): Tensor => asTensor(a, 'input').softmax(dim);
 export const logSoftmax = (a: Tensor, dim: number): Tensor => asTensor(a, 'input').logSoftmax(dim);
 export const eq = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').eq(b);
@@ -106,8 +114,8 @@ export function min(a: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
   if (dim === undefined) return t.min();
   return dim instanceof Tensor ? t.min(dim) : t.min(dim, keepdim);
 }
-export const std = (a: Tensor, dim?: number | number[], opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor => asTensor(a, 'input').std(dim, opts);
-export const variance = (a: Tensor, dim?: number | number[], opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor => asTensor(a, 'input').var(dim, opts);
+export const std = (a: Tensor, dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor => asTensor(a, 'input').std(dim, opts, keepdim);
+export const variance = (a: Tensor, dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor => asTensor(a, 'input').var(dim, opts, keepdim);
 export { variance as var };
 export const all = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').all(dim, keepdim);
 export const any = (a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').any(dim, keepdim);

@@ -61,3 +61,6 @@ export function norm(A: Tensor, ord?: number | 'fro' | 'nuc', dim?: number | [nu
   const dims = dim === undefined ? null : Array.isArray(dim) ? dim : [dim];
   return wrap(native.callOp(O.vectorNorm(), a.handle, ord ?? 2, dims, keepdim));
 }
+
+// The generated torch.linalg ops not hand-written above (lib/generated, `npm run gen:ops`).
+export * from './generated/linalg-exports';

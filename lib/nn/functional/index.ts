@@ -8,3 +8,5 @@ export { pad, PadMode } from './padding';
 export { interpolate, InterpolateOptions, InterpolateMode } from './sampling';
 export { crossEntropy, binaryCrossEntropyWithLogits, mseLoss, Reduction, CrossEntropyOptions, BceWithLogitsOptions } from './loss';
 export { cosineSimilarity } from './distance';
+// The generated nn.functional ops that are one ATen op and not hand-written above.
+export * from '../../generated/functional-exports';
