@@ -331,3 +331,13 @@ export function method(spec: EntrySpec): (this: Tensor, ...args: unknown[]) => u
     return e.call(this, args);
   };
 }
+
+/**
+ * One ATen operator (or several overloads) as a JS function with the op layer's conversion
+ * and errors, for hand-written compositions (nn.functional) that call ops Python reaches
+ * through torch._C: `atenOp('nll_loss_nd')(input, target, weight, reduction, ignoreIndex)`.
+ */
+export function atenOp(...ops: string[]): (...args: unknown[]) => any {
+  const e = new Entry({ name: `aten::${ops[0]}`, ops });
+  return (...args: unknown[]) => e.call(undefined, args);
+}
