@@ -1,8 +1,9 @@
 /** Module-level tensor functions (torch.cat, torch.where, …) and torch.add & co. */
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
-import { AlphaOption, asTensor, Operand, RoundingMode, StdVarOptions, Tensor, wrap } from './tensor';
+import { AlphaOption, ClampOptions, asTensor, Operand, RoundingMode, StdVarOptions, Tensor, wrap } from './tensor';
 import { DType } from './dtype';
+import * as G from './generated/torch';
 
 const O = {
   cat: lazyOp('aten::cat'), stack: lazyOp('aten::stack'),
@@ -46,7 +47,8 @@ export const sub = (a: Tensor, b: Operand, alpha?: AlphaOption): Tensor => asTen
 export const mul = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').mul(b);
 /** torch.div(a, b, { roundingMode: 'trunc' | 'floor' }). */
 export const div = (a: Tensor, b: Operand, options?: { roundingMode?: RoundingMode }): Tensor => asTensor(a, 'input').div(b, options);
-export const pow = (a: Tensor, b: Operand): Tensor => asTensor(a, 'input').pow(b);
+/** torch.pow(tensor, exponent) or torch.pow(number, tensor). */
+export const pow = (a: Tensor | number, b: Operand): Tensor => (a instanceof Tensor ? a.pow(b) : (G.pow as (...x: unknown[]) => Tensor)(a, b));
 export const matmul = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').matmul(b);
 export const mm = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').mm(b);
 export const bmm = (a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').bmm(b);
@@ -60,7 +62,7 @@ export const sign = (a: Tensor): Tensor => asTensor(a, 'input').sign();
 export const sigmoid = (a: Tensor): Tensor => asTensor(a, 'input').sigmoid();
 export const tanh = (a: Tensor): Tensor => asTensor(a, 'input').tanh();
 export const relu = (a: Tensor): Tensor => asTensor(a, 'input').relu();
-export const clamp = (a: Tensor, min?: Operand | null, max?: Operand | null): Tensor => asTensor(a, 'input').clamp(min, max);
+export const clamp = (a: Tensor, min?: Operand | null | ClampOptions, max?: Operand | null): Tensor => asTensor(a, 'input').clamp(min, max);
 type ReductionOptions = { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null };
 /** torch.sum(a, dim?, keepdim?, { dtype }); keywords may also come as `(a, { dim, keepdim, dtype })`. */
 export function sum(a: Tensor, dim?: number | number[] | null | ReductionOptions, keepdim?: boolean | ReductionOptions, options?: { dtype?: DType | null }): Tensor {

@@ -1,6 +1,7 @@
 /** torch.linalg: SVD (sync and on a worker thread), singular values, norms — on the input's device. */
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
+import { namedResult } from './oplayer/dispatch';
 import { asTensor, Tensor, wrap } from './tensor';
 
 const O = {
@@ -9,7 +10,8 @@ const O = {
   matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
 };
 
-export interface SVDResult {
+/** `{ U, S, Vh }`, also iterable: `const [U, S, Vh] = linalg.svd(A)`. */
+export interface SVDResult extends Iterable<Tensor> {
   U: Tensor;
   S: Tensor;
   Vh: Tensor;
@@ -27,14 +29,14 @@ function svdArgs(A: Tensor, opts: { fullMatrices?: boolean }): [TensorHandle, bo
 export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVDResult {
   const [a, full] = svdArgs(A, opts);
   const [U, S, Vh] = native.callOp(O.svd(), a, full) as TensorHandle[];
-  return { U: wrap(U), S: wrap(S), Vh: wrap(Vh) };
+  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
 }
 
 /** svd on a libuv worker thread: the event loop keeps running while LAPACK/cuSOLVER works. */
 export async function svdAsync(A: Tensor, opts: { fullMatrices?: boolean } = {}): Promise<SVDResult> {
   const [a, full] = svdArgs(A, opts);
   const [U, S, Vh] = (await native.callOpAsync(O.svd(), a, full)) as TensorHandle[];
-  return { U: wrap(U), S: wrap(S), Vh: wrap(Vh) };
+  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
 }
 
 export function svdvals(A: Tensor): Tensor {

@@ -9,7 +9,7 @@ import { TorchError } from './errors';
 import { track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
-import { method as generatedMethod } from './oplayer/dispatch';
+import { method as generatedMethod, namedResult } from './oplayer/dispatch';
 import { TENSOR_METHODS } from './generated/tensor-table';
 
 export type Scalar = number | boolean;
@@ -72,8 +72,11 @@ const GEN = {
   add: generatedMethod(TENSOR_METHODS.add), sub: generatedMethod(TENSOR_METHODS.sub), div: generatedMethod(TENSOR_METHODS.div),
   add_: generatedMethod(TENSOR_METHODS.add_), sub_: generatedMethod(TENSOR_METHODS.sub_), div_: generatedMethod(TENSOR_METHODS.div_),
   std: generatedMethod(TENSOR_METHODS.std), var: generatedMethod(TENSOR_METHODS.var),
+  clamp: generatedMethod(TENSOR_METHODS.clamp), clamp_: generatedMethod(TENSOR_METHODS.clamp_),
+  max: generatedMethod(TENSOR_METHODS.max), min: generatedMethod(TENSOR_METHODS.min),
 };
 
+export interface ClampOptions { min?: Operand | null; max?: Operand | null }
 export type RoundingMode = 'trunc' | 'floor' | null;
 /** `alpha` of add/sub: PyTorch's keyword `{ alpha }`, or (as svf-torch always took it) a number. */
 export type AlphaOption = number | { alpha?: Scalar };
@@ -362,7 +365,8 @@ export class Tensor implements Disposable {
   sigmoid(): Tensor { return unary(this, O.sigmoid); }
   tanh(): Tensor { return unary(this, O.tanh); }
   relu(): Tensor { return unary(this, O.relu); }
-  clamp(min?: Operand | null, max?: Operand | null): Tensor {
+  clamp(min?: Operand | null | ClampOptions, max?: Operand | null): Tensor {
+    if (isPlainObject(min)) return GEN.clamp.call(this, min) as Tensor;
     if (min instanceof Tensor || max instanceof Tensor) {
       const lo = min == null ? null : asTensor(min, 'min').handle;
       const hi = max == null ? null : asTensor(max, 'max').handle;
@@ -399,13 +403,17 @@ export class Tensor implements Disposable {
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  max(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
+  max(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (typeof keepdim !== 'boolean') return GEN.max.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
     return minMax(this, dim, keepdim, O.max, O.maxDim, O.maximum);
   }
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  min(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
+  min(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (typeof keepdim !== 'boolean') return GEN.min.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
     return minMax(this, dim, keepdim, O.min, O.minDim, O.minimum);
   }
   argmax(dim?: number, keepdim = false): Tensor {
@@ -488,7 +496,8 @@ export class Tensor implements Disposable {
     native.callOp(O.copy_(), this.handle, asTensor(src, 'src').handle, checkBool(nonBlocking, 'nonBlocking'));
     return this;
   }
-  clamp_(min?: Scalar | null, max?: Scalar | null): this {
+  clamp_(min?: Scalar | null | ClampOptions, max?: Scalar | null): this {
+    if (isPlainObject(min)) { GEN.clamp_.call(this, min); return this; }
     native.callOp(O.clamp_(), this.handle, optScalar(min, 'min'), optScalar(max, 'max'));
     return this;
   }
@@ -543,7 +552,7 @@ function minMax(
   if (dim === undefined) return wrap(native.callOp(all(), self.handle));
   if (dim instanceof Tensor) return wrap(native.callOp(elementwise(), self.handle, dim.handle));
   const [values, indices] = native.callOp(byDim(), self.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')) as TensorHandle[];
-  return { values: wrap(values), indices: wrap(indices) };
+  return namedResult(['values', 'indices'], [wrap(values), wrap(indices)]) as { values: Tensor; indices: Tensor };
 }
 
 function stdVar(

@@ -136,7 +136,7 @@ function collect(ns: Namespace): Gen[] {
       if (ns === 'functional' && params.length && params[params.length - 1][0] === 'inplace') {
         const ip = overloadsOf(aten + '_', false);
         if (!ip.length) continue;
-        inplace = [ip, params.length - 2];
+        inplace = [ip, params.length - 1];
         params = params.slice(0, -1);
       }
       if (params.some(([, k]) => k === 'varargs')) {
@@ -225,9 +225,7 @@ function signatures(g: Gen, s: Schema, method: boolean): string[] {
   }
   if (g.inplace) {
     // F.relu(x, true): the flag after the Python parameters (positionally) or as { inplace }.
-    const base = out[out.length - 1 - (g.varTensors ? 1 : 0)];
-    void base;
-    out.push(`(${[...pos.slice(0, g.inplace[1] + 1 - (method ? 1 : 0)).map(decl).map((d) => d), 'inplace: boolean'].join(', ')}): ${ret}`);
+    out.push(`(${[...pos.slice(0, g.inplace[1]).map(decl), 'inplace: boolean'].join(', ')}): ${ret}`);
   }
   return out;
 }

@@ -73,11 +73,11 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
   const x = tensor(input, 'input');
   const logTarget = bool(o.logTarget ?? false, 'logTarget');
   if (o.reduction === 'batchmean') {
-    const sum: Tensor = KL_DIV(x, tensor(target, 'target'), reductionEnum('sum'), logTarget);
+    const sum: Tensor = KL_DIV(x, tensor(target, 'target'), reductionEnum('sum'), { logTarget });
     if (x.ndim === 0) return sum;
     try { return sum.div(x.shape[0]); } finally { sum.dispose(); }
   }
-  return KL_DIV(x, tensor(target, 'target'), reductionEnum(o.reduction), logTarget);
+  return KL_DIV(x, tensor(target, 'target'), reductionEnum(o.reduction), { logTarget });
 }
 
 /** F.poisson_nll_loss(input, target, {logInput=true, full=false, eps=1e-8, reduction='mean'}). */

@@ -1,6 +1,7 @@
 /** 2-D pooling: aten::max_pool2d(_with_indices), aten::avg_pool2d, aten::adaptive_avg_pool2d. */
 import { native, TensorHandle } from '../../native';
 import { lazyOp } from '../../ops';
+import { namedResult } from '../../oplayer/dispatch';
 import { Tensor, wrap } from '../../tensor';
 import { bool, int, options, pair, tensor } from '../args';
 
@@ -41,7 +42,7 @@ export function maxPool2dWithIndices(input: Tensor, kernelSize: number | [number
     MAX_POOL2D_WITH_INDICES(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
   ) as TensorHandle[];
-  return { values: wrap(v), indices: wrap(i) };
+  return namedResult(['values', 'indices'], [wrap(v), wrap(i)]) as { values: Tensor; indices: Tensor };
 }
 
 export interface AvgPool2dOptions {
