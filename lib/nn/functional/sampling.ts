@@ -46,7 +46,7 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
   if (!MODES.includes(mode)) throw new TypeError(`interpolate: unsupported mode '${String(mode)}' (one of ${MODES.join(', ')})`);
   const n = x.ndim - 2;
   if (n < 1 || n > 3) throw new RangeError(`interpolate: expected a 3-D, 4-D or 5-D input, got ${x.ndim}-D`);
-  if (mode in LINEAR && LINEAR[mode][0] !== n) throw new RangeError(`interpolate: mode '${mode}' needs a ${LINEAR[mode][0] + 2}-D input, got ${x.ndim}-D`);
+  if (mode in LINEAR && LINEAR[mode][0] !== n) throw new TypeError(`interpolate: mode '${mode}' needs a ${LINEAR[mode][0] + 2}-D input, got ${x.ndim}-D`);
   if (o.antialias) throw new TypeError('interpolate: antialias is not supported');
   const alignCornersGiven = o.alignCorners !== undefined && o.alignCorners !== null;
   if (alignCornersGiven && !(mode in LINEAR))
