@@ -12,6 +12,7 @@ export * from './functions';
 // The generated op layer: every torch.* ATen op not hand-written above, Tensor methods included.
 export * from './generated/torch-exports';
 import './generated/tensor-methods';
+export { unique, uniqueConsecutive, tensordot, lu, UniqueOptions } from './set-ops';
 export { tidy, tidyOwned, keep, memory } from './memory';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, getNumThreads, setNumThreads, cuda, version, trimMemory } from './runtime';

@@ -36,7 +36,7 @@ I = {
     "grid": ru(2, 5, 6, 2) * 2 - 1, "grid2": ru(2, 5, 6, 2) * 3 - 1.5, "theta": rn(2, 2, 3), "cols": rn(2, 12, 12),
     "emb": rn(10, 3), "ids": ri(0, 10, 2, 5), "logits": rn(5, 6), "target": ri(0, 6, 5), "cw": ru(6) + 0.5,
     "seg": rn(2, 4, 3, 3), "segt": ri(0, 4, 2, 3, 3), "pm1": (ri(0, 2, 3, 4) * 2 - 1).float(), "pm1c": (ri(0, 2, 4) * 2 - 1).float(),
-    "mlt": ri(0, 2, 3, 4).float(), "pm1v": (ri(0, 2, 3) * 2 - 1).float(),
+    "mlt": ri(0, 2, 3, 4).float(), "dup": torch.tensor([[1, 2], [3, 4], [1, 2], [0, 0]]), "pm1v": (ri(0, 2, 3) * 2 - 1).float(),
 }
 I["mask"] = I["a"] > 0
 I["mask2"] = I["b"] > 0
