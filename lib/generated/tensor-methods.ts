@@ -744,11 +744,6 @@ declare module '../tensor' {
     dsplit(indices: number[]): Tensor[];
     dsplit(...indices: number[]): Tensor[];
     /**
-     * Tensor.element_size — ATen: aten::element_size
-     * - `element_size(Tensor self) -> int`
-     */
-    elementSize(): number;
-    /**
      * Tensor.eq_ — ATen: aten::eq_.Scalar, aten::eq_.Tensor
      * - `eq_.Scalar(Tensor self, Scalar other) -> Tensor`
      * - `eq_.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1134,23 +1129,17 @@ declare module '../tensor' {
     indexFill_(dim: number, index: Tensor, value: Scalar): this;
     indexFill_(dim: number, index: Tensor, value: Tensor): this;
     /**
-     * Tensor.index_put — ATen: aten::index_put, aten::index_put.hacked_twin
+     * Tensor.index_put — ATen: aten::index_put
      * - `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
-     * - `index_put.hacked_twin(Tensor self, Tensor[] indices, Tensor values, bool accumulate=…) -> Tensor`
      */
     indexPut(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
     indexPut(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-    indexPut(indices: Tensor[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-    indexPut(indices: Tensor[], values: Tensor, accumulate: boolean): Tensor;
     /**
-     * Tensor.index_put_ — ATen: aten::index_put_, aten::index_put_.hacked_twin
+     * Tensor.index_put_ — ATen: aten::index_put_
      * - `index_put_(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
-     * - `index_put_.hacked_twin(Tensor self, Tensor[] indices, Tensor values, bool accumulate=…) -> Tensor`
      */
     indexPut_(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): this;
     indexPut_(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): this;
-    indexPut_(indices: Tensor[], values: Tensor, options?: { accumulate?: boolean }): this;
-    indexPut_(indices: Tensor[], values: Tensor, accumulate: boolean): this;
     /**
      * Tensor.index_reduce — ATen: aten::index_reduce
      * - `index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=…) -> Tensor`
@@ -2094,12 +2083,11 @@ declare module '../tensor' {
      */
     slogdet(): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
     /**
-     * Tensor.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable, aten::sort.Tensor
+     * Tensor.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable
      * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
      * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
      * - `sort.dimname(Tensor self, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
      * - `sort.dimname_stable(Tensor self, *, bool? stable, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
-     * - `sort.Tensor(Tensor[] self, bool reverse=…) -> ()`
      */
     sort(options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
@@ -2108,8 +2096,6 @@ declare module '../tensor' {
     sort(dim: string, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(dim: string, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(options?: { stable?: boolean | null; dim?: string; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(options?: { reverse?: boolean }): void;
-    sort(reverse: boolean): void;
     /**
      * Tensor.split_with_sizes — ATen: aten::split_with_sizes
      * - `split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
@@ -2391,14 +2377,6 @@ declare module '../tensor' {
     uniform_(options?: { from?: number; to?: number; generator?: null }): this;
     uniform_(from: number, options?: { to?: number; generator?: null }): this;
     uniform_(from: number, to: number, options?: { generator?: null }): this;
-    /**
-     * Tensor.unique_consecutive — ATen: aten::unique_consecutive
-     * - `unique_consecutive(Tensor self, bool return_inverse=…, bool return_counts=…, int? dim=…) -> (Tensor, Tensor, Tensor)`
-     */
-    uniqueConsecutive(options?: { returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
-    uniqueConsecutive(returnInverse: boolean, options?: { returnCounts?: boolean; dim?: number | null }): [Tensor, Tensor, Tensor];
-    uniqueConsecutive(returnInverse: boolean, returnCounts: boolean, options?: { dim?: number | null }): [Tensor, Tensor, Tensor];
-    uniqueConsecutive(returnInverse: boolean, returnCounts: boolean, dim: number | null): [Tensor, Tensor, Tensor];
     /**
      * Tensor.unsafe_chunk — ATen: aten::unsafe_chunk
      * - `unsafe_chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`

@@ -59,7 +59,6 @@ const E = {
   "asStrided_": new Entry({ name: 'torch.as_strided_', ops: ["as_strided_"] }),
   "asStridedCopy": new Entry({ name: 'torch.as_strided_copy', ops: ["as_strided_copy"] }),
   "asStridedScatter": new Entry({ name: 'torch.as_strided_scatter', ops: ["as_strided_scatter"] }),
-  "asTensor": new Entry({ name: 'torch.as_tensor', ops: ["as_tensor.float","as_tensor.int","as_tensor.bool"] }),
   "asin": new Entry({ name: 'torch.asin', ops: ["asin"] }),
   "asin_": new Entry({ name: 'torch.asin_', ops: ["asin_"] }),
   "asinh": new Entry({ name: 'torch.asinh', ops: ["asinh"] }),
@@ -78,7 +77,6 @@ const E = {
   "batchNorm": new Entry({ name: 'torch.batch_norm', ops: ["batch_norm"] }),
   "bernoulli": new Entry({ name: 'torch.bernoulli', ops: ["bernoulli","bernoulli.p","bernoulli.Tensor"] }),
   "bilinear": new Entry({ name: 'torch.bilinear', ops: ["bilinear"] }),
-  "binaryCrossEntropyWithLogits": new Entry({ name: 'torch.binary_cross_entropy_with_logits', ops: ["binary_cross_entropy_with_logits"] }),
   "bincount": new Entry({ name: 'torch.bincount', ops: ["bincount"] }),
   "binomial": new Entry({ name: 'torch.binomial', ops: ["binomial"] }),
   "bitwiseAnd": new Entry({ name: 'torch.bitwise_and', ops: ["bitwise_and.Tensor","bitwise_and.Scalar","bitwise_and.Scalar_Tensor"] }),
@@ -139,13 +137,11 @@ const E = {
   "cos_": new Entry({ name: 'torch.cos_', ops: ["cos_"] }),
   "cosh": new Entry({ name: 'torch.cosh', ops: ["cosh"] }),
   "cosh_": new Entry({ name: 'torch.cosh_', ops: ["cosh_"] }),
-  "cosineEmbeddingLoss": new Entry({ name: 'torch.cosine_embedding_loss', ops: ["cosine_embedding_loss"] }),
   "cosineSimilarity": new Entry({ name: 'torch.cosine_similarity', ops: ["cosine_similarity"] }),
   "countNonzero": new Entry({ name: 'torch.count_nonzero', ops: ["count_nonzero","count_nonzero.dim_IntList"] }),
   "cov": new Entry({ name: 'torch.cov', ops: ["cov"] }),
   "cross": new Entry({ name: 'torch.cross', ops: ["cross"] }),
   "crowIndicesCopy": new Entry({ name: 'torch.crow_indices_copy', ops: ["crow_indices_copy"] }),
-  "ctcLoss": new Entry({ name: 'torch.ctc_loss', ops: ["ctc_loss.IntList","ctc_loss.Tensor"] }),
   "cummax": new Entry({ name: 'torch.cummax', ops: ["cummax","cummax.dimname"] }),
   "cummin": new Entry({ name: 'torch.cummin', ops: ["cummin","cummin.dimname"] }),
   "cumprod": new Entry({ name: 'torch.cumprod', ops: ["cumprod","cumprod.dimname"] }),
@@ -182,7 +178,7 @@ const E = {
   "emptyPermuted": new Entry({ name: 'torch.empty_permuted', ops: ["empty_permuted"] }),
   "emptyQuantized": new Entry({ name: 'torch.empty_quantized', ops: ["empty_quantized"] }),
   "emptyStrided": new Entry({ name: 'torch.empty_strided', ops: ["empty_strided"] }),
-  "eq": new Entry({ name: 'torch.eq', ops: ["eq.Tensor","eq.Scalar","eq.Tensor_list"] }),
+  "eq": new Entry({ name: 'torch.eq', ops: ["eq.Tensor","eq.Scalar"] }),
   "equal": new Entry({ name: 'torch.equal', ops: ["equal"] }),
   "erf": new Entry({ name: 'torch.erf', ops: ["erf"] }),
   "erf_": new Entry({ name: 'torch.erf_', ops: ["erf_"] }),
@@ -243,7 +239,6 @@ const E = {
   "hardshrink": new Entry({ name: 'torch.hardshrink', ops: ["hardshrink"] }),
   "hashTensor": new Entry({ name: 'torch.hash_tensor', ops: ["hash_tensor"] }),
   "heaviside": new Entry({ name: 'torch.heaviside', ops: ["heaviside"] }),
-  "hingeEmbeddingLoss": new Entry({ name: 'torch.hinge_embedding_loss', ops: ["hinge_embedding_loss"] }),
   "histc": new Entry({ name: 'torch.histc', ops: ["histc"] }),
   "histogram": new Entry({ name: 'torch.histogram', ops: ["histogram.bins_tensor","histogram.bin_ct"] }),
   "histogramdd": new Entry({ name: 'torch.histogramdd', ops: ["histogramdd.int_bins","histogramdd","histogramdd.TensorList_bins"] }),
@@ -258,8 +253,8 @@ const E = {
   "indexAdd": new Entry({ name: 'torch.index_add', ops: ["index_add","index_add.dimname"] }),
   "indexCopy": new Entry({ name: 'torch.index_copy', ops: ["index_copy","index_copy.dimname"] }),
   "indexFill": new Entry({ name: 'torch.index_fill', ops: ["index_fill.Dimname_Scalar","index_fill.Dimname_Tensor","index_fill.int_Scalar","index_fill.int_Tensor"] }),
-  "indexPut": new Entry({ name: 'torch.index_put', ops: ["index_put","index_put.hacked_twin"] }),
-  "indexPut_": new Entry({ name: 'torch.index_put_', ops: ["index_put_","index_put_.hacked_twin"] }),
+  "indexPut": new Entry({ name: 'torch.index_put', ops: ["index_put"] }),
+  "indexPut_": new Entry({ name: 'torch.index_put_', ops: ["index_put_"] }),
   "indexReduce": new Entry({ name: 'torch.index_reduce', ops: ["index_reduce"] }),
   "indexSelect": new Entry({ name: 'torch.index_select', ops: ["index_select","index_select.dimname"] }),
   "indicesCopy": new Entry({ name: 'torch.indices_copy', ops: ["indices_copy"] }),
@@ -284,7 +279,6 @@ const E = {
   "isreal": new Entry({ name: 'torch.isreal', ops: ["isreal"] }),
   "istft": new Entry({ name: 'torch.istft', ops: ["istft"] }),
   "kaiserWindow": new Entry({ name: 'torch.kaiser_window', ops: ["kaiser_window","kaiser_window.periodic","kaiser_window.beta"] }),
-  "klDiv": new Entry({ name: 'torch.kl_div', ops: ["kl_div"] }),
   "kron": new Entry({ name: 'torch.kron', ops: ["kron"] }),
   "kthvalue": new Entry({ name: 'torch.kthvalue', ops: ["kthvalue","kthvalue.dimname"] }),
   "layerNorm": new Entry({ name: 'torch.layer_norm', ops: ["layer_norm"] }),
@@ -322,7 +316,6 @@ const E = {
   "lt": new Entry({ name: 'torch.lt', ops: ["lt.Tensor","lt.Scalar"] }),
   "luSolve": new Entry({ name: 'torch.lu_solve', ops: ["lu_solve"] }),
   "luUnpack": new Entry({ name: 'torch.lu_unpack', ops: ["lu_unpack"] }),
-  "marginRankingLoss": new Entry({ name: 'torch.margin_ranking_loss', ops: ["margin_ranking_loss"] }),
   "maskedFill": new Entry({ name: 'torch.masked_fill', ops: ["masked_fill.Scalar","masked_fill.Tensor"] }),
   "maskedScatter": new Entry({ name: 'torch.masked_scatter', ops: ["masked_scatter"] }),
   "maskedSelect": new Entry({ name: 'torch.masked_select', ops: ["masked_select"] }),
@@ -358,7 +351,7 @@ const E = {
   "nansum": new Entry({ name: 'torch.nansum', ops: ["nansum"] }),
   "narrow": new Entry({ name: 'torch.narrow', ops: ["narrow","narrow.Tensor"] }),
   "narrowCopy": new Entry({ name: 'torch.narrow_copy', ops: ["narrow_copy"] }),
-  "ne": new Entry({ name: 'torch.ne', ops: ["ne.Tensor","ne.Scalar","ne.Tensor_list"] }),
+  "ne": new Entry({ name: 'torch.ne', ops: ["ne.Tensor","ne.Scalar"] }),
   "neg": new Entry({ name: 'torch.neg', ops: ["neg"] }),
   "neg_": new Entry({ name: 'torch.neg_', ops: ["neg_"] }),
   "negative": new Entry({ name: 'torch.negative', ops: ["negative"] }),
@@ -385,7 +378,6 @@ const E = {
   "pixelShuffle": new Entry({ name: 'torch.pixel_shuffle', ops: ["pixel_shuffle"] }),
   "pixelUnshuffle": new Entry({ name: 'torch.pixel_unshuffle', ops: ["pixel_unshuffle"] }),
   "poisson": new Entry({ name: 'torch.poisson', ops: ["poisson"] }),
-  "poissonNllLoss": new Entry({ name: 'torch.poisson_nll_loss', ops: ["poisson_nll_loss"] }),
   "polar": new Entry({ name: 'torch.polar', ops: ["polar"] }),
   "polygamma": new Entry({ name: 'torch.polygamma', ops: ["polygamma"] }),
   "positive": new Entry({ name: 'torch.positive', ops: ["positive"] }),
@@ -456,7 +448,7 @@ const E = {
   "sliceScatter": new Entry({ name: 'torch.slice_scatter', ops: ["slice_scatter"] }),
   "slogdet": new Entry({ name: 'torch.slogdet', ops: ["slogdet"] }),
   "softmax": new Entry({ name: 'torch.softmax', ops: ["softmax.int","softmax.Dimname"] }),
-  "sort": new Entry({ name: 'torch.sort', ops: ["sort","sort.stable","sort.dimname","sort.dimname_stable","sort.Tensor"] }),
+  "sort": new Entry({ name: 'torch.sort', ops: ["sort","sort.stable","sort.dimname","sort.dimname_stable"] }),
   "splitCopy": new Entry({ name: 'torch.split_copy', ops: ["split_copy.Tensor"] }),
   "splitWithSizes": new Entry({ name: 'torch.split_with_sizes', ops: ["split_with_sizes"] }),
   "splitWithSizesCopy": new Entry({ name: 'torch.split_with_sizes_copy', ops: ["split_with_sizes_copy"] }),
@@ -485,7 +477,6 @@ const E = {
   "tan_": new Entry({ name: 'torch.tan_', ops: ["tan_"] }),
   "tanh": new Entry({ name: 'torch.tanh', ops: ["tanh"] }),
   "tanh_": new Entry({ name: 'torch.tanh_', ops: ["tanh_"] }),
-  "tensor": new Entry({ name: 'torch.tensor', ops: ["tensor.float","tensor.int","tensor.bool"] }),
   "tensorSplit": new Entry({ name: 'torch.tensor_split', ops: ["tensor_split.sections","tensor_split.indices","tensor_split.tensor_indices_or_sections"] }),
   "threshold": new Entry({ name: 'torch.threshold', ops: ["threshold"] }),
   "threshold_": new Entry({ name: 'torch.threshold_', ops: ["threshold_"] }),
@@ -499,7 +490,6 @@ const E = {
   "triangularSolve": new Entry({ name: 'torch.triangular_solve', ops: ["triangular_solve"] }),
   "tril": new Entry({ name: 'torch.tril', ops: ["tril"] }),
   "trilIndices": new Entry({ name: 'torch.tril_indices', ops: ["tril_indices"] }),
-  "tripletMarginLoss": new Entry({ name: 'torch.triplet_margin_loss', ops: ["triplet_margin_loss"] }),
   "triu": new Entry({ name: 'torch.triu', ops: ["triu"] }),
   "triuIndices": new Entry({ name: 'torch.triu_indices', ops: ["triu_indices"] }),
   "trueDivide": new Entry({ name: 'torch.true_divide', ops: ["true_divide.Tensor","true_divide.Scalar"] }),
@@ -893,15 +883,6 @@ function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: num
 function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
 function asStridedScatter(...args: unknown[]): unknown { return E["asStridedScatter"].call(undefined, args); }
 /**
- * torch.as_tensor — ATen: aten::as_tensor.float, aten::as_tensor.int, aten::as_tensor.bool
- * - `as_tensor.float(float t, *, ScalarType? dtype=…, Device? device=…) -> Tensor`
- * - `as_tensor.int(int t, *, ScalarType? dtype=…, Device? device=…) -> Tensor`
- * - `as_tensor.bool(bool t, *, ScalarType? dtype=…, Device? device=…) -> Tensor`
- */
-function asTensor(t: number, options?: { dtype?: DType | null; device?: Device | null }): Tensor;
-function asTensor(t: boolean, options?: { dtype?: DType | null; device?: Device | null }): Tensor;
-function asTensor(...args: unknown[]): unknown { return E["asTensor"].call(undefined, args); }
-/**
  * torch.asin — ATen: aten::asin
  * - `asin(Tensor self) -> Tensor`
  */
@@ -1031,15 +1012,6 @@ function bernoulli(...args: unknown[]): unknown { return E["bernoulli"].call(und
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
 function bilinear(...args: unknown[]): unknown { return E["bilinear"].call(undefined, args); }
-/**
- * torch.binary_cross_entropy_with_logits — ATen: aten::binary_cross_entropy_with_logits
- * - `binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=…, Tensor? pos_weight=…, int reduction=…) -> Tensor`
- */
-function binaryCrossEntropyWithLogits(self: Tensor, target: Tensor, options?: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: number }): Tensor;
-function binaryCrossEntropyWithLogits(self: Tensor, target: Tensor, weight: Tensor | null, options?: { posWeight?: Tensor | null; reduction?: number }): Tensor;
-function binaryCrossEntropyWithLogits(self: Tensor, target: Tensor, weight: Tensor | null, posWeight: Tensor | null, options?: { reduction?: number }): Tensor;
-function binaryCrossEntropyWithLogits(self: Tensor, target: Tensor, weight: Tensor | null, posWeight: Tensor | null, reduction: number): Tensor;
-function binaryCrossEntropyWithLogits(...args: unknown[]): unknown { return E["binaryCrossEntropyWithLogits"].call(undefined, args); }
 /**
  * torch.bincount — ATen: aten::bincount
  * - `bincount(Tensor self, Tensor? weights=…, int minlength=…) -> Tensor`
@@ -1542,14 +1514,6 @@ function cosh(...args: unknown[]): unknown { return E["cosh"].call(undefined, ar
 function cosh_(self: Tensor): Tensor;
 function cosh_(...args: unknown[]): unknown { return E["cosh_"].call(undefined, args); }
 /**
- * torch.cosine_embedding_loss — ATen: aten::cosine_embedding_loss
- * - `cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=…, int reduction=…) -> Tensor`
- */
-function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: { margin?: number; reduction?: number }): Tensor;
-function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, margin: number, options?: { reduction?: number }): Tensor;
-function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: number): Tensor;
-function cosineEmbeddingLoss(...args: unknown[]): unknown { return E["cosineEmbeddingLoss"].call(undefined, args); }
-/**
  * torch.cosine_similarity — ATen: aten::cosine_similarity
  * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
  */
@@ -1585,20 +1549,6 @@ function cross(...args: unknown[]): unknown { return E["cross"].call(undefined, 
  */
 function crowIndicesCopy(self: Tensor): Tensor;
 function crowIndicesCopy(...args: unknown[]): unknown { return E["crowIndicesCopy"].call(undefined, args); }
-/**
- * torch.ctc_loss — ATen: aten::ctc_loss.IntList, aten::ctc_loss.Tensor
- * - `ctc_loss.IntList(Tensor log_probs, Tensor targets, int[] input_lengths, int[] target_lengths, int blank=…, int reduction=…, bool zero_infinity=…) -> Tensor`
- * - `ctc_loss.Tensor(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=…, int reduction=…, bool zero_infinity=…) -> Tensor`
- */
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: number[], targetLengths: number[], options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: number[], targetLengths: number[], blank: number, options?: { reduction?: number; zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: number[], targetLengths: number[], blank: number, reduction: number, options?: { zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: number[], targetLengths: number[], blank: number, reduction: number, zeroInfinity: boolean): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, options?: { blank?: number; reduction?: number; zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: number, options?: { reduction?: number; zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: number, reduction: number, options?: { zeroInfinity?: boolean }): Tensor;
-function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank: number, reduction: number, zeroInfinity: boolean): Tensor;
-function ctcLoss(...args: unknown[]): unknown { return E["ctcLoss"].call(undefined, args); }
 /**
  * torch.cummax — ATen: aten::cummax, aten::cummax.dimname
  * - `cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)`
@@ -1874,14 +1824,12 @@ function emptyQuantized(...args: unknown[]): unknown { return E["emptyQuantized"
 function emptyStrided(size: number[], stride: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function emptyStrided(...args: unknown[]): unknown { return E["emptyStrided"].call(undefined, args); }
 /**
- * torch.eq — ATen: aten::eq.Tensor, aten::eq.Scalar, aten::eq.Tensor_list
+ * torch.eq — ATen: aten::eq.Tensor, aten::eq.Scalar
  * - `eq.Tensor(Tensor self, Tensor other) -> Tensor`
  * - `eq.Scalar(Tensor self, Scalar other) -> Tensor`
- * - `eq.Tensor_list(Tensor[] a, Tensor[] b) -> bool`
  */
 function eq(self: Tensor, other: Tensor): Tensor;
 function eq(self: Tensor, other: Scalar): Tensor;
-function eq(a: Tensor[], b: Tensor[]): boolean;
 function eq(...args: unknown[]): unknown { return E["eq"].call(undefined, args); }
 /**
  * torch.equal — ATen: aten::equal
@@ -2299,14 +2247,6 @@ function hashTensor(...args: unknown[]): unknown { return E["hashTensor"].call(u
 function heaviside(self: Tensor, values: Tensor): Tensor;
 function heaviside(...args: unknown[]): unknown { return E["heaviside"].call(undefined, args); }
 /**
- * torch.hinge_embedding_loss — ATen: aten::hinge_embedding_loss
- * - `hinge_embedding_loss(Tensor self, Tensor target, float margin=…, int reduction=…) -> Tensor`
- */
-function hingeEmbeddingLoss(self: Tensor, target: Tensor, options?: { margin?: number; reduction?: number }): Tensor;
-function hingeEmbeddingLoss(self: Tensor, target: Tensor, margin: number, options?: { reduction?: number }): Tensor;
-function hingeEmbeddingLoss(self: Tensor, target: Tensor, margin: number, reduction: number): Tensor;
-function hingeEmbeddingLoss(...args: unknown[]): unknown { return E["hingeEmbeddingLoss"].call(undefined, args); }
-/**
  * torch.histc — ATen: aten::histc
  * - `histc(Tensor self, int bins=…, Scalar min=…, Scalar max=…) -> Tensor`
  */
@@ -2422,24 +2362,18 @@ function indexFill(self: Tensor, dim: number, index: Tensor, value: Scalar): Ten
 function indexFill(self: Tensor, dim: number, index: Tensor, value: Tensor): Tensor;
 function indexFill(...args: unknown[]): unknown { return E["indexFill"].call(undefined, args); }
 /**
- * torch.index_put — ATen: aten::index_put, aten::index_put.hacked_twin
+ * torch.index_put — ATen: aten::index_put
  * - `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
- * - `index_put.hacked_twin(Tensor self, Tensor[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
 function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-function indexPut(self: Tensor, indices: Tensor[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-function indexPut(self: Tensor, indices: Tensor[], values: Tensor, accumulate: boolean): Tensor;
 function indexPut(...args: unknown[]): unknown { return E["indexPut"].call(undefined, args); }
 /**
- * torch.index_put_ — ATen: aten::index_put_, aten::index_put_.hacked_twin
+ * torch.index_put_ — ATen: aten::index_put_
  * - `index_put_(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
- * - `index_put_.hacked_twin(Tensor self, Tensor[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
 function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-function indexPut_(self: Tensor, indices: Tensor[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-function indexPut_(self: Tensor, indices: Tensor[], values: Tensor, accumulate: boolean): Tensor;
 function indexPut_(...args: unknown[]): unknown { return E["indexPut_"].call(undefined, args); }
 /**
  * torch.index_reduce — ATen: aten::index_reduce
@@ -2606,13 +2540,6 @@ function kaiserWindow(windowLength: number, options?: { dtype?: DType | null; la
 function kaiserWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function kaiserWindow(windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function kaiserWindow(...args: unknown[]): unknown { return E["kaiserWindow"].call(undefined, args); }
-/**
- * torch.kl_div — ATen: aten::kl_div
- * - `kl_div(Tensor self, Tensor target, int reduction=…, *, bool log_target=…) -> Tensor`
- */
-function klDiv(self: Tensor, target: Tensor, options?: { reduction?: number; logTarget?: boolean }): Tensor;
-function klDiv(self: Tensor, target: Tensor, reduction: number, options?: { logTarget?: boolean }): Tensor;
-function klDiv(...args: unknown[]): unknown { return E["klDiv"].call(undefined, args); }
 /**
  * torch.kron — ATen: aten::kron
  * - `kron(Tensor self, Tensor other) -> Tensor`
@@ -2880,14 +2807,6 @@ function luUnpack(LUData: Tensor, LUPivots: Tensor, options?: { unpackData?: boo
 function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, options?: { unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
 function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, unpackPivots: boolean): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
 function luUnpack(...args: unknown[]): unknown { return E["luUnpack"].call(undefined, args); }
-/**
- * torch.margin_ranking_loss — ATen: aten::margin_ranking_loss
- * - `margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=…, int reduction=…) -> Tensor`
- */
-function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: { margin?: number; reduction?: number }): Tensor;
-function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, margin: number, options?: { reduction?: number }): Tensor;
-function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: number): Tensor;
-function marginRankingLoss(...args: unknown[]): unknown { return E["marginRankingLoss"].call(undefined, args); }
 /**
  * torch.masked_fill — ATen: aten::masked_fill.Scalar, aten::masked_fill.Tensor
  * - `masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor`
@@ -3186,14 +3105,12 @@ function narrow(...args: unknown[]): unknown { return E["narrow"].call(undefined
 function narrowCopy(self: Tensor, dim: number, start: number, length: number): Tensor;
 function narrowCopy(...args: unknown[]): unknown { return E["narrowCopy"].call(undefined, args); }
 /**
- * torch.ne — ATen: aten::ne.Tensor, aten::ne.Scalar, aten::ne.Tensor_list
+ * torch.ne — ATen: aten::ne.Tensor, aten::ne.Scalar
  * - `ne.Tensor(Tensor self, Tensor other) -> Tensor`
  * - `ne.Scalar(Tensor self, Scalar other) -> Tensor`
- * - `ne.Tensor_list(Tensor[] a, Tensor[] b) -> bool`
  */
 function ne(self: Tensor, other: Tensor): Tensor;
 function ne(self: Tensor, other: Scalar): Tensor;
-function ne(a: Tensor[], b: Tensor[]): boolean;
 function ne(...args: unknown[]): unknown { return E["ne"].call(undefined, args); }
 /**
  * torch.neg — ATen: aten::neg
@@ -3384,12 +3301,6 @@ function pixelUnshuffle(...args: unknown[]): unknown { return E["pixelUnshuffle"
 function poisson(self: Tensor, options?: { generator?: null }): Tensor;
 function poisson(self: Tensor, generator: null): Tensor;
 function poisson(...args: unknown[]): unknown { return E["poisson"].call(undefined, args); }
-/**
- * torch.poisson_nll_loss — ATen: aten::poisson_nll_loss
- * - `poisson_nll_loss(Tensor input, Tensor target, bool log_input, bool full, float eps, int reduction) -> Tensor`
- */
-function poissonNllLoss(input: Tensor, target: Tensor, logInput: boolean, full: boolean, eps: number, reduction: number): Tensor;
-function poissonNllLoss(...args: unknown[]): unknown { return E["poissonNllLoss"].call(undefined, args); }
 /**
  * torch.polar — ATen: aten::polar
  * - `polar(Tensor abs, Tensor angle) -> Tensor`
@@ -3921,12 +3832,11 @@ function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
 function softmax(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
 function softmax(...args: unknown[]): unknown { return E["softmax"].call(undefined, args); }
 /**
- * torch.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable, aten::sort.Tensor
+ * torch.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable
  * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
  * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
  * - `sort.dimname(Tensor self, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
  * - `sort.dimname_stable(Tensor self, *, bool? stable, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
- * - `sort.Tensor(Tensor[] self, bool reverse=…) -> ()`
  */
 function sort(self: Tensor, options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
@@ -3935,8 +3845,6 @@ function sort(self: Tensor, options?: { stable?: boolean | null; dim?: number; d
 function sort(self: Tensor, dim: string, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, dim: string, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, options?: { stable?: boolean | null; dim?: string; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor[], options?: { reverse?: boolean }): void;
-function sort(self: Tensor[], reverse: boolean): void;
 function sort(...args: unknown[]): unknown { return E["sort"].call(undefined, args); }
 /**
  * torch.split_copy — ATen: aten::split_copy.Tensor
@@ -4192,15 +4100,6 @@ function tanh(...args: unknown[]): unknown { return E["tanh"].call(undefined, ar
 function tanh_(self: Tensor): Tensor;
 function tanh_(...args: unknown[]): unknown { return E["tanh_"].call(undefined, args); }
 /**
- * torch.tensor — ATen: aten::tensor.float, aten::tensor.int, aten::tensor.bool
- * - `tensor.float(float t, *, ScalarType? dtype=…, Device? device=…, bool requires_grad=…) -> Tensor`
- * - `tensor.int(int t, *, ScalarType? dtype=…, Device? device=…, bool requires_grad=…) -> Tensor`
- * - `tensor.bool(bool t, *, ScalarType? dtype=…, Device? device=…, bool requires_grad=…) -> Tensor`
- */
-function tensor(t: number, options?: { dtype?: DType | null; device?: Device | null; requiresGrad?: boolean }): Tensor;
-function tensor(t: boolean, options?: { dtype?: DType | null; device?: Device | null; requiresGrad?: boolean }): Tensor;
-function tensor(...args: unknown[]): unknown { return E["tensor"].call(undefined, args); }
-/**
  * torch.tensor_split — ATen: aten::tensor_split.sections, aten::tensor_split.indices, aten::tensor_split.tensor_indices_or_sections
  * - `tensor_split.sections(Tensor self, int sections, int dim=…) -> Tensor[]`
  * - `tensor_split.indices(Tensor self, int[] indices, int dim=…) -> Tensor[]`
@@ -4299,17 +4198,6 @@ function tril(...args: unknown[]): unknown { return E["tril"].call(undefined, ar
 function trilIndices(row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function trilIndices(row: number, col: number, offset: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function trilIndices(...args: unknown[]): unknown { return E["trilIndices"].call(undefined, args); }
-/**
- * torch.triplet_margin_loss — ATen: aten::triplet_margin_loss
- * - `triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=…, float p=…, float eps=…, bool swap=…, int reduction=…) -> Tensor`
- */
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, options?: { p?: number; eps?: number; swap?: boolean; reduction?: number }): Tensor;
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, options?: { eps?: number; swap?: boolean; reduction?: number }): Tensor;
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, options?: { swap?: boolean; reduction?: number }): Tensor;
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, options?: { reduction?: number }): Tensor;
-function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, reduction: number): Tensor;
-function tripletMarginLoss(...args: unknown[]): unknown { return E["tripletMarginLoss"].call(undefined, args); }
 /**
  * torch.triu — ATen: aten::triu
  * - `triu(Tensor self, int diagonal=…) -> Tensor`
@@ -4557,4 +4445,4 @@ function zeros(...args: unknown[]): unknown { return E["zeros"].call(undefined, 
 function zerosLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function zerosLike(...args: unknown[]): unknown { return E["zerosLike"].call(undefined, args); }
 
-export { abs, abs_, absolute, acos, acos_, acosh, acosh_, adaptiveAvgPool1d, adaptiveMaxPool1d, add, addbmm, addcdiv, addcmul, addmm, addmv, addmv_, addr, adjoint, affineGridGenerator, aliasCopy, all, allclose, alphaDropout, alphaDropout_, amax, amin, aminmax, angle, any, arange, arccos, arccos_, arccosh, arccosh_, arcsin, arcsin_, arcsinh, arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_, argmax, argmin, argsort, argwhere, asStrided, asStrided_, asStridedCopy, asStridedScatter, asTensor, asin, asin_, asinh, asinh_, atan, atan2, atan_, atanh, atanh_, atleast1d, atleast2d, atleast3d, avgPool1d, baddbmm, bartlettWindow, batchNorm, bernoulli, bilinear, binaryCrossEntropyWithLogits, bincount, binomial, bitwiseAnd, bitwiseLeftShift, bitwiseNot, bitwiseOr, bitwiseRightShift, bitwiseXor, blackmanWindow, blockDiag, bmm, broadcastTensors, broadcastTo, bucketize, cartesianProd, cat, ccolIndicesCopy, cdist, ceil, ceil_, celu, celu_, chainMatmul, channelShuffle, cholesky, choleskyInverse, choleskySolve, chunk, clamp, clamp_, clampMax, clampMax_, clampMin, clampMin_, clip, clip_, clone, colIndicesCopy, columnStack, combinations, complex, concat, concatenate, conj, conjPhysical, conjPhysical_, constantPadNd, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, convolution, copysign, corrcoef, cos, cos_, cosh, cosh_, cosineEmbeddingLoss, cosineSimilarity, countNonzero, cov, cross, crowIndicesCopy, ctcLoss, cummax, cummin, cumprod, cumsum, cumulativeTrapezoid, deg2rad, deg2rad_, det, detach, detach_, detachCopy, diag, diagEmbed, diagflat, diagonal, diagonalCopy, diagonalScatter, diff, digamma, dist, div, divide, dot, dropout, dropout_, dsplit, dstack, einsum, embedding, embeddingBag, embeddingRenorm_, empty, emptyLike, emptyPermuted, emptyQuantized, emptyStrided, eq, equal, erf, erf_, erfc, erfc_, erfinv, exp, exp2, exp2_, exp_, expandCopy, expm1, expm1_, eye, featureAlphaDropout, featureAlphaDropout_, featureDropout, featureDropout_, fill, fill_, fix, fix_, flatten, flip, fliplr, flipud, floatPower, floor, floor_, floorDivide, fmax, fmin, fmod, frac, frac_, frexp, frobeniusNorm, fromFile, full, fullLike, gather, gcd, gcd_, ge, geqrf, ger, getDevice, gradient, greater, greaterEqual, gridSampler, gridSampler2d, gridSampler3d, groupNorm, gt, hammingWindow, hannWindow, hardshrink, hashTensor, heaviside, hingeEmbeddingLoss, histc, histogram, histogramdd, hsplit, hstack, hypot, i0, i0_, igamma, igammac, imag, indexAdd, indexCopy, indexFill, indexPut, indexPut_, indexReduce, indexSelect, indicesCopy, inner, instanceNorm, inverse, isComplex, isConj, isFloatingPoint, isInference, isNeg, isNonzero, isSameSize, isSigned, isclose, isfinite, isin, isinf, isnan, isneginf, isposinf, isreal, istft, kaiserWindow, klDiv, kron, kthvalue, layerNorm, lcm, lcm_, ldexp, ldexp_, le, lerp, less, lessEqual, lgamma, linspace, log, log10, log10_, log1p, log1p_, log2, log2_, log_, logSoftmax, logaddexp, logaddexp2, logcumsumexp, logdet, logicalAnd, logicalNot, logicalOr, logicalXor, logit, logit_, logspace, logsumexp, lt, luSolve, luUnpack, marginRankingLoss, maskedFill, maskedScatter, maskedSelect, matmul, matrixExp, matrixPower, max, maxPool1d, maxPool1dWithIndices, maxPool2d, maxPool3d, maximum, mean, median, meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, multinomial, multiply, mv, mvlgamma, nanToNum, nanToNum_, nanmean, nanmedian, nanquantile, nansum, narrow, narrowCopy, ne, neg, neg_, negative, negative_, nextafter, nonzero, nonzeroStatic, norm, normExceptDim, normal, notEqual, nuclearNorm, numel, ones, onesLike, orgqr, ormqr, outer, pairwiseDistance, pdist, permute, permuteCopy, pinverse, pixelShuffle, pixelUnshuffle, poisson, poissonNllLoss, polar, polygamma, positive, pow, prelu, prod, put, qr, quantile, rad2deg, rad2deg_, rand, randLike, randint, randintLike, randn, randnLike, randperm, range, ravel, real, reciprocal, reciprocal_, relu, relu_, remainder, renorm, repeatInterleave, reshape, resizeAs_, resolveConj, resolveNeg, rmsNorm, roll, rot90, round, round_, rowIndicesCopy, rowStack, rrelu, rrelu_, rsqrt, rsqrt_, rsub, scalarTensor, scatter, scatterAdd, scatterReduce, searchsorted, select, selectCopy, selectScatter, selu, selu_, sgn, sigmoid, sigmoid_, sign, signbit, sin, sin_, sinc, sinc_, sinh, sinh_, sliceCopy, sliceInverse, sliceScatter, slogdet, softmax, sort, splitCopy, splitWithSizes, splitWithSizesCopy, sqrt, sqrt_, square, square_, squeeze, squeezeCopy, stack, std, stdMean, stft, sub, subtract, sum, svd, swapaxes, swapdims, symeig, t, tCopy, take, takeAlongDim, tan, tan_, tanh, tanh_, tensor, tensorSplit, threshold, threshold_, tile, topk, trace, transpose, transposeCopy, trapezoid, trapz, triangularSolve, tril, trilIndices, tripletMarginLoss, triu, triuIndices, trueDivide, trunc, trunc_, unbind, unbindCopy, unflatten, unfoldCopy, unsafeChunk, unsafeSplit, unsafeSplitWithSizes, unsqueeze, unsqueezeCopy, valuesCopy, vander, var_ as var, varMean, vdot, viewAsComplex, viewAsComplexCopy, viewAsReal, viewAsRealCopy, viewCopy, vsplit, vstack, where, xlogy, xlogy_, zero_, zeros, zerosLike };
+export { abs, abs_, absolute, acos, acos_, acosh, acosh_, adaptiveAvgPool1d, adaptiveMaxPool1d, add, addbmm, addcdiv, addcmul, addmm, addmv, addmv_, addr, adjoint, affineGridGenerator, aliasCopy, all, allclose, alphaDropout, alphaDropout_, amax, amin, aminmax, angle, any, arange, arccos, arccos_, arccosh, arccosh_, arcsin, arcsin_, arcsinh, arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_, argmax, argmin, argsort, argwhere, asStrided, asStrided_, asStridedCopy, asStridedScatter, asin, asin_, asinh, asinh_, atan, atan2, atan_, atanh, atanh_, atleast1d, atleast2d, atleast3d, avgPool1d, baddbmm, bartlettWindow, batchNorm, bernoulli, bilinear, bincount, binomial, bitwiseAnd, bitwiseLeftShift, bitwiseNot, bitwiseOr, bitwiseRightShift, bitwiseXor, blackmanWindow, blockDiag, bmm, broadcastTensors, broadcastTo, bucketize, cartesianProd, cat, ccolIndicesCopy, cdist, ceil, ceil_, celu, celu_, chainMatmul, channelShuffle, cholesky, choleskyInverse, choleskySolve, chunk, clamp, clamp_, clampMax, clampMax_, clampMin, clampMin_, clip, clip_, clone, colIndicesCopy, columnStack, combinations, complex, concat, concatenate, conj, conjPhysical, conjPhysical_, constantPadNd, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, convolution, copysign, corrcoef, cos, cos_, cosh, cosh_, cosineSimilarity, countNonzero, cov, cross, crowIndicesCopy, cummax, cummin, cumprod, cumsum, cumulativeTrapezoid, deg2rad, deg2rad_, det, detach, detach_, detachCopy, diag, diagEmbed, diagflat, diagonal, diagonalCopy, diagonalScatter, diff, digamma, dist, div, divide, dot, dropout, dropout_, dsplit, dstack, einsum, embedding, embeddingBag, embeddingRenorm_, empty, emptyLike, emptyPermuted, emptyQuantized, emptyStrided, eq, equal, erf, erf_, erfc, erfc_, erfinv, exp, exp2, exp2_, exp_, expandCopy, expm1, expm1_, eye, featureAlphaDropout, featureAlphaDropout_, featureDropout, featureDropout_, fill, fill_, fix, fix_, flatten, flip, fliplr, flipud, floatPower, floor, floor_, floorDivide, fmax, fmin, fmod, frac, frac_, frexp, frobeniusNorm, fromFile, full, fullLike, gather, gcd, gcd_, ge, geqrf, ger, getDevice, gradient, greater, greaterEqual, gridSampler, gridSampler2d, gridSampler3d, groupNorm, gt, hammingWindow, hannWindow, hardshrink, hashTensor, heaviside, histc, histogram, histogramdd, hsplit, hstack, hypot, i0, i0_, igamma, igammac, imag, indexAdd, indexCopy, indexFill, indexPut, indexPut_, indexReduce, indexSelect, indicesCopy, inner, instanceNorm, inverse, isComplex, isConj, isFloatingPoint, isInference, isNeg, isNonzero, isSameSize, isSigned, isclose, isfinite, isin, isinf, isnan, isneginf, isposinf, isreal, istft, kaiserWindow, kron, kthvalue, layerNorm, lcm, lcm_, ldexp, ldexp_, le, lerp, less, lessEqual, lgamma, linspace, log, log10, log10_, log1p, log1p_, log2, log2_, log_, logSoftmax, logaddexp, logaddexp2, logcumsumexp, logdet, logicalAnd, logicalNot, logicalOr, logicalXor, logit, logit_, logspace, logsumexp, lt, luSolve, luUnpack, maskedFill, maskedScatter, maskedSelect, matmul, matrixExp, matrixPower, max, maxPool1d, maxPool1dWithIndices, maxPool2d, maxPool3d, maximum, mean, median, meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, multinomial, multiply, mv, mvlgamma, nanToNum, nanToNum_, nanmean, nanmedian, nanquantile, nansum, narrow, narrowCopy, ne, neg, neg_, negative, negative_, nextafter, nonzero, nonzeroStatic, norm, normExceptDim, normal, notEqual, nuclearNorm, numel, ones, onesLike, orgqr, ormqr, outer, pairwiseDistance, pdist, permute, permuteCopy, pinverse, pixelShuffle, pixelUnshuffle, poisson, polar, polygamma, positive, pow, prelu, prod, put, qr, quantile, rad2deg, rad2deg_, rand, randLike, randint, randintLike, randn, randnLike, randperm, range, ravel, real, reciprocal, reciprocal_, relu, relu_, remainder, renorm, repeatInterleave, reshape, resizeAs_, resolveConj, resolveNeg, rmsNorm, roll, rot90, round, round_, rowIndicesCopy, rowStack, rrelu, rrelu_, rsqrt, rsqrt_, rsub, scalarTensor, scatter, scatterAdd, scatterReduce, searchsorted, select, selectCopy, selectScatter, selu, selu_, sgn, sigmoid, sigmoid_, sign, signbit, sin, sin_, sinc, sinc_, sinh, sinh_, sliceCopy, sliceInverse, sliceScatter, slogdet, softmax, sort, splitCopy, splitWithSizes, splitWithSizesCopy, sqrt, sqrt_, square, square_, squeeze, squeezeCopy, stack, std, stdMean, stft, sub, subtract, sum, svd, swapaxes, swapdims, symeig, t, tCopy, take, takeAlongDim, tan, tan_, tanh, tanh_, tensorSplit, threshold, threshold_, tile, topk, trace, transpose, transposeCopy, trapezoid, trapz, triangularSolve, tril, trilIndices, triu, triuIndices, trueDivide, trunc, trunc_, unbind, unbindCopy, unflatten, unfoldCopy, unsafeChunk, unsafeSplit, unsafeSplitWithSizes, unsqueeze, unsqueezeCopy, valuesCopy, vander, var_ as var, varMean, vdot, viewAsComplex, viewAsComplexCopy, viewAsReal, viewAsRealCopy, viewCopy, vsplit, vstack, where, xlogy, xlogy_, zero_, zeros, zerosLike };

@@ -31,6 +31,10 @@ def public_schemas():
         # out= variants also hide under other overload names: any written argument that is not self
         if any(a.alias_info is not None and a.alias_info.is_write and a.name != "self" for a in s.arguments):
             continue
+        # TorchScript-only builtins (aten::dim, aten::tensor.float …) are not in the dispatcher
+        full = name + ("." + s.overload_name if s.overload_name else "")
+        if not torch._C._dispatch_has_kernel(full):
+            continue
         out.append(str(s))
     return out
 

@@ -32,6 +32,8 @@ const DENY = new RegExp('^(' + [
   'native_.*', 'batch_norm_backward.*', 'batch_norm_gather_stats.*', 'batch_norm_elemt', 'batch_norm_stats', 'batch_norm_update_stats',
   'cudnn_is_acceptable', 'is_distributed', 'result_type', 'can_cast', 'promote_types', 'retain_grad', 'retains_grad', 'output_nr',
   'requires_grad_', 'backward', 'is_leaf', 'item', 'data', 'sym_.*', 'resize_as_sparse_', 'conv_tbc', 'choose_qparams_optimized',
+  // Python-level functions whose results depend on flags: composed in lib/set-ops.ts
+  'unique', 'unique_consecutive', 'unique_dim',
 ].join('|') + ')$');
 
 const NAMESPACES = ['torch', 'Tensor', 'linalg', 'special', 'functional'] as const;
@@ -126,6 +128,9 @@ function collect(ns: Namespace): Gen[] {
     const aten = PREFIX[ns] + py;
     const ops = overloadsOf(aten, ns === 'Tensor');
     if (!ops.length) continue;
+    // torch.kl_div & co. are undocumented bindings whose Python defaults differ from the schema's
+    // (reduction); the losses are nn.functional's (lib/nn/functional/losses.ts)
+    if (ns !== 'functional' && ops.some((k) => byName.get(aten)!.get(k)!.some((s) => s.args.some((a) => a.name === 'reduction' && a.type.base === 'int')))) continue;
     let varTensors = false;
     let inplace: [string[], number] | undefined;
     if (entry.kind === 'python') {
@@ -357,8 +362,60 @@ function emitMethods(gens: Gen[], taken: Set<string>): void {
   fs.writeFileSync(path.join(OUT, 'tensor-methods.ts'), lines.join('\n'));
 }
 
+// ---- smoke cases: every generated op once, with arguments made from its schema -------------------
+
+const STR_SAMPLES: Record<string, string> = { equation: 'ij->ji', reduce: 'sum', approximate: 'none', padding: 'same', indexing: 'ij', side: 'left', interpolation: 'linear', rounding_mode: 'floor', UPLO: 'L', mode: 'reduced', ord: 'fro', driver: 'gelsd' };
+
+/** A sample JS/Python value for a required parameter, or undefined when none can be made up. */
+function sample(a: ArgSpec): unknown {
+  const t = a.type;
+  const n = a.name;
+  if (t.list) {
+    if (t.base === 'Tensor') return t.elemOptional ? ['$idx'] : ['$f', '$f'];
+    if (t.base === 'int') return new Array(t.size ?? 1).fill(n.includes('size') || n.includes('shape') ? 3 : 1);
+    if (t.base === 'float') return new Array(t.size ?? 1).fill(0.5);
+    if (t.base === 'bool') return new Array(t.size ?? 1).fill(false);
+    return undefined;
+  }
+  switch (t.base) {
+    case 'Tensor': return /index|indices|idx/.test(n) ? '$idx' : /mask|condition/.test(n) ? '$mask' : '$f';
+    case 'int': return 1;
+    case 'float': return 0.5;
+    case 'Scalar': return 2;
+    case 'bool': return false;
+    case 'ScalarType': return { $dtype: 'float32' };
+    case 'str': return STR_SAMPLES[n];
+    default: return undefined;
+  }
+}
+
+interface SmokeCase { ns: Namespace; py: string; js: string; args: unknown[] }
+
+function smokeCases(gens: Record<Namespace, Gen[]>): SmokeCase[] {
+  const out: SmokeCase[] = [];
+  for (const ns of NAMESPACES) {
+    for (const g of gens[ns]) {
+      // an overload every dumped line has, all of whose required parameters can be sampled
+      const candidates = g.schemas.filter((list) => list.length === dumps.length).concat(g.schemas.filter((list) => list.length !== dumps.length));
+      let args: unknown[] | undefined;
+      for (const list of candidates) {
+        const s = list[list.length - 1];
+        const required = s.args.filter((a) => !a.kwOnly && !a.hasDefault && !a.type.optional);
+        const values = required.map(sample);
+        if (values.every((v) => v !== undefined) && s.args.filter((a) => a.kwOnly).every((a) => a.hasDefault || a.type.optional)) {
+          args = values;
+          break;
+        }
+      }
+      if (args) out.push({ ns, py: g.py, js: g.js, args });
+    }
+  }
+  return out;
+}
+
 function main(): void {
   fs.mkdirSync(OUT, { recursive: true });
+  fs.mkdirSync(path.join(ROOT, 'test', 'generated'), { recursive: true });
   const taken = handWritten();
   const gens = Object.fromEntries(NAMESPACES.map((ns) => [ns, collect(ns)])) as Record<Namespace, Gen[]>;
   emitFunctions('torch', gens.torch, new Set(taken.torch), 'torch');
@@ -371,7 +428,10 @@ function main(): void {
   const all: Record<string, string[]> = {};
   for (const ns of NAMESPACES) all[ns] = gens[ns].map((g) => g.js);
   fs.writeFileSync(path.join(OUT, 'collisions.ts'), `${HEADER}/**\n * Generated ops that a hand-written function or method of the same name shadows for now;\n * the merge switches these to the generated layer and deletes the hand-written ones.\n */\nexport const COLLISIONS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(collisions, null, 2)};\n\n/** Every generated name per namespace (the generated smoke test calls each). */\nexport const GENERATED: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(all)};\n`);
+  const smoke = smokeCases(gens);
+  fs.writeFileSync(path.join(ROOT, 'test', 'generated', 'ops_smoke_cases.json'), `[\n${smoke.map((c) => JSON.stringify(c)).join(',\n')}\n]\n`);
   for (const ns of NAMESPACES) console.log(`${DISPLAY[ns]}: ${gens[ns].length} ops (${collisions[ns].length} shadowed by hand-written ones)`);
+  console.log(`smoke cases: ${smoke.length} of ${NAMESPACES.reduce((n, ns) => n + gens[ns].length, 0)} ops`);
 }
 
 main();
