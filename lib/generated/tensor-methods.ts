@@ -5,7 +5,7 @@ import type { Device } from '../device';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 import type { Scalar } from '../tensor';
-import { method } from '../oplayer/dispatch';
+import { method, withFallback } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 import { TENSOR_METHODS } from './tensor-table';
 
@@ -2445,7 +2445,13 @@ declare module '../tensor' {
   }
 }
 
-// Installed where Tensor has no method of that name yet (hand-written ones win for now).
+// Installed where Tensor has no method of that name yet. A hand-written method still runs first (it
+// wins for now, see collisions.ts); when it rejects its arguments with a TypeError (before any op
+// ran), the generated one gets the call, so PyTorch's other call forms (`x.max({ dim: 1 })`) work.
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const [name, spec] of Object.entries(TENSOR_METHODS)) {
-  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: method(spec), writable: true, configurable: true });
+  const generated = method(spec);
+  const own = Object.getOwnPropertyDescriptor(Tensor.prototype, name);
+  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: generated, writable: true, configurable: true });
+  else if (own && typeof own.value === 'function') proto[name] = withFallback(own.value as (...a: unknown[]) => unknown, generated);
 }

@@ -341,3 +341,24 @@ export function atenOp(...ops: string[]): (...args: unknown[]) => any {
   const e = new Entry({ name: `aten::${ops[0]}`, ops });
   return (...args: unknown[]) => e.call(undefined, args);
 }
+
+/**
+ * A hand-written method with the generated one behind it: the hand-written one runs; if it
+ * rejects the JS arguments (TypeError — thrown before any op runs), the generated one, which
+ * knows every overload and keyword, gets the same call. When both reject, the hand-written
+ * error stands.
+ */
+export function withFallback(own: (...a: unknown[]) => unknown, generated: (...a: unknown[]) => unknown): (this: unknown, ...a: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]) {
+    try {
+      return own.apply(this, args);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      try {
+        return generated.apply(this, args);
+      } catch {
+        throw e;
+      }
+    }
+  };
+}
