@@ -268,6 +268,14 @@ case("F_embedding", "F.embedding", ["$ids", "$emb"], tol="exact"); case("F_embed
 case("F_dropout_eval", "F.dropout", ["$a"], {"training": False}, tol="exact"); case("F_dropout_p0", "F.dropout", ["$a", 0.0], tol="exact"); case("F_dropout_train_shape", "F.dropout", ["$a", 0.5], tol="shape")
 case("F_dropout2d_eval", "F.dropout2d", ["$img"], {"training": False}, tol="exact"); case("F_alpha_dropout_eval", "F.alpha_dropout", ["$a"], {"training": False}, tol="exact")
 case("F_cosine_embedding_loss", "F.cosine_embedding_loss", ["$a", "$b", "$pm1v"], tol="red")
+# Python's positional forms of the hand-written nn.functional functions
+case("F_conv2d_pos", "F.conv2d", ["$img", "$w", "$bias", 2, 1], tol="red"); case("F_max_pool2d_pos", "F.max_pool2d", ["$img", 3, 2, 1], tol="exact")
+case("F_avg_pool2d_pos", "F.avg_pool2d", ["$img", 2, 2], tol="red"); case("F_pad_pos", "F.pad", ["$img", [1, 1, 1, 1], "replicate"], tol="exact")
+case("F_interpolate_pos", "F.interpolate", ["$img", None, 2, "bilinear", False], tol="ew"); case("F_interpolate_size_pos", "F.interpolate", ["$img", [4, 6]], tol="exact")
+case("F_normalize_pos", "F.normalize", ["$a", 1, 0], tol="red"); case("F_cosine_similarity_pos", "F.cosine_similarity", ["$a", "$b", 0], tol="red")
+case("F_dropout_pos", "F.dropout", ["$a", 0.5, False], tol="exact"); case("F_batch_norm_pos", "F.batch_norm", ["$img", "$rm", "$rv", "$pw3", "$rm", False, 0.1, 0.001], tol="red")
+case("F_cross_entropy_pos", "F.cross_entropy", ["$logits", "$target", "$cw"], tol="red"); case("F_embedding_pos", "F.embedding", ["$ids", "$emb", 0], tol="exact")
+case("F_grid_sample_pos", "F.grid_sample", ["$img", "$grid", "bilinear", "border", False], tol="ew"); case("F_unfold_pos", "F.unfold", ["$img", 2, 1, 0, 2], tol="exact")
 # ---- losses ----
 case("F_cross_entropy", "F.cross_entropy", ["$logits", "$target"], tol="red"); case("F_cross_entropy_ls", "F.cross_entropy", ["$logits", "$target"], {"label_smoothing": 0.1}, tol="red")
 case("F_cross_entropy_probs", "F.cross_entropy", ["$logits", "$probs"], tol="red"); case("F_cross_entropy_w_ignore", "F.cross_entropy", ["$logits", "$target"], {"weight": "$cw", "ignore_index": 2, "reduction": "sum"}, tol="red")
