@@ -1,7 +1,8 @@
 /** torch.linalg: SVD (sync and on a worker thread), singular values, norms — on the input's device. */
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
-import { namedResult } from './oplayer/dispatch';
+import { namedResult, withFallback } from './oplayer/dispatch';
+import * as G from './generated/linalg';
 import { asTensor, Tensor, wrap } from './tensor';
 
 const O = {
@@ -39,7 +40,7 @@ export async function svdAsync(A: Tensor, opts: { fullMatrices?: boolean } = {})
   return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
 }
 
-export function svdvals(A: Tensor): Tensor {
+function svdvalsImpl(A: Tensor): Tensor {
   return wrap(native.callOp(O.svdvals(), asTensor(A, 'svdvals(A)').handle));
 }
 
@@ -48,7 +49,7 @@ export function svdvals(A: Tensor): Tensor {
  * input) the vector norm; 'fro' | 'nuc' or a 2-tuple `dim` the matrix norm; absent both, the
  * 2-norm of the flattened input.
  */
-export function norm(A: Tensor, ord?: number | 'fro' | 'nuc', dim?: number | [number, number], keepdim = false): Tensor {
+function normImpl(A: Tensor, ord?: number | 'fro' | 'nuc' | null, dim?: number | number[] | null, keepdim = false): Tensor {
   const a = asTensor(A, 'norm(A)');
   if (typeof keepdim !== 'boolean') throw new TypeError('norm: keepdim must be a boolean');
   if (dim !== undefined && !(Number.isInteger(dim) || (Array.isArray(dim) && dim.every(Number.isInteger))))
@@ -63,6 +64,10 @@ export function norm(A: Tensor, ord?: number | 'fro' | 'nuc', dim?: number | [nu
   const dims = dim === undefined ? null : Array.isArray(dim) ? dim : [dim];
   return wrap(native.callOp(O.vectorNorm(), a.handle, ord ?? 2, dims, keepdim));
 }
+
+/** PyTorch's other call forms (`linalg.norm(A, { dim: 1 })`, `{ ord, keepdim, dtype }`) reach the generated op when these reject them. */
+export const svdvals = withFallback(svdvalsImpl as (...a: unknown[]) => unknown, G.svdvals as (...a: unknown[]) => unknown) as unknown as typeof svdvalsImpl & typeof G.svdvals;
+export const norm = withFallback(normImpl as (...a: unknown[]) => unknown, G.norm as (...a: unknown[]) => unknown) as unknown as typeof normImpl & typeof G.norm;
 
 // The generated torch.linalg ops not hand-written above (lib/generated, `npm run gen:ops`).
 export * from './generated/linalg-exports';
