@@ -276,6 +276,13 @@ case("F_normalize_pos", "F.normalize", ["$a", 1, 0], tol="red"); case("F_cosine_
 case("F_dropout_pos", "F.dropout", ["$a", 0.5, False], tol="exact"); case("F_batch_norm_pos", "F.batch_norm", ["$img", "$rm", "$rv", "$pw3", "$rm", False, 0.1, 0.001], tol="red")
 case("F_cross_entropy_pos", "F.cross_entropy", ["$logits", "$target", "$cw"], tol="red"); case("F_embedding_pos", "F.embedding", ["$ids", "$emb", 0], tol="exact")
 case("F_grid_sample_pos", "F.grid_sample", ["$img", "$grid", "bilinear", "border", False], tol="ew"); case("F_unfold_pos", "F.unfold", ["$img", 2, 1, 0, 2], tol="exact")
+case("F_local_response_norm", "F.local_response_norm", ["$img", 2], tol="red"); case("F_local_response_norm_3d", "F.local_response_norm", ["$seq", 3], {"alpha": 0.1, "beta": 0.5, "k": 2.0}, tol="red")
+case("F_local_response_norm_5d", "F.local_response_norm", ["$vol", 2], tol="red")
+case("F_lp_pool1d", "F.lp_pool1d", ["$seq", 2, 3], tol="red"); case("F_lp_pool2d", "F.lp_pool2d", ["$img", 2, 2], tol="red"); case("F_lp_pool2d_stride", "F.lp_pool2d", ["$img", 3.0, [2, 3]], {"stride": 1}, tol="red")
+case("F_max_unpool2d", "F.max_unpool2d", ["$pooled2", "$pidx2", 2], tol="exact"); case("F_max_unpool1d", "F.max_unpool1d", ["$pooled1", "$pidx1", 2], tol="exact")
+case("F_max_unpool3d", "F.max_unpool3d", ["$pooled3", "$pidx3", 2], tol="exact"); case("F_max_unpool2d_size", "F.max_unpool2d", ["$pooled2", "$pidx2", 2], {"output_size": [9, 9]}, tol="exact")
+case("F_gaussian_nll_loss", "F.gaussian_nll_loss", ["$a", "$b", "$p"], tol="red"); case("F_gaussian_nll_loss_full", "F.gaussian_nll_loss", ["$a", "$b", "$col1"], {"full": True, "reduction": "sum"}, tol="red")
+case("F_ctc_loss", "F.ctc_loss", ["$ctc_lp", "$ctc_t", "$ctc_il", "$ctc_tl"], tol="red"); case("F_ctc_loss_sum", "F.ctc_loss", ["$ctc_lp", "$ctc_t", "$ctc_il", "$ctc_tl"], {"reduction": "sum", "zero_infinity": True}, tol="red")
 # ---- losses ----
 case("F_cross_entropy", "F.cross_entropy", ["$logits", "$target"], tol="red"); case("F_cross_entropy_ls", "F.cross_entropy", ["$logits", "$target"], {"label_smoothing": 0.1}, tol="red")
 case("F_cross_entropy_probs", "F.cross_entropy", ["$logits", "$probs"], tol="red"); case("F_cross_entropy_w_ignore", "F.cross_entropy", ["$logits", "$target"], {"weight": "$cw", "ignore_index": 2, "reduction": "sum"}, tol="red")
@@ -308,7 +315,8 @@ G = [
  ("g_cross_entropy", "F.cross_entropy", ["$logits", "$target"], {"label_smoothing": 0.1}, "red"), ("g_nll_loss", "F.nll_loss", ["$logp", "$target"], None, "red"), ("g_mse", "F.mse_loss", ["$a", "$b"], None, "red"),
  ("g_grid_sample", "F.grid_sample", ["$img", "$grid"], {"align_corners": False}, "red"), ("g_interpolate", "F.interpolate", ["$img"], {"scale_factor": 2, "mode": "bilinear"}, "red"),
  ("g_group_norm", "F.group_norm", ["$img6", 3, "$b6", "$b6"], None, "red"), ("g_embedding", "F.embedding", ["$ids", "$emb"], None, "exact"), ("g_bce_logits", "F.binary_cross_entropy_with_logits", ["$a", "$q2"], None, "red"),
- ("g_m_sort", ".sort", ["$a", 1], None, "exact"), ("g_m_topk", ".topk", ["$a", 2], None, "exact"),
+ ("g_m_sort", ".sort", ["$a", 1], None, "exact"), ("g_gaussian_nll", "F.gaussian_nll_loss", ["$a", "$b", "$p"], None, "red"),
+ ("g_local_response_norm", "F.local_response_norm", ["$img", 2], None, "red"), ("g_lp_pool2d", "F.lp_pool2d", ["$img", 2, 2], None, "red"), ("g_m_topk", ".topk", ["$a", 2], None, "exact"),
 ]
 def tensor_args(args):
     out = []
@@ -317,7 +325,7 @@ def tensor_args(args):
         elif isinstance(x, list): out += tensor_args(x)
     return out
 for (id, f, a, k, tol) in G:
-    names = [n for n in tensor_args(a) if n not in ("idx", "sel", "mask", "target", "ids", "segt")]
+    names = [n for n in tensor_args(a) if n not in ("idx", "sel", "mask", "target", "ids", "segt", "pidx2")]
     case(id, f, a, k, tol=tol, grad=sorted(set(names)))
 ids = [c["id"] for c in C]
 assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]

@@ -38,6 +38,14 @@ I = {
     "seg": rn(2, 4, 3, 3), "segt": ri(0, 4, 2, 3, 3), "pm1": (ri(0, 2, 3, 4) * 2 - 1).float(), "pm1c": (ri(0, 2, 4) * 2 - 1).float(),
     "mlt": ri(0, 2, 3, 4).float(), "dup": torch.tensor([[1, 2], [3, 4], [1, 2], [0, 0]]), "pm1v": (ri(0, 2, 3) * 2 - 1).float(),
 }
+I["pooled1"], I["pidx1"] = F.max_pool1d(I["seq"], 2, return_indices=True)
+I["pooled2"], I["pidx2"] = F.max_pool2d(I["img"], 2, return_indices=True)
+I["pooled3"], I["pidx3"] = F.max_pool3d(I["vol"], 2, return_indices=True)
+I["col1"] = ru(3, 1) + 0.5
+I["ctc_lp"] = torch.log_softmax(rn(6, 2, 5), 2)
+I["ctc_t"] = ri(1, 5, 2, 3)
+I["ctc_il"] = torch.tensor([6, 5])
+I["ctc_tl"] = torch.tensor([3, 2])
 I["mask"] = I["a"] > 0
 I["mask2"] = I["b"] > 0
 A = rn(4, 4)

@@ -8,6 +8,7 @@ import type { DType } from '../../dtype';
 import type { Tensor } from '../../tensor';
 import * as activation from './activation';
 import * as activationExtra from './activation-extra';
+import * as composites from './composites';
 import * as conv from './conv';
 import * as distance from './distance';
 import * as drop from './dropout';
@@ -167,6 +168,38 @@ export const binaryCrossEntropyWithLogits = pythonArgs<{
   (input: Tensor, target: Tensor, weight?: Tensor | null, options?: Omit<loss.BceWithLogitsOptions, 'weight'>): Tensor;
 }>('binaryCrossEntropyWithLogits', loss.binaryCrossEntropyWithLogits, 2, ['weight'], ['reduction', 'posWeight']);
 export const mseLoss = pythonArgs<(input: Tensor, target: Tensor, options?: { reduction?: Reduction }) => Tensor>('mseLoss', loss.mseLoss, 2, [], ['reduction']);
+
+export const localResponseNorm = pythonArgs<{
+  (input: Tensor, size: number, options?: { alpha?: number; beta?: number; k?: number }): Tensor;
+  (input: Tensor, size: number, alpha?: number, beta?: number, k?: number): Tensor;
+}>('localResponseNorm', composites.localResponseNorm, 2, ['alpha', 'beta', 'k']);
+export const lpPool1d = pythonArgs<{
+  (input: Tensor, normType: number, kernelSize: number, options?: { stride?: number | null; ceilMode?: boolean }): Tensor;
+  (input: Tensor, normType: number, kernelSize: number, stride?: number | null, ceilMode?: boolean): Tensor;
+}>('lpPool1d', composites.lpPool1d, 3, ['stride', 'ceilMode']);
+export const lpPool2d = pythonArgs<{
+  (input: Tensor, normType: number, kernelSize: Size2, options?: { stride?: Size2 | null; ceilMode?: boolean }): Tensor;
+  (input: Tensor, normType: number, kernelSize: Size2, stride?: Size2 | null, ceilMode?: boolean): Tensor;
+}>('lpPool2d', composites.lpPool2d, 3, ['stride', 'ceilMode']);
+export const gaussianNllLoss = pythonArgs<{
+  (input: Tensor, target: Tensor, variance: Tensor, options?: { full?: boolean; eps?: number; reduction?: Reduction }): Tensor;
+  (input: Tensor, target: Tensor, variance: Tensor, full?: boolean, eps?: number, reduction?: Reduction): Tensor;
+}>('gaussianNllLoss', composites.gaussianNllLoss, 3, ['full', 'eps', 'reduction']);
+const UNPOOL = ['stride', 'padding', 'outputSize'];
+type Unpool<S> = {
+  (input: Tensor, indices: Tensor, kernelSize: S, options?: composites.MaxUnpoolOptions): Tensor;
+  (input: Tensor, indices: Tensor, kernelSize: S, stride?: S | null, padding?: S, outputSize?: number[] | null): Tensor;
+};
+export const maxUnpool1d = pythonArgs<Unpool<Size1>>('maxUnpool1d', composites.maxUnpool1d, 3, UNPOOL);
+export const maxUnpool2d = pythonArgs<Unpool<Size2>>('maxUnpool2d', composites.maxUnpool2d, 3, UNPOOL);
+export const maxUnpool3d = pythonArgs<Unpool<Size3>>('maxUnpool3d', composites.maxUnpool3d, 3, UNPOOL);
+export const ctcLoss = pythonArgs<{
+  (logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, options?: { blank?: number; reduction?: Reduction; zeroInfinity?: boolean }): Tensor;
+  (logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor, blank?: number, reduction?: Reduction, zeroInfinity?: boolean): Tensor;
+}>('ctcLoss', composites.ctcLoss, 4, ['blank', 'reduction', 'zeroInfinity']);
+/** F.upsample (deprecated in PyTorch for interpolate, same arguments). */
+export const upsample = interpolate;
+export { MaxUnpoolOptions } from './composites';
 
 // The generated nn.functional ops that are one ATen op and not hand-written above.
 export * from '../../generated/functional-exports';
