@@ -7,82 +7,81 @@ import type { Scalar, Tensor } from '../tensor';
 import { Entry } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 
-const E = {
-  "adaptiveAvgPool1d": new Entry({ name: 'torch.nn.functional.adaptive_avg_pool1d', ops: ["adaptive_avg_pool1d"] }),
-  "adaptiveAvgPool2d": new Entry({ name: 'torch.nn.functional.adaptive_avg_pool2d', ops: ["adaptive_avg_pool2d"] }),
-  "adaptiveAvgPool3d": new Entry({ name: 'torch.nn.functional.adaptive_avg_pool3d', ops: ["adaptive_avg_pool3d"] }),
-  "avgPool1d": new Entry({ name: 'torch.nn.functional.avg_pool1d', ops: ["avg_pool1d"] }),
-  "avgPool2d": new Entry({ name: 'torch.nn.functional.avg_pool2d', ops: ["avg_pool2d"] }),
-  "avgPool3d": new Entry({ name: 'torch.nn.functional.avg_pool3d', ops: ["avg_pool3d"] }),
-  "bilinear": new Entry({ name: 'torch.nn.functional.bilinear', ops: ["bilinear"] }),
-  "celu": new Entry({ name: 'torch.nn.functional.celu', ops: ["celu"], inplace: [["celu_"], 2] }),
-  "celu_": new Entry({ name: 'torch.nn.functional.celu_', ops: ["celu_"] }),
-  "channelShuffle": new Entry({ name: 'torch.nn.functional.channel_shuffle', ops: ["channel_shuffle"] }),
-  "conv1d": new Entry({ name: 'torch.nn.functional.conv1d', ops: ["conv1d","conv1d.padding"] }),
-  "conv2d": new Entry({ name: 'torch.nn.functional.conv2d', ops: ["conv2d","conv2d.padding"] }),
-  "conv3d": new Entry({ name: 'torch.nn.functional.conv3d', ops: ["conv3d","conv3d.padding"] }),
-  "convTranspose1d": new Entry({ name: 'torch.nn.functional.conv_transpose1d', ops: ["conv_transpose1d"] }),
-  "convTranspose2d": new Entry({ name: 'torch.nn.functional.conv_transpose2d', ops: ["conv_transpose2d.input"] }),
-  "convTranspose3d": new Entry({ name: 'torch.nn.functional.conv_transpose3d', ops: ["conv_transpose3d.input"] }),
-  "cosineSimilarity": new Entry({ name: 'torch.nn.functional.cosine_similarity', ops: ["cosine_similarity"] }),
-  "elu": new Entry({ name: 'torch.nn.functional.elu', ops: ["elu"], inplace: [["elu_"], 2] }),
-  "elu_": new Entry({ name: 'torch.nn.functional.elu_', ops: ["elu_"] }),
-  "gelu": new Entry({ name: 'torch.nn.functional.gelu', ops: ["gelu"] }),
-  "glu": new Entry({ name: 'torch.nn.functional.glu', ops: ["glu"] }),
-  "groupNorm": new Entry({ name: 'torch.nn.functional.group_norm', ops: ["group_norm"] }),
-  "hardshrink": new Entry({ name: 'torch.nn.functional.hardshrink', ops: ["hardshrink"] }),
-  "hardsigmoid": new Entry({ name: 'torch.nn.functional.hardsigmoid', ops: ["hardsigmoid"], inplace: [["hardsigmoid_"], 1] }),
-  "hardswish": new Entry({ name: 'torch.nn.functional.hardswish', ops: ["hardswish"], inplace: [["hardswish_"], 1] }),
-  "hardtanh": new Entry({ name: 'torch.nn.functional.hardtanh', ops: ["hardtanh"], inplace: [["hardtanh_"], 3] }),
-  "hardtanh_": new Entry({ name: 'torch.nn.functional.hardtanh_', ops: ["hardtanh_"] }),
-  "layerNorm": new Entry({ name: 'torch.nn.functional.layer_norm', ops: ["layer_norm"] }),
-  "leakyRelu": new Entry({ name: 'torch.nn.functional.leaky_relu', ops: ["leaky_relu"], inplace: [["leaky_relu_"], 2] }),
-  "leakyRelu_": new Entry({ name: 'torch.nn.functional.leaky_relu_', ops: ["leaky_relu_"] }),
-  "linear": new Entry({ name: 'torch.nn.functional.linear', ops: ["linear"] }),
-  "mish": new Entry({ name: 'torch.nn.functional.mish', ops: ["mish"], inplace: [["mish_"], 1] }),
-  "oneHot": new Entry({ name: 'torch.nn.functional.one_hot', ops: ["one_hot"] }),
-  "pad": new Entry({ name: 'torch.nn.functional.pad', ops: ["pad"] }),
-  "pairwiseDistance": new Entry({ name: 'torch.nn.functional.pairwise_distance', ops: ["pairwise_distance"] }),
-  "pdist": new Entry({ name: 'torch.nn.functional.pdist', ops: ["pdist"] }),
-  "pixelShuffle": new Entry({ name: 'torch.nn.functional.pixel_shuffle', ops: ["pixel_shuffle"] }),
-  "pixelUnshuffle": new Entry({ name: 'torch.nn.functional.pixel_unshuffle', ops: ["pixel_unshuffle"] }),
-  "prelu": new Entry({ name: 'torch.nn.functional.prelu', ops: ["prelu"] }),
-  "relu": new Entry({ name: 'torch.nn.functional.relu', ops: ["relu"], inplace: [["relu_"], 1] }),
-  "relu6": new Entry({ name: 'torch.nn.functional.relu6', ops: ["relu6"], inplace: [["relu6_"], 1] }),
-  "relu_": new Entry({ name: 'torch.nn.functional.relu_', ops: ["relu_"] }),
-  "rmsNorm": new Entry({ name: 'torch.nn.functional.rms_norm', ops: ["rms_norm"] }),
-  "rrelu": new Entry({ name: 'torch.nn.functional.rrelu', ops: ["rrelu"], inplace: [["rrelu_"], 4] }),
-  "rrelu_": new Entry({ name: 'torch.nn.functional.rrelu_', ops: ["rrelu_"] }),
-  "scaledDotProductAttention": new Entry({ name: 'torch.nn.functional.scaled_dot_product_attention', ops: ["scaled_dot_product_attention"] }),
-  "selu": new Entry({ name: 'torch.nn.functional.selu', ops: ["selu"], inplace: [["selu_"], 1] }),
-  "selu_": new Entry({ name: 'torch.nn.functional.selu_', ops: ["selu_"] }),
-  "sigmoid": new Entry({ name: 'torch.nn.functional.sigmoid', ops: ["sigmoid"] }),
-  "silu": new Entry({ name: 'torch.nn.functional.silu', ops: ["silu"], inplace: [["silu_"], 1] }),
-  "softplus": new Entry({ name: 'torch.nn.functional.softplus', ops: ["softplus"] }),
-  "softshrink": new Entry({ name: 'torch.nn.functional.softshrink', ops: ["softshrink"] }),
-  "tanh": new Entry({ name: 'torch.nn.functional.tanh', ops: ["tanh"] }),
-  "threshold": new Entry({ name: 'torch.nn.functional.threshold', ops: ["threshold"], inplace: [["threshold_"], 3] }),
-  "threshold_": new Entry({ name: 'torch.nn.functional.threshold_', ops: ["threshold_"] }),
-};
+// one module-level constant per entry: a direct reference on every call, no table lookup
+const e_adaptiveAvgPool1d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool1d', ops: ["adaptive_avg_pool1d"] });
+const e_adaptiveAvgPool2d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool2d', ops: ["adaptive_avg_pool2d"] });
+const e_adaptiveAvgPool3d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool3d', ops: ["adaptive_avg_pool3d"] });
+const e_avgPool1d = new Entry({ name: 'torch.nn.functional.avg_pool1d', ops: ["avg_pool1d"] });
+const e_avgPool2d = new Entry({ name: 'torch.nn.functional.avg_pool2d', ops: ["avg_pool2d"] });
+const e_avgPool3d = new Entry({ name: 'torch.nn.functional.avg_pool3d', ops: ["avg_pool3d"] });
+const e_bilinear = new Entry({ name: 'torch.nn.functional.bilinear', ops: ["bilinear"] });
+const e_celu = new Entry({ name: 'torch.nn.functional.celu', ops: ["celu"], inplace: [["celu_"], 2] });
+const e_celu_ = new Entry({ name: 'torch.nn.functional.celu_', ops: ["celu_"] });
+const e_channelShuffle = new Entry({ name: 'torch.nn.functional.channel_shuffle', ops: ["channel_shuffle"] });
+const e_conv1d = new Entry({ name: 'torch.nn.functional.conv1d', ops: ["conv1d","conv1d.padding"] });
+const e_conv2d = new Entry({ name: 'torch.nn.functional.conv2d', ops: ["conv2d","conv2d.padding"] });
+const e_conv3d = new Entry({ name: 'torch.nn.functional.conv3d', ops: ["conv3d","conv3d.padding"] });
+const e_convTranspose1d = new Entry({ name: 'torch.nn.functional.conv_transpose1d', ops: ["conv_transpose1d"] });
+const e_convTranspose2d = new Entry({ name: 'torch.nn.functional.conv_transpose2d', ops: ["conv_transpose2d.input"] });
+const e_convTranspose3d = new Entry({ name: 'torch.nn.functional.conv_transpose3d', ops: ["conv_transpose3d.input"] });
+const e_cosineSimilarity = new Entry({ name: 'torch.nn.functional.cosine_similarity', ops: ["cosine_similarity"] });
+const e_elu = new Entry({ name: 'torch.nn.functional.elu', ops: ["elu"], inplace: [["elu_"], 2] });
+const e_elu_ = new Entry({ name: 'torch.nn.functional.elu_', ops: ["elu_"] });
+const e_gelu = new Entry({ name: 'torch.nn.functional.gelu', ops: ["gelu"] });
+const e_glu = new Entry({ name: 'torch.nn.functional.glu', ops: ["glu"] });
+const e_groupNorm = new Entry({ name: 'torch.nn.functional.group_norm', ops: ["group_norm"] });
+const e_hardshrink = new Entry({ name: 'torch.nn.functional.hardshrink', ops: ["hardshrink"] });
+const e_hardsigmoid = new Entry({ name: 'torch.nn.functional.hardsigmoid', ops: ["hardsigmoid"], inplace: [["hardsigmoid_"], 1] });
+const e_hardswish = new Entry({ name: 'torch.nn.functional.hardswish', ops: ["hardswish"], inplace: [["hardswish_"], 1] });
+const e_hardtanh = new Entry({ name: 'torch.nn.functional.hardtanh', ops: ["hardtanh"], inplace: [["hardtanh_"], 3] });
+const e_hardtanh_ = new Entry({ name: 'torch.nn.functional.hardtanh_', ops: ["hardtanh_"] });
+const e_layerNorm = new Entry({ name: 'torch.nn.functional.layer_norm', ops: ["layer_norm"] });
+const e_leakyRelu = new Entry({ name: 'torch.nn.functional.leaky_relu', ops: ["leaky_relu"], inplace: [["leaky_relu_"], 2] });
+const e_leakyRelu_ = new Entry({ name: 'torch.nn.functional.leaky_relu_', ops: ["leaky_relu_"] });
+const e_linear = new Entry({ name: 'torch.nn.functional.linear', ops: ["linear"] });
+const e_mish = new Entry({ name: 'torch.nn.functional.mish', ops: ["mish"], inplace: [["mish_"], 1] });
+const e_oneHot = new Entry({ name: 'torch.nn.functional.one_hot', ops: ["one_hot"] });
+const e_pad = new Entry({ name: 'torch.nn.functional.pad', ops: ["pad"] });
+const e_pairwiseDistance = new Entry({ name: 'torch.nn.functional.pairwise_distance', ops: ["pairwise_distance"] });
+const e_pdist = new Entry({ name: 'torch.nn.functional.pdist', ops: ["pdist"] });
+const e_pixelShuffle = new Entry({ name: 'torch.nn.functional.pixel_shuffle', ops: ["pixel_shuffle"] });
+const e_pixelUnshuffle = new Entry({ name: 'torch.nn.functional.pixel_unshuffle', ops: ["pixel_unshuffle"] });
+const e_prelu = new Entry({ name: 'torch.nn.functional.prelu', ops: ["prelu"] });
+const e_relu = new Entry({ name: 'torch.nn.functional.relu', ops: ["relu"], inplace: [["relu_"], 1] });
+const e_relu6 = new Entry({ name: 'torch.nn.functional.relu6', ops: ["relu6"], inplace: [["relu6_"], 1] });
+const e_relu_ = new Entry({ name: 'torch.nn.functional.relu_', ops: ["relu_"] });
+const e_rmsNorm = new Entry({ name: 'torch.nn.functional.rms_norm', ops: ["rms_norm"] });
+const e_rrelu = new Entry({ name: 'torch.nn.functional.rrelu', ops: ["rrelu"], inplace: [["rrelu_"], 4] });
+const e_rrelu_ = new Entry({ name: 'torch.nn.functional.rrelu_', ops: ["rrelu_"] });
+const e_scaledDotProductAttention = new Entry({ name: 'torch.nn.functional.scaled_dot_product_attention', ops: ["scaled_dot_product_attention"] });
+const e_selu = new Entry({ name: 'torch.nn.functional.selu', ops: ["selu"], inplace: [["selu_"], 1] });
+const e_selu_ = new Entry({ name: 'torch.nn.functional.selu_', ops: ["selu_"] });
+const e_sigmoid = new Entry({ name: 'torch.nn.functional.sigmoid', ops: ["sigmoid"] });
+const e_silu = new Entry({ name: 'torch.nn.functional.silu', ops: ["silu"], inplace: [["silu_"], 1] });
+const e_softplus = new Entry({ name: 'torch.nn.functional.softplus', ops: ["softplus"] });
+const e_softshrink = new Entry({ name: 'torch.nn.functional.softshrink', ops: ["softshrink"] });
+const e_tanh = new Entry({ name: 'torch.nn.functional.tanh', ops: ["tanh"] });
+const e_threshold = new Entry({ name: 'torch.nn.functional.threshold', ops: ["threshold"], inplace: [["threshold_"], 3] });
+const e_threshold_ = new Entry({ name: 'torch.nn.functional.threshold_', ops: ["threshold_"] });
 
 /**
  * torch.nn.functional.adaptive_avg_pool1d — ATen: aten::adaptive_avg_pool1d
  * - `adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor`
  */
 function adaptiveAvgPool1d(self: Tensor, outputSize: number | number[]): Tensor;
-function adaptiveAvgPool1d(...args: unknown[]): unknown { return E["adaptiveAvgPool1d"].call(undefined, args); }
+function adaptiveAvgPool1d(...args: unknown[]): unknown { return e_adaptiveAvgPool1d.call(undefined, args); }
 /**
  * torch.nn.functional.adaptive_avg_pool2d — ATen: aten::adaptive_avg_pool2d
  * - `adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
  */
 function adaptiveAvgPool2d(self: Tensor, outputSize: number | number[]): Tensor;
-function adaptiveAvgPool2d(...args: unknown[]): unknown { return E["adaptiveAvgPool2d"].call(undefined, args); }
+function adaptiveAvgPool2d(...args: unknown[]): unknown { return e_adaptiveAvgPool2d.call(undefined, args); }
 /**
  * torch.nn.functional.adaptive_avg_pool3d — ATen: aten::adaptive_avg_pool3d
  * - `adaptive_avg_pool3d(Tensor self, int[3] output_size) -> Tensor`
  */
 function adaptiveAvgPool3d(self: Tensor, outputSize: number | number[]): Tensor;
-function adaptiveAvgPool3d(...args: unknown[]): unknown { return E["adaptiveAvgPool3d"].call(undefined, args); }
+function adaptiveAvgPool3d(...args: unknown[]): unknown { return e_adaptiveAvgPool3d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool1d — ATen: aten::avg_pool1d
  * - `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, bool ceil_mode=…, bool count_include_pad=…) -> Tensor`
@@ -92,7 +91,7 @@ function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number |
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean }): Tensor;
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean): Tensor;
-function avgPool1d(...args: unknown[]): unknown { return E["avgPool1d"].call(undefined, args); }
+function avgPool1d(...args: unknown[]): unknown { return e_avgPool1d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool2d — ATen: aten::avg_pool2d
  * - `avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=…, int[2] padding=…, bool ceil_mode=…, bool count_include_pad=…, int? divisor_override=…) -> Tensor`
@@ -103,7 +102,7 @@ function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number |
 function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
 function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, options?: { divisorOverride?: number | null }): Tensor;
 function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null): Tensor;
-function avgPool2d(...args: unknown[]): unknown { return E["avgPool2d"].call(undefined, args); }
+function avgPool2d(...args: unknown[]): unknown { return e_avgPool2d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool3d — ATen: aten::avg_pool3d
  * - `avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=…, int[3] padding=…, bool ceil_mode=…, bool count_include_pad=…, int? divisor_override=…) -> Tensor`
@@ -114,14 +113,14 @@ function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number |
 function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
 function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, options?: { divisorOverride?: number | null }): Tensor;
 function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null): Tensor;
-function avgPool3d(...args: unknown[]): unknown { return E["avgPool3d"].call(undefined, args); }
+function avgPool3d(...args: unknown[]): unknown { return e_avgPool3d.call(undefined, args); }
 /**
  * torch.nn.functional.bilinear — ATen: aten::bilinear
  * - `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
-function bilinear(...args: unknown[]): unknown { return E["bilinear"].call(undefined, args); }
+function bilinear(...args: unknown[]): unknown { return e_bilinear.call(undefined, args); }
 /**
  * torch.nn.functional.celu — ATen: aten::celu
  * - `celu(Tensor self, Scalar alpha=…) -> Tensor`
@@ -130,20 +129,20 @@ function celu(self: Tensor, options?: { alpha?: Scalar }): Tensor;
 function celu(self: Tensor, alpha: Scalar): Tensor;
 function celu(self: Tensor, alpha: Scalar, inplace: boolean): Tensor;
 function celu(self: Tensor, options?: { inplace?: boolean; alpha?: Scalar }): Tensor;
-function celu(...args: unknown[]): unknown { return E["celu"].call(undefined, args); }
+function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args); }
 /**
  * torch.nn.functional.celu_ — ATen: aten::celu_
  * - `celu_(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu_(self: Tensor, options?: { alpha?: Scalar }): Tensor;
 function celu_(self: Tensor, alpha: Scalar): Tensor;
-function celu_(...args: unknown[]): unknown { return E["celu_"].call(undefined, args); }
+function celu_(...args: unknown[]): unknown { return e_celu_.call(undefined, args); }
 /**
  * torch.nn.functional.channel_shuffle — ATen: aten::channel_shuffle
  * - `channel_shuffle(Tensor self, int groups) -> Tensor`
  */
 function channelShuffle(self: Tensor, groups: number): Tensor;
-function channelShuffle(...args: unknown[]): unknown { return E["channelShuffle"].call(undefined, args); }
+function channelShuffle(...args: unknown[]): unknown { return e_channelShuffle.call(undefined, args); }
 /**
  * torch.nn.functional.conv1d — ATen: aten::conv1d, aten::conv1d.padding
  * - `conv1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] dilation=…, int groups=…) -> Tensor`
@@ -161,7 +160,7 @@ function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv1d(...args: unknown[]): unknown { return E["conv1d"].call(undefined, args); }
+function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, args); }
 /**
  * torch.nn.functional.conv2d — ATen: aten::conv2d, aten::conv2d.padding
  * - `conv2d(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] dilation=…, int groups=…) -> Tensor`
@@ -179,7 +178,7 @@ function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv2d(...args: unknown[]): unknown { return E["conv2d"].call(undefined, args); }
+function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, args); }
 /**
  * torch.nn.functional.conv3d — ATen: aten::conv3d, aten::conv3d.padding
  * - `conv3d(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] dilation=…, int groups=…) -> Tensor`
@@ -197,7 +196,7 @@ function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv3d(...args: unknown[]): unknown { return E["conv3d"].call(undefined, args); }
+function conv3d(...args: unknown[]): unknown { return e_conv3d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose1d — ATen: aten::conv_transpose1d
  * - `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] output_padding=…, int groups=…, int[1] dilation=…) -> Tensor`
@@ -209,7 +208,7 @@ function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose1d(...args: unknown[]): unknown { return E["convTranspose1d"].call(undefined, args); }
+function convTranspose1d(...args: unknown[]): unknown { return e_convTranspose1d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose2d — ATen: aten::conv_transpose2d.input
  * - `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] output_padding=…, int groups=…, int[2] dilation=…) -> Tensor`
@@ -221,7 +220,7 @@ function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose2d(...args: unknown[]): unknown { return E["convTranspose2d"].call(undefined, args); }
+function convTranspose2d(...args: unknown[]): unknown { return e_convTranspose2d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose3d — ATen: aten::conv_transpose3d.input
  * - `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] output_padding=…, int groups=…, int[3] dilation=…) -> Tensor`
@@ -233,7 +232,7 @@ function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose3d(...args: unknown[]): unknown { return E["convTranspose3d"].call(undefined, args); }
+function convTranspose3d(...args: unknown[]): unknown { return e_convTranspose3d.call(undefined, args); }
 /**
  * torch.nn.functional.cosine_similarity — ATen: aten::cosine_similarity
  * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
@@ -241,7 +240,7 @@ function convTranspose3d(...args: unknown[]): unknown { return E["convTranspose3
 function cosineSimilarity(x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
 function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, options?: { eps?: number }): Tensor;
 function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, eps: number): Tensor;
-function cosineSimilarity(...args: unknown[]): unknown { return E["cosineSimilarity"].call(undefined, args); }
+function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilarity.call(undefined, args); }
 /**
  * torch.nn.functional.elu — ATen: aten::elu
  * - `elu(Tensor self, Scalar alpha=…, Scalar scale=…, Scalar input_scale=…) -> Tensor`
@@ -254,7 +253,7 @@ function elu(self: Tensor, alpha: Scalar, inplace: boolean): Tensor;
 function elu(self: Tensor, options?: { inplace?: boolean; alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }): Tensor;
 function elu(self: Tensor, alpha: Scalar, options?: { inplace?: boolean; scale?: Scalar; inputScale?: Scalar }): Tensor;
 function elu(self: Tensor, alpha: Scalar, scale: Scalar, options?: { inplace?: boolean; inputScale?: Scalar }): Tensor;
-function elu(...args: unknown[]): unknown { return E["elu"].call(undefined, args); }
+function elu(...args: unknown[]): unknown { return e_elu.call(undefined, args); }
 /**
  * torch.nn.functional.elu_ — ATen: aten::elu_
  * - `elu_(Tensor self, Scalar alpha=…, Scalar scale=…, Scalar input_scale=…) -> Tensor`
@@ -263,20 +262,20 @@ function elu_(self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputSca
 function elu_(self: Tensor, alpha: Scalar, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
 function elu_(self: Tensor, alpha: Scalar, scale: Scalar, options?: { inputScale?: Scalar }): Tensor;
 function elu_(self: Tensor, alpha: Scalar, scale: Scalar, inputScale: Scalar): Tensor;
-function elu_(...args: unknown[]): unknown { return E["elu_"].call(undefined, args); }
+function elu_(...args: unknown[]): unknown { return e_elu_.call(undefined, args); }
 /**
  * torch.nn.functional.gelu — ATen: aten::gelu
  * - `gelu(Tensor self, *, str approximate=…) -> Tensor`
  */
 function gelu(self: Tensor, options?: { approximate?: string }): Tensor;
-function gelu(...args: unknown[]): unknown { return E["gelu"].call(undefined, args); }
+function gelu(...args: unknown[]): unknown { return e_gelu.call(undefined, args); }
 /**
  * torch.nn.functional.glu — ATen: aten::glu
  * - `glu(Tensor self, int dim=…) -> Tensor`
  */
 function glu(self: Tensor, options?: { dim?: number }): Tensor;
 function glu(self: Tensor, dim: number): Tensor;
-function glu(...args: unknown[]): unknown { return E["glu"].call(undefined, args); }
+function glu(...args: unknown[]): unknown { return e_glu.call(undefined, args); }
 /**
  * torch.nn.functional.group_norm — ATen: aten::group_norm
  * - `group_norm(Tensor input, int num_groups, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enabled=…) -> Tensor`
@@ -286,28 +285,28 @@ function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, opti
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnabled?: boolean }): Tensor;
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnabled: boolean): Tensor;
-function groupNorm(...args: unknown[]): unknown { return E["groupNorm"].call(undefined, args); }
+function groupNorm(...args: unknown[]): unknown { return e_groupNorm.call(undefined, args); }
 /**
  * torch.nn.functional.hardshrink — ATen: aten::hardshrink
  * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function hardshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
 function hardshrink(self: Tensor, lambd: Scalar): Tensor;
-function hardshrink(...args: unknown[]): unknown { return E["hardshrink"].call(undefined, args); }
+function hardshrink(...args: unknown[]): unknown { return e_hardshrink.call(undefined, args); }
 /**
  * torch.nn.functional.hardsigmoid — ATen: aten::hardsigmoid
  * - `hardsigmoid(Tensor self) -> Tensor`
  */
 function hardsigmoid(self: Tensor): Tensor;
 function hardsigmoid(self: Tensor, inplace: boolean): Tensor;
-function hardsigmoid(...args: unknown[]): unknown { return E["hardsigmoid"].call(undefined, args); }
+function hardsigmoid(...args: unknown[]): unknown { return e_hardsigmoid.call(undefined, args); }
 /**
  * torch.nn.functional.hardswish — ATen: aten::hardswish
  * - `hardswish(Tensor self) -> Tensor`
  */
 function hardswish(self: Tensor): Tensor;
 function hardswish(self: Tensor, inplace: boolean): Tensor;
-function hardswish(...args: unknown[]): unknown { return E["hardswish"].call(undefined, args); }
+function hardswish(...args: unknown[]): unknown { return e_hardswish.call(undefined, args); }
 /**
  * torch.nn.functional.hardtanh — ATen: aten::hardtanh
  * - `hardtanh(Tensor self, Scalar min_val=…, Scalar max_val=…) -> Tensor`
@@ -318,7 +317,7 @@ function hardtanh(self: Tensor, minVal: Scalar, maxVal: Scalar): Tensor;
 function hardtanh(self: Tensor, minVal: Scalar, maxVal: Scalar, inplace: boolean): Tensor;
 function hardtanh(self: Tensor, options?: { inplace?: boolean; minVal?: Scalar; maxVal?: Scalar }): Tensor;
 function hardtanh(self: Tensor, minVal: Scalar, options?: { inplace?: boolean; maxVal?: Scalar }): Tensor;
-function hardtanh(...args: unknown[]): unknown { return E["hardtanh"].call(undefined, args); }
+function hardtanh(...args: unknown[]): unknown { return e_hardtanh.call(undefined, args); }
 /**
  * torch.nn.functional.hardtanh_ — ATen: aten::hardtanh_
  * - `hardtanh_(Tensor self, Scalar min_val=…, Scalar max_val=…) -> Tensor`
@@ -326,7 +325,7 @@ function hardtanh(...args: unknown[]): unknown { return E["hardtanh"].call(undef
 function hardtanh_(self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }): Tensor;
 function hardtanh_(self: Tensor, minVal: Scalar, options?: { maxVal?: Scalar }): Tensor;
 function hardtanh_(self: Tensor, minVal: Scalar, maxVal: Scalar): Tensor;
-function hardtanh_(...args: unknown[]): unknown { return E["hardtanh_"].call(undefined, args); }
+function hardtanh_(...args: unknown[]): unknown { return e_hardtanh_.call(undefined, args); }
 /**
  * torch.nn.functional.layer_norm — ATen: aten::layer_norm
  * - `layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enable=…) -> Tensor`
@@ -336,7 +335,7 @@ function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | nu
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnable?: boolean }): Tensor;
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnable: boolean): Tensor;
-function layerNorm(...args: unknown[]): unknown { return E["layerNorm"].call(undefined, args); }
+function layerNorm(...args: unknown[]): unknown { return e_layerNorm.call(undefined, args); }
 /**
  * torch.nn.functional.leaky_relu — ATen: aten::leaky_relu
  * - `leaky_relu(Tensor self, Scalar negative_slope=…) -> Tensor`
@@ -345,35 +344,35 @@ function leakyRelu(self: Tensor, options?: { negativeSlope?: Scalar }): Tensor;
 function leakyRelu(self: Tensor, negativeSlope: Scalar): Tensor;
 function leakyRelu(self: Tensor, negativeSlope: Scalar, inplace: boolean): Tensor;
 function leakyRelu(self: Tensor, options?: { inplace?: boolean; negativeSlope?: Scalar }): Tensor;
-function leakyRelu(...args: unknown[]): unknown { return E["leakyRelu"].call(undefined, args); }
+function leakyRelu(...args: unknown[]): unknown { return e_leakyRelu.call(undefined, args); }
 /**
  * torch.nn.functional.leaky_relu_ — ATen: aten::leaky_relu_
  * - `leaky_relu_(Tensor self, Scalar negative_slope=…) -> Tensor`
  */
 function leakyRelu_(self: Tensor, options?: { negativeSlope?: Scalar }): Tensor;
 function leakyRelu_(self: Tensor, negativeSlope: Scalar): Tensor;
-function leakyRelu_(...args: unknown[]): unknown { return E["leakyRelu_"].call(undefined, args); }
+function leakyRelu_(...args: unknown[]): unknown { return e_leakyRelu_.call(undefined, args); }
 /**
  * torch.nn.functional.linear — ATen: aten::linear
  * - `linear(Tensor input, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 function linear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
-function linear(...args: unknown[]): unknown { return E["linear"].call(undefined, args); }
+function linear(...args: unknown[]): unknown { return e_linear.call(undefined, args); }
 /**
  * torch.nn.functional.mish — ATen: aten::mish
  * - `mish(Tensor self) -> Tensor`
  */
 function mish(self: Tensor): Tensor;
 function mish(self: Tensor, inplace: boolean): Tensor;
-function mish(...args: unknown[]): unknown { return E["mish"].call(undefined, args); }
+function mish(...args: unknown[]): unknown { return e_mish.call(undefined, args); }
 /**
  * torch.nn.functional.one_hot — ATen: aten::one_hot
  * - `one_hot(Tensor self, int num_classes=…) -> Tensor`
  */
 function oneHot(self: Tensor, options?: { numClasses?: number }): Tensor;
 function oneHot(self: Tensor, numClasses: number): Tensor;
-function oneHot(...args: unknown[]): unknown { return E["oneHot"].call(undefined, args); }
+function oneHot(...args: unknown[]): unknown { return e_oneHot.call(undefined, args); }
 /**
  * torch.nn.functional.pad — ATen: aten::pad
  * - `pad(Tensor self, int[] pad, str mode=…, float? value=…) -> Tensor`
@@ -381,7 +380,7 @@ function oneHot(...args: unknown[]): unknown { return E["oneHot"].call(undefined
 function pad(self: Tensor, pad: number[], options?: { mode?: string; value?: number | null }): Tensor;
 function pad(self: Tensor, pad: number[], mode: string, options?: { value?: number | null }): Tensor;
 function pad(self: Tensor, pad: number[], mode: string, value: number | null): Tensor;
-function pad(...args: unknown[]): unknown { return E["pad"].call(undefined, args); }
+function pad(...args: unknown[]): unknown { return e_pad.call(undefined, args); }
 /**
  * torch.nn.functional.pairwise_distance — ATen: aten::pairwise_distance
  * - `pairwise_distance(Tensor x1, Tensor x2, float p=…, float eps=…, bool keepdim=…) -> Tensor`
@@ -390,52 +389,52 @@ function pairwiseDistance(x1: Tensor, x2: Tensor, options?: { p?: number; eps?: 
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, options?: { eps?: number; keepdim?: boolean }): Tensor;
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, options?: { keepdim?: boolean }): Tensor;
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean): Tensor;
-function pairwiseDistance(...args: unknown[]): unknown { return E["pairwiseDistance"].call(undefined, args); }
+function pairwiseDistance(...args: unknown[]): unknown { return e_pairwiseDistance.call(undefined, args); }
 /**
  * torch.nn.functional.pdist — ATen: aten::pdist
  * - `pdist(Tensor self, float p=…) -> Tensor`
  */
 function pdist(self: Tensor, options?: { p?: number }): Tensor;
 function pdist(self: Tensor, p: number): Tensor;
-function pdist(...args: unknown[]): unknown { return E["pdist"].call(undefined, args); }
+function pdist(...args: unknown[]): unknown { return e_pdist.call(undefined, args); }
 /**
  * torch.nn.functional.pixel_shuffle — ATen: aten::pixel_shuffle
  * - `pixel_shuffle(Tensor self, int upscale_factor) -> Tensor`
  */
 function pixelShuffle(self: Tensor, upscaleFactor: number): Tensor;
-function pixelShuffle(...args: unknown[]): unknown { return E["pixelShuffle"].call(undefined, args); }
+function pixelShuffle(...args: unknown[]): unknown { return e_pixelShuffle.call(undefined, args); }
 /**
  * torch.nn.functional.pixel_unshuffle — ATen: aten::pixel_unshuffle
  * - `pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor`
  */
 function pixelUnshuffle(self: Tensor, downscaleFactor: number): Tensor;
-function pixelUnshuffle(...args: unknown[]): unknown { return E["pixelUnshuffle"].call(undefined, args); }
+function pixelUnshuffle(...args: unknown[]): unknown { return e_pixelUnshuffle.call(undefined, args); }
 /**
  * torch.nn.functional.prelu — ATen: aten::prelu
  * - `prelu(Tensor self, Tensor weight) -> Tensor`
  */
 function prelu(self: Tensor, weight: Tensor): Tensor;
-function prelu(...args: unknown[]): unknown { return E["prelu"].call(undefined, args); }
+function prelu(...args: unknown[]): unknown { return e_prelu.call(undefined, args); }
 /**
  * torch.nn.functional.relu — ATen: aten::relu
  * - `relu(Tensor self) -> Tensor`
  */
 function relu(self: Tensor): Tensor;
 function relu(self: Tensor, inplace: boolean): Tensor;
-function relu(...args: unknown[]): unknown { return E["relu"].call(undefined, args); }
+function relu(...args: unknown[]): unknown { return e_relu.call(undefined, args); }
 /**
  * torch.nn.functional.relu6 — ATen: aten::relu6
  * - `relu6(Tensor self) -> Tensor`
  */
 function relu6(self: Tensor): Tensor;
 function relu6(self: Tensor, inplace: boolean): Tensor;
-function relu6(...args: unknown[]): unknown { return E["relu6"].call(undefined, args); }
+function relu6(...args: unknown[]): unknown { return e_relu6.call(undefined, args); }
 /**
  * torch.nn.functional.relu_ — ATen: aten::relu_
  * - `relu_(Tensor self) -> Tensor`
  */
 function relu_(self: Tensor): Tensor;
-function relu_(...args: unknown[]): unknown { return E["relu_"].call(undefined, args); }
+function relu_(...args: unknown[]): unknown { return e_relu_.call(undefined, args); }
 /**
  * torch.nn.functional.rms_norm — ATen: aten::rms_norm
  * - `rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, float? eps=…) -> Tensor`
@@ -443,7 +442,7 @@ function relu_(...args: unknown[]): unknown { return E["relu_"].call(undefined, 
 function rmsNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; eps?: number | null }): Tensor;
 function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { eps?: number | null }): Tensor;
 function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, eps: number | null): Tensor;
-function rmsNorm(...args: unknown[]): unknown { return E["rmsNorm"].call(undefined, args); }
+function rmsNorm(...args: unknown[]): unknown { return e_rmsNorm.call(undefined, args); }
 /**
  * torch.nn.functional.rrelu — ATen: aten::rrelu
  * - `rrelu(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
@@ -458,7 +457,7 @@ function rrelu(self: Tensor, options?: { inplace?: boolean; lower?: Scalar; uppe
 function rrelu(self: Tensor, lower: Scalar, options?: { inplace?: boolean; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
 function rrelu(self: Tensor, lower: Scalar, upper: Scalar, options?: { inplace?: boolean; training?: boolean; generator?: null }): Tensor;
 function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { inplace?: boolean; generator?: null }): Tensor;
-function rrelu(...args: unknown[]): unknown { return E["rrelu"].call(undefined, args); }
+function rrelu(...args: unknown[]): unknown { return e_rrelu.call(undefined, args); }
 /**
  * torch.nn.functional.rrelu_ — ATen: aten::rrelu_
  * - `rrelu_(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
@@ -468,7 +467,7 @@ function rrelu_(self: Tensor, lower: Scalar, options?: { upper?: Scalar; trainin
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
-function rrelu_(...args: unknown[]): unknown { return E["rrelu_"].call(undefined, args); }
+function rrelu_(...args: unknown[]): unknown { return e_rrelu_.call(undefined, args); }
 /**
  * torch.nn.functional.scaled_dot_product_attention — ATen: aten::scaled_dot_product_attention
  * - `scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=…, float dropout_p=…, bool is_causal=…, *, float? scale=…, bool enable_gqa=…) -> Tensor`
@@ -477,33 +476,33 @@ function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, op
 function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, options?: { dropoutP?: number; isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
 function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP: number, options?: { isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
 function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP: number, isCausal: boolean, options?: { scale?: number | null; enableGqa?: boolean }): Tensor;
-function scaledDotProductAttention(...args: unknown[]): unknown { return E["scaledDotProductAttention"].call(undefined, args); }
+function scaledDotProductAttention(...args: unknown[]): unknown { return e_scaledDotProductAttention.call(undefined, args); }
 /**
  * torch.nn.functional.selu — ATen: aten::selu
  * - `selu(Tensor self) -> Tensor`
  */
 function selu(self: Tensor): Tensor;
 function selu(self: Tensor, inplace: boolean): Tensor;
-function selu(...args: unknown[]): unknown { return E["selu"].call(undefined, args); }
+function selu(...args: unknown[]): unknown { return e_selu.call(undefined, args); }
 /**
  * torch.nn.functional.selu_ — ATen: aten::selu_
  * - `selu_(Tensor self) -> Tensor`
  */
 function selu_(self: Tensor): Tensor;
-function selu_(...args: unknown[]): unknown { return E["selu_"].call(undefined, args); }
+function selu_(...args: unknown[]): unknown { return e_selu_.call(undefined, args); }
 /**
  * torch.nn.functional.sigmoid — ATen: aten::sigmoid
  * - `sigmoid(Tensor self) -> Tensor`
  */
 function sigmoid(self: Tensor): Tensor;
-function sigmoid(...args: unknown[]): unknown { return E["sigmoid"].call(undefined, args); }
+function sigmoid(...args: unknown[]): unknown { return e_sigmoid.call(undefined, args); }
 /**
  * torch.nn.functional.silu — ATen: aten::silu
  * - `silu(Tensor self) -> Tensor`
  */
 function silu(self: Tensor): Tensor;
 function silu(self: Tensor, inplace: boolean): Tensor;
-function silu(...args: unknown[]): unknown { return E["silu"].call(undefined, args); }
+function silu(...args: unknown[]): unknown { return e_silu.call(undefined, args); }
 /**
  * torch.nn.functional.softplus — ATen: aten::softplus
  * - `softplus(Tensor self, Scalar beta=…, Scalar threshold=…) -> Tensor`
@@ -511,32 +510,32 @@ function silu(...args: unknown[]): unknown { return E["silu"].call(undefined, ar
 function softplus(self: Tensor, options?: { beta?: Scalar; threshold?: Scalar }): Tensor;
 function softplus(self: Tensor, beta: Scalar, options?: { threshold?: Scalar }): Tensor;
 function softplus(self: Tensor, beta: Scalar, threshold: Scalar): Tensor;
-function softplus(...args: unknown[]): unknown { return E["softplus"].call(undefined, args); }
+function softplus(...args: unknown[]): unknown { return e_softplus.call(undefined, args); }
 /**
  * torch.nn.functional.softshrink — ATen: aten::softshrink
  * - `softshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function softshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
 function softshrink(self: Tensor, lambd: Scalar): Tensor;
-function softshrink(...args: unknown[]): unknown { return E["softshrink"].call(undefined, args); }
+function softshrink(...args: unknown[]): unknown { return e_softshrink.call(undefined, args); }
 /**
  * torch.nn.functional.tanh — ATen: aten::tanh
  * - `tanh(Tensor self) -> Tensor`
  */
 function tanh(self: Tensor): Tensor;
-function tanh(...args: unknown[]): unknown { return E["tanh"].call(undefined, args); }
+function tanh(...args: unknown[]): unknown { return e_tanh.call(undefined, args); }
 /**
  * torch.nn.functional.threshold — ATen: aten::threshold
  * - `threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor`
  */
 function threshold(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
 function threshold(self: Tensor, threshold: Scalar, value: Scalar, inplace: boolean): Tensor;
-function threshold(...args: unknown[]): unknown { return E["threshold"].call(undefined, args); }
+function threshold(...args: unknown[]): unknown { return e_threshold.call(undefined, args); }
 /**
  * torch.nn.functional.threshold_ — ATen: aten::threshold_
  * - `threshold_(Tensor self, Scalar threshold, Scalar value) -> Tensor`
  */
 function threshold_(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
-function threshold_(...args: unknown[]): unknown { return E["threshold_"].call(undefined, args); }
+function threshold_(...args: unknown[]): unknown { return e_threshold_.call(undefined, args); }
 
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, avgPool1d, avgPool2d, avgPool3d, bilinear, celu, celu_, channelShuffle, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, cosineSimilarity, elu, elu_, gelu, glu, groupNorm, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, layerNorm, leakyRelu, leakyRelu_, linear, mish, oneHot, pad, pairwiseDistance, pdist, pixelShuffle, pixelUnshuffle, prelu, relu, relu6, relu_, rmsNorm, rrelu, rrelu_, scaledDotProductAttention, selu, selu_, sigmoid, silu, softplus, softshrink, tanh, threshold, threshold_ };

@@ -7,64 +7,63 @@ import type { Scalar, Tensor } from '../tensor';
 import { Entry } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 
-const E = {
-  "cholesky": new Entry({ name: 'torch.linalg.cholesky', ops: ["linalg_cholesky"] }),
-  "choleskyEx": new Entry({ name: 'torch.linalg.cholesky_ex', ops: ["linalg_cholesky_ex"] }),
-  "cond": new Entry({ name: 'torch.linalg.cond', ops: ["linalg_cond","linalg_cond.p_str"] }),
-  "cross": new Entry({ name: 'torch.linalg.cross', ops: ["linalg_cross"] }),
-  "det": new Entry({ name: 'torch.linalg.det', ops: ["linalg_det"] }),
-  "diagonal": new Entry({ name: 'torch.linalg.diagonal', ops: ["linalg_diagonal"] }),
-  "eig": new Entry({ name: 'torch.linalg.eig', ops: ["linalg_eig"] }),
-  "eigh": new Entry({ name: 'torch.linalg.eigh', ops: ["linalg_eigh"] }),
-  "eigvals": new Entry({ name: 'torch.linalg.eigvals', ops: ["linalg_eigvals"] }),
-  "eigvalsh": new Entry({ name: 'torch.linalg.eigvalsh', ops: ["linalg_eigvalsh"] }),
-  "householderProduct": new Entry({ name: 'torch.linalg.householder_product', ops: ["linalg_householder_product"] }),
-  "inv": new Entry({ name: 'torch.linalg.inv', ops: ["linalg_inv"] }),
-  "invEx": new Entry({ name: 'torch.linalg.inv_ex', ops: ["linalg_inv_ex"] }),
-  "ldlFactor": new Entry({ name: 'torch.linalg.ldl_factor', ops: ["linalg_ldl_factor"] }),
-  "ldlFactorEx": new Entry({ name: 'torch.linalg.ldl_factor_ex', ops: ["linalg_ldl_factor_ex"] }),
-  "ldlSolve": new Entry({ name: 'torch.linalg.ldl_solve', ops: ["linalg_ldl_solve"] }),
-  "lstsq": new Entry({ name: 'torch.linalg.lstsq', ops: ["linalg_lstsq"] }),
-  "lu": new Entry({ name: 'torch.linalg.lu', ops: ["linalg_lu"] }),
-  "luFactor": new Entry({ name: 'torch.linalg.lu_factor', ops: ["linalg_lu_factor"] }),
-  "luFactorEx": new Entry({ name: 'torch.linalg.lu_factor_ex', ops: ["linalg_lu_factor_ex"] }),
-  "luSolve": new Entry({ name: 'torch.linalg.lu_solve', ops: ["linalg_lu_solve"] }),
-  "matmul": new Entry({ name: 'torch.linalg.matmul', ops: ["linalg_matmul"] }),
-  "matrixExp": new Entry({ name: 'torch.linalg.matrix_exp', ops: ["linalg_matrix_exp"] }),
-  "matrixNorm": new Entry({ name: 'torch.linalg.matrix_norm', ops: ["linalg_matrix_norm","linalg_matrix_norm.str_ord"] }),
-  "matrixPower": new Entry({ name: 'torch.linalg.matrix_power', ops: ["linalg_matrix_power"] }),
-  "matrixRank": new Entry({ name: 'torch.linalg.matrix_rank', ops: ["linalg_matrix_rank","linalg_matrix_rank.tol_tensor","linalg_matrix_rank.atol_rtol_tensor","linalg_matrix_rank.atol_rtol_float"] }),
-  "matrixSqrth": new Entry({ name: 'torch.linalg.matrix_sqrth', ops: ["linalg_matrix_sqrth"] }),
-  "multiDot": new Entry({ name: 'torch.linalg.multi_dot', ops: ["linalg_multi_dot"] }),
-  "norm": new Entry({ name: 'torch.linalg.norm', ops: ["linalg_norm","linalg_norm.ord_str"] }),
-  "pinv": new Entry({ name: 'torch.linalg.pinv', ops: ["linalg_pinv","linalg_pinv.atol_rtol_float","linalg_pinv.atol_rtol_tensor","linalg_pinv.rcond_tensor"] }),
-  "polar": new Entry({ name: 'torch.linalg.polar', ops: ["linalg_polar"] }),
-  "qr": new Entry({ name: 'torch.linalg.qr', ops: ["linalg_qr"] }),
-  "slogdet": new Entry({ name: 'torch.linalg.slogdet', ops: ["linalg_slogdet"] }),
-  "solve": new Entry({ name: 'torch.linalg.solve', ops: ["linalg_solve"] }),
-  "solveEx": new Entry({ name: 'torch.linalg.solve_ex', ops: ["linalg_solve_ex"] }),
-  "solveTriangular": new Entry({ name: 'torch.linalg.solve_triangular', ops: ["linalg_solve_triangular"] }),
-  "svd": new Entry({ name: 'torch.linalg.svd', ops: ["linalg_svd"] }),
-  "svdvals": new Entry({ name: 'torch.linalg.svdvals', ops: ["linalg_svdvals"] }),
-  "tensorinv": new Entry({ name: 'torch.linalg.tensorinv', ops: ["linalg_tensorinv"] }),
-  "tensorsolve": new Entry({ name: 'torch.linalg.tensorsolve', ops: ["linalg_tensorsolve"] }),
-  "vander": new Entry({ name: 'torch.linalg.vander', ops: ["linalg_vander"] }),
-  "vecdot": new Entry({ name: 'torch.linalg.vecdot', ops: ["linalg_vecdot"] }),
-  "vectorNorm": new Entry({ name: 'torch.linalg.vector_norm', ops: ["linalg_vector_norm"] }),
-};
+// one module-level constant per entry: a direct reference on every call, no table lookup
+const e_cholesky = new Entry({ name: 'torch.linalg.cholesky', ops: ["linalg_cholesky"] });
+const e_choleskyEx = new Entry({ name: 'torch.linalg.cholesky_ex', ops: ["linalg_cholesky_ex"] });
+const e_cond = new Entry({ name: 'torch.linalg.cond', ops: ["linalg_cond","linalg_cond.p_str"] });
+const e_cross = new Entry({ name: 'torch.linalg.cross', ops: ["linalg_cross"] });
+const e_det = new Entry({ name: 'torch.linalg.det', ops: ["linalg_det"] });
+const e_diagonal = new Entry({ name: 'torch.linalg.diagonal', ops: ["linalg_diagonal"] });
+const e_eig = new Entry({ name: 'torch.linalg.eig', ops: ["linalg_eig"] });
+const e_eigh = new Entry({ name: 'torch.linalg.eigh', ops: ["linalg_eigh"] });
+const e_eigvals = new Entry({ name: 'torch.linalg.eigvals', ops: ["linalg_eigvals"] });
+const e_eigvalsh = new Entry({ name: 'torch.linalg.eigvalsh', ops: ["linalg_eigvalsh"] });
+const e_householderProduct = new Entry({ name: 'torch.linalg.householder_product', ops: ["linalg_householder_product"] });
+const e_inv = new Entry({ name: 'torch.linalg.inv', ops: ["linalg_inv"] });
+const e_invEx = new Entry({ name: 'torch.linalg.inv_ex', ops: ["linalg_inv_ex"] });
+const e_ldlFactor = new Entry({ name: 'torch.linalg.ldl_factor', ops: ["linalg_ldl_factor"] });
+const e_ldlFactorEx = new Entry({ name: 'torch.linalg.ldl_factor_ex', ops: ["linalg_ldl_factor_ex"] });
+const e_ldlSolve = new Entry({ name: 'torch.linalg.ldl_solve', ops: ["linalg_ldl_solve"] });
+const e_lstsq = new Entry({ name: 'torch.linalg.lstsq', ops: ["linalg_lstsq"] });
+const e_lu = new Entry({ name: 'torch.linalg.lu', ops: ["linalg_lu"] });
+const e_luFactor = new Entry({ name: 'torch.linalg.lu_factor', ops: ["linalg_lu_factor"] });
+const e_luFactorEx = new Entry({ name: 'torch.linalg.lu_factor_ex', ops: ["linalg_lu_factor_ex"] });
+const e_luSolve = new Entry({ name: 'torch.linalg.lu_solve', ops: ["linalg_lu_solve"] });
+const e_matmul = new Entry({ name: 'torch.linalg.matmul', ops: ["linalg_matmul"] });
+const e_matrixExp = new Entry({ name: 'torch.linalg.matrix_exp', ops: ["linalg_matrix_exp"] });
+const e_matrixNorm = new Entry({ name: 'torch.linalg.matrix_norm', ops: ["linalg_matrix_norm","linalg_matrix_norm.str_ord"] });
+const e_matrixPower = new Entry({ name: 'torch.linalg.matrix_power', ops: ["linalg_matrix_power"] });
+const e_matrixRank = new Entry({ name: 'torch.linalg.matrix_rank', ops: ["linalg_matrix_rank","linalg_matrix_rank.tol_tensor","linalg_matrix_rank.atol_rtol_tensor","linalg_matrix_rank.atol_rtol_float"] });
+const e_matrixSqrth = new Entry({ name: 'torch.linalg.matrix_sqrth', ops: ["linalg_matrix_sqrth"] });
+const e_multiDot = new Entry({ name: 'torch.linalg.multi_dot', ops: ["linalg_multi_dot"] });
+const e_norm = new Entry({ name: 'torch.linalg.norm', ops: ["linalg_norm","linalg_norm.ord_str"] });
+const e_pinv = new Entry({ name: 'torch.linalg.pinv', ops: ["linalg_pinv","linalg_pinv.atol_rtol_float","linalg_pinv.atol_rtol_tensor","linalg_pinv.rcond_tensor"] });
+const e_polar = new Entry({ name: 'torch.linalg.polar', ops: ["linalg_polar"] });
+const e_qr = new Entry({ name: 'torch.linalg.qr', ops: ["linalg_qr"] });
+const e_slogdet = new Entry({ name: 'torch.linalg.slogdet', ops: ["linalg_slogdet"] });
+const e_solve = new Entry({ name: 'torch.linalg.solve', ops: ["linalg_solve"] });
+const e_solveEx = new Entry({ name: 'torch.linalg.solve_ex', ops: ["linalg_solve_ex"] });
+const e_solveTriangular = new Entry({ name: 'torch.linalg.solve_triangular', ops: ["linalg_solve_triangular"] });
+const e_svd = new Entry({ name: 'torch.linalg.svd', ops: ["linalg_svd"] });
+const e_svdvals = new Entry({ name: 'torch.linalg.svdvals', ops: ["linalg_svdvals"] });
+const e_tensorinv = new Entry({ name: 'torch.linalg.tensorinv', ops: ["linalg_tensorinv"] });
+const e_tensorsolve = new Entry({ name: 'torch.linalg.tensorsolve', ops: ["linalg_tensorsolve"] });
+const e_vander = new Entry({ name: 'torch.linalg.vander', ops: ["linalg_vander"] });
+const e_vecdot = new Entry({ name: 'torch.linalg.vecdot', ops: ["linalg_vecdot"] });
+const e_vectorNorm = new Entry({ name: 'torch.linalg.vector_norm', ops: ["linalg_vector_norm"] });
 
 /**
  * torch.linalg.cholesky — ATen: aten::linalg_cholesky
  * - `linalg_cholesky(Tensor self, *, bool upper=…) -> Tensor`
  */
 function cholesky(self: Tensor, options?: { upper?: boolean }): Tensor;
-function cholesky(...args: unknown[]): unknown { return E["cholesky"].call(undefined, args); }
+function cholesky(...args: unknown[]): unknown { return e_cholesky.call(undefined, args); }
 /**
  * torch.linalg.cholesky_ex — ATen: aten::linalg_cholesky_ex
  * - `linalg_cholesky_ex(Tensor self, *, bool upper=…, bool check_errors=…) -> (Tensor L, Tensor info)`
  */
 function choleskyEx(self: Tensor, options?: { upper?: boolean; checkErrors?: boolean }): NamedResult<{ L: Tensor; info: Tensor }>;
-function choleskyEx(...args: unknown[]): unknown { return E["choleskyEx"].call(undefined, args); }
+function choleskyEx(...args: unknown[]): unknown { return e_choleskyEx.call(undefined, args); }
 /**
  * torch.linalg.cond — ATen: aten::linalg_cond, aten::linalg_cond.p_str
  * - `linalg_cond(Tensor self, Scalar? p=…) -> Tensor`
@@ -73,130 +72,130 @@ function choleskyEx(...args: unknown[]): unknown { return E["choleskyEx"].call(u
 function cond(self: Tensor, options?: { p?: Scalar | null }): Tensor;
 function cond(self: Tensor, p: Scalar | null): Tensor;
 function cond(self: Tensor, p: string): Tensor;
-function cond(...args: unknown[]): unknown { return E["cond"].call(undefined, args); }
+function cond(...args: unknown[]): unknown { return e_cond.call(undefined, args); }
 /**
  * torch.linalg.cross — ATen: aten::linalg_cross
  * - `linalg_cross(Tensor self, Tensor other, *, int dim=…) -> Tensor`
  */
 function cross(self: Tensor, other: Tensor, options?: { dim?: number }): Tensor;
-function cross(...args: unknown[]): unknown { return E["cross"].call(undefined, args); }
+function cross(...args: unknown[]): unknown { return e_cross.call(undefined, args); }
 /**
  * torch.linalg.det — ATen: aten::linalg_det
  * - `linalg_det(Tensor A) -> Tensor`
  */
 function det(A: Tensor): Tensor;
-function det(...args: unknown[]): unknown { return E["det"].call(undefined, args); }
+function det(...args: unknown[]): unknown { return e_det.call(undefined, args); }
 /**
  * torch.linalg.diagonal — ATen: aten::linalg_diagonal
  * - `linalg_diagonal(Tensor A, *, int offset=…, int dim1=…, int dim2=…) -> Tensor`
  */
 function diagonal(A: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-function diagonal(...args: unknown[]): unknown { return E["diagonal"].call(undefined, args); }
+function diagonal(...args: unknown[]): unknown { return e_diagonal.call(undefined, args); }
 /**
  * torch.linalg.eig — ATen: aten::linalg_eig
  * - `linalg_eig(Tensor self) -> (Tensor eigenvalues, Tensor eigenvectors)`
  */
 function eig(self: Tensor): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function eig(...args: unknown[]): unknown { return E["eig"].call(undefined, args); }
+function eig(...args: unknown[]): unknown { return e_eig.call(undefined, args); }
 /**
  * torch.linalg.eigh — ATen: aten::linalg_eigh
  * - `linalg_eigh(Tensor self, str UPLO=…) -> (Tensor eigenvalues, Tensor eigenvectors)`
  */
 function eigh(self: Tensor, options?: { UPLO?: string }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
 function eigh(self: Tensor, UPLO: string): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function eigh(...args: unknown[]): unknown { return E["eigh"].call(undefined, args); }
+function eigh(...args: unknown[]): unknown { return e_eigh.call(undefined, args); }
 /**
  * torch.linalg.eigvals — ATen: aten::linalg_eigvals
  * - `linalg_eigvals(Tensor self) -> Tensor`
  */
 function eigvals(self: Tensor): Tensor;
-function eigvals(...args: unknown[]): unknown { return E["eigvals"].call(undefined, args); }
+function eigvals(...args: unknown[]): unknown { return e_eigvals.call(undefined, args); }
 /**
  * torch.linalg.eigvalsh — ATen: aten::linalg_eigvalsh
  * - `linalg_eigvalsh(Tensor self, str UPLO=…) -> Tensor`
  */
 function eigvalsh(self: Tensor, options?: { UPLO?: string }): Tensor;
 function eigvalsh(self: Tensor, UPLO: string): Tensor;
-function eigvalsh(...args: unknown[]): unknown { return E["eigvalsh"].call(undefined, args); }
+function eigvalsh(...args: unknown[]): unknown { return e_eigvalsh.call(undefined, args); }
 /**
  * torch.linalg.householder_product — ATen: aten::linalg_householder_product
  * - `linalg_householder_product(Tensor input, Tensor tau) -> Tensor`
  */
 function householderProduct(input: Tensor, tau: Tensor): Tensor;
-function householderProduct(...args: unknown[]): unknown { return E["householderProduct"].call(undefined, args); }
+function householderProduct(...args: unknown[]): unknown { return e_householderProduct.call(undefined, args); }
 /**
  * torch.linalg.inv — ATen: aten::linalg_inv
  * - `linalg_inv(Tensor A) -> Tensor`
  */
 function inv(A: Tensor): Tensor;
-function inv(...args: unknown[]): unknown { return E["inv"].call(undefined, args); }
+function inv(...args: unknown[]): unknown { return e_inv.call(undefined, args); }
 /**
  * torch.linalg.inv_ex — ATen: aten::linalg_inv_ex
  * - `linalg_inv_ex(Tensor A, *, bool check_errors=…) -> (Tensor inverse, Tensor info)`
  */
 function invEx(A: Tensor, options?: { checkErrors?: boolean }): NamedResult<{ inverse: Tensor; info: Tensor }>;
-function invEx(...args: unknown[]): unknown { return E["invEx"].call(undefined, args); }
+function invEx(...args: unknown[]): unknown { return e_invEx.call(undefined, args); }
 /**
  * torch.linalg.ldl_factor — ATen: aten::linalg_ldl_factor
  * - `linalg_ldl_factor(Tensor self, *, bool hermitian=…) -> (Tensor LD, Tensor pivots)`
  */
 function ldlFactor(self: Tensor, options?: { hermitian?: boolean }): NamedResult<{ LD: Tensor; pivots: Tensor }>;
-function ldlFactor(...args: unknown[]): unknown { return E["ldlFactor"].call(undefined, args); }
+function ldlFactor(...args: unknown[]): unknown { return e_ldlFactor.call(undefined, args); }
 /**
  * torch.linalg.ldl_factor_ex — ATen: aten::linalg_ldl_factor_ex
  * - `linalg_ldl_factor_ex(Tensor self, *, bool hermitian=…, bool check_errors=…) -> (Tensor LD, Tensor pivots, Tensor info)`
  */
 function ldlFactorEx(self: Tensor, options?: { hermitian?: boolean; checkErrors?: boolean }): NamedResult<{ LD: Tensor; pivots: Tensor; info: Tensor }>;
-function ldlFactorEx(...args: unknown[]): unknown { return E["ldlFactorEx"].call(undefined, args); }
+function ldlFactorEx(...args: unknown[]): unknown { return e_ldlFactorEx.call(undefined, args); }
 /**
  * torch.linalg.ldl_solve — ATen: aten::linalg_ldl_solve
  * - `linalg_ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=…) -> Tensor`
  */
 function ldlSolve(LD: Tensor, pivots: Tensor, B: Tensor, options?: { hermitian?: boolean }): Tensor;
-function ldlSolve(...args: unknown[]): unknown { return E["ldlSolve"].call(undefined, args); }
+function ldlSolve(...args: unknown[]): unknown { return e_ldlSolve.call(undefined, args); }
 /**
  * torch.linalg.lstsq — ATen: aten::linalg_lstsq
  * - `linalg_lstsq(Tensor self, Tensor b, float? rcond=…, *, str? driver=…) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)`
  */
 function lstsq(self: Tensor, b: Tensor, options?: { rcond?: number | null; driver?: string | null }): NamedResult<{ solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor }>;
 function lstsq(self: Tensor, b: Tensor, rcond: number | null, options?: { driver?: string | null }): NamedResult<{ solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor }>;
-function lstsq(...args: unknown[]): unknown { return E["lstsq"].call(undefined, args); }
+function lstsq(...args: unknown[]): unknown { return e_lstsq.call(undefined, args); }
 /**
  * torch.linalg.lu — ATen: aten::linalg_lu
  * - `linalg_lu(Tensor A, *, bool pivot=…) -> (Tensor P, Tensor L, Tensor U)`
  */
 function lu(A: Tensor, options?: { pivot?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
-function lu(...args: unknown[]): unknown { return E["lu"].call(undefined, args); }
+function lu(...args: unknown[]): unknown { return e_lu.call(undefined, args); }
 /**
  * torch.linalg.lu_factor — ATen: aten::linalg_lu_factor
  * - `linalg_lu_factor(Tensor A, *, bool pivot=…) -> (Tensor LU, Tensor pivots)`
  */
 function luFactor(A: Tensor, options?: { pivot?: boolean }): NamedResult<{ LU: Tensor; pivots: Tensor }>;
-function luFactor(...args: unknown[]): unknown { return E["luFactor"].call(undefined, args); }
+function luFactor(...args: unknown[]): unknown { return e_luFactor.call(undefined, args); }
 /**
  * torch.linalg.lu_factor_ex — ATen: aten::linalg_lu_factor_ex
  * - `linalg_lu_factor_ex(Tensor A, *, bool pivot=…, bool check_errors=…) -> (Tensor LU, Tensor pivots, Tensor info)`
  */
 function luFactorEx(A: Tensor, options?: { pivot?: boolean; checkErrors?: boolean }): NamedResult<{ LU: Tensor; pivots: Tensor; info: Tensor }>;
-function luFactorEx(...args: unknown[]): unknown { return E["luFactorEx"].call(undefined, args); }
+function luFactorEx(...args: unknown[]): unknown { return e_luFactorEx.call(undefined, args); }
 /**
  * torch.linalg.lu_solve — ATen: aten::linalg_lu_solve
  * - `linalg_lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=…, bool adjoint=…) -> Tensor`
  */
 function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, options?: { left?: boolean; adjoint?: boolean }): Tensor;
-function luSolve(...args: unknown[]): unknown { return E["luSolve"].call(undefined, args); }
+function luSolve(...args: unknown[]): unknown { return e_luSolve.call(undefined, args); }
 /**
  * torch.linalg.matmul — ATen: aten::linalg_matmul
  * - `linalg_matmul(Tensor self, Tensor other) -> Tensor`
  */
 function matmul(self: Tensor, other: Tensor): Tensor;
-function matmul(...args: unknown[]): unknown { return E["matmul"].call(undefined, args); }
+function matmul(...args: unknown[]): unknown { return e_matmul.call(undefined, args); }
 /**
  * torch.linalg.matrix_exp — ATen: aten::linalg_matrix_exp
  * - `linalg_matrix_exp(Tensor self) -> Tensor`
  */
 function matrixExp(self: Tensor): Tensor;
-function matrixExp(...args: unknown[]): unknown { return E["matrixExp"].call(undefined, args); }
+function matrixExp(...args: unknown[]): unknown { return e_matrixExp.call(undefined, args); }
 /**
  * torch.linalg.matrix_norm — ATen: aten::linalg_matrix_norm, aten::linalg_matrix_norm.str_ord
  * - `linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -209,13 +208,13 @@ function matrixNorm(self: Tensor, options?: { ord?: string; dim?: number[]; keep
 function matrixNorm(self: Tensor, ord: string, options?: { dim?: number[]; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function matrixNorm(self: Tensor, ord: string, dim: number[], options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function matrixNorm(self: Tensor, ord: string, dim: number[], keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function matrixNorm(...args: unknown[]): unknown { return E["matrixNorm"].call(undefined, args); }
+function matrixNorm(...args: unknown[]): unknown { return e_matrixNorm.call(undefined, args); }
 /**
  * torch.linalg.matrix_power — ATen: aten::linalg_matrix_power
  * - `linalg_matrix_power(Tensor self, int n) -> Tensor`
  */
 function matrixPower(self: Tensor, n: number): Tensor;
-function matrixPower(...args: unknown[]): unknown { return E["matrixPower"].call(undefined, args); }
+function matrixPower(...args: unknown[]): unknown { return e_matrixPower.call(undefined, args); }
 /**
  * torch.linalg.matrix_rank — ATen: aten::linalg_matrix_rank, aten::linalg_matrix_rank.tol_tensor, aten::linalg_matrix_rank.atol_rtol_tensor, aten::linalg_matrix_rank.atol_rtol_float
  * - `linalg_matrix_rank(Tensor self, float tol, bool hermitian=…) -> Tensor`
@@ -229,19 +228,19 @@ function matrixRank(input: Tensor, tol: Tensor, options?: { hermitian?: boolean 
 function matrixRank(input: Tensor, tol: Tensor, hermitian: boolean): Tensor;
 function matrixRank(input: Tensor, options?: { atol?: Tensor | null; rtol?: Tensor | null; hermitian?: boolean }): Tensor;
 function matrixRank(self: Tensor, options?: { atol?: number | null; rtol?: number | null; hermitian?: boolean }): Tensor;
-function matrixRank(...args: unknown[]): unknown { return E["matrixRank"].call(undefined, args); }
+function matrixRank(...args: unknown[]): unknown { return e_matrixRank.call(undefined, args); }
 /**
  * torch.linalg.matrix_sqrth — ATen: aten::linalg_matrix_sqrth
  * - `linalg_matrix_sqrth(Tensor self) -> Tensor`
  */
 function matrixSqrth(self: Tensor): Tensor;
-function matrixSqrth(...args: unknown[]): unknown { return E["matrixSqrth"].call(undefined, args); }
+function matrixSqrth(...args: unknown[]): unknown { return e_matrixSqrth.call(undefined, args); }
 /**
  * torch.linalg.multi_dot — ATen: aten::linalg_multi_dot
  * - `linalg_multi_dot(Tensor[] tensors) -> Tensor`
  */
 function multiDot(tensors: Tensor[]): Tensor;
-function multiDot(...args: unknown[]): unknown { return E["multiDot"].call(undefined, args); }
+function multiDot(...args: unknown[]): unknown { return e_multiDot.call(undefined, args); }
 /**
  * torch.linalg.norm — ATen: aten::linalg_norm, aten::linalg_norm.ord_str
  * - `linalg_norm(Tensor self, Scalar? ord=…, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -254,7 +253,7 @@ function norm(self: Tensor, ord: Scalar | null, dim: number | number[] | null, k
 function norm(self: Tensor, ord: string, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function norm(self: Tensor, ord: string, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function norm(self: Tensor, ord: string, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function norm(...args: unknown[]): unknown { return E["norm"].call(undefined, args); }
+function norm(...args: unknown[]): unknown { return e_norm.call(undefined, args); }
 /**
  * torch.linalg.pinv — ATen: aten::linalg_pinv, aten::linalg_pinv.atol_rtol_float, aten::linalg_pinv.atol_rtol_tensor, aten::linalg_pinv.rcond_tensor
  * - `linalg_pinv(Tensor self, float rcond, bool hermitian=…) -> Tensor`
@@ -268,83 +267,83 @@ function pinv(self: Tensor, options?: { atol?: number | null; rtol?: number | nu
 function pinv(self: Tensor, options?: { atol?: Tensor | null; rtol?: Tensor | null; hermitian?: boolean }): Tensor;
 function pinv(self: Tensor, rcond: Tensor, options?: { hermitian?: boolean }): Tensor;
 function pinv(self: Tensor, rcond: Tensor, hermitian: boolean): Tensor;
-function pinv(...args: unknown[]): unknown { return E["pinv"].call(undefined, args); }
+function pinv(...args: unknown[]): unknown { return e_pinv.call(undefined, args); }
 /**
  * torch.linalg.polar — ATen: aten::linalg_polar
  * - `linalg_polar(Tensor A) -> (Tensor U, Tensor H)`
  */
 function polar(A: Tensor): NamedResult<{ U: Tensor; H: Tensor }>;
-function polar(...args: unknown[]): unknown { return E["polar"].call(undefined, args); }
+function polar(...args: unknown[]): unknown { return e_polar.call(undefined, args); }
 /**
  * torch.linalg.qr — ATen: aten::linalg_qr
  * - `linalg_qr(Tensor A, str mode=…) -> (Tensor Q, Tensor R)`
  */
 function qr(A: Tensor, options?: { mode?: string }): NamedResult<{ Q: Tensor; R: Tensor }>;
 function qr(A: Tensor, mode: string): NamedResult<{ Q: Tensor; R: Tensor }>;
-function qr(...args: unknown[]): unknown { return E["qr"].call(undefined, args); }
+function qr(...args: unknown[]): unknown { return e_qr.call(undefined, args); }
 /**
  * torch.linalg.slogdet — ATen: aten::linalg_slogdet
  * - `linalg_slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)`
  */
 function slogdet(A: Tensor): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
-function slogdet(...args: unknown[]): unknown { return E["slogdet"].call(undefined, args); }
+function slogdet(...args: unknown[]): unknown { return e_slogdet.call(undefined, args); }
 /**
  * torch.linalg.solve — ATen: aten::linalg_solve
  * - `linalg_solve(Tensor A, Tensor B, *, bool left=…) -> Tensor`
  */
 function solve(A: Tensor, B: Tensor, options?: { left?: boolean }): Tensor;
-function solve(...args: unknown[]): unknown { return E["solve"].call(undefined, args); }
+function solve(...args: unknown[]): unknown { return e_solve.call(undefined, args); }
 /**
  * torch.linalg.solve_ex — ATen: aten::linalg_solve_ex
  * - `linalg_solve_ex(Tensor A, Tensor B, *, bool left=…, bool check_errors=…) -> (Tensor result, Tensor info)`
  */
 function solveEx(A: Tensor, B: Tensor, options?: { left?: boolean; checkErrors?: boolean }): NamedResult<{ result: Tensor; info: Tensor }>;
-function solveEx(...args: unknown[]): unknown { return E["solveEx"].call(undefined, args); }
+function solveEx(...args: unknown[]): unknown { return e_solveEx.call(undefined, args); }
 /**
  * torch.linalg.solve_triangular — ATen: aten::linalg_solve_triangular
  * - `linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=…, bool unitriangular=…) -> Tensor`
  */
 function solveTriangular(self: Tensor, B: Tensor, options?: { upper?: boolean; left?: boolean; unitriangular?: boolean }): Tensor;
-function solveTriangular(...args: unknown[]): unknown { return E["solveTriangular"].call(undefined, args); }
+function solveTriangular(...args: unknown[]): unknown { return e_solveTriangular.call(undefined, args); }
 /**
  * torch.linalg.svd — ATen: aten::linalg_svd
  * - `linalg_svd(Tensor A, bool full_matrices=…, *, str? driver=…) -> (Tensor U, Tensor S, Tensor Vh)`
  */
 function svd(A: Tensor, options?: { fullMatrices?: boolean; driver?: string | null }): NamedResult<{ U: Tensor; S: Tensor; Vh: Tensor }>;
 function svd(A: Tensor, fullMatrices: boolean, options?: { driver?: string | null }): NamedResult<{ U: Tensor; S: Tensor; Vh: Tensor }>;
-function svd(...args: unknown[]): unknown { return E["svd"].call(undefined, args); }
+function svd(...args: unknown[]): unknown { return e_svd.call(undefined, args); }
 /**
  * torch.linalg.svdvals — ATen: aten::linalg_svdvals
  * - `linalg_svdvals(Tensor A, *, str? driver=…) -> Tensor`
  */
 function svdvals(A: Tensor, options?: { driver?: string | null }): Tensor;
-function svdvals(...args: unknown[]): unknown { return E["svdvals"].call(undefined, args); }
+function svdvals(...args: unknown[]): unknown { return e_svdvals.call(undefined, args); }
 /**
  * torch.linalg.tensorinv — ATen: aten::linalg_tensorinv
  * - `linalg_tensorinv(Tensor self, int ind=…) -> Tensor`
  */
 function tensorinv(self: Tensor, options?: { ind?: number }): Tensor;
 function tensorinv(self: Tensor, ind: number): Tensor;
-function tensorinv(...args: unknown[]): unknown { return E["tensorinv"].call(undefined, args); }
+function tensorinv(...args: unknown[]): unknown { return e_tensorinv.call(undefined, args); }
 /**
  * torch.linalg.tensorsolve — ATen: aten::linalg_tensorsolve
  * - `linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=…) -> Tensor`
  */
 function tensorsolve(self: Tensor, other: Tensor, options?: { dims?: number[] | null }): Tensor;
 function tensorsolve(self: Tensor, other: Tensor, dims: number[] | null): Tensor;
-function tensorsolve(...args: unknown[]): unknown { return E["tensorsolve"].call(undefined, args); }
+function tensorsolve(...args: unknown[]): unknown { return e_tensorsolve.call(undefined, args); }
 /**
  * torch.linalg.vander — ATen: aten::linalg_vander
  * - `linalg_vander(Tensor x, *, int? N=…) -> Tensor`
  */
 function vander(x: Tensor, options?: { N?: number | null }): Tensor;
-function vander(...args: unknown[]): unknown { return E["vander"].call(undefined, args); }
+function vander(...args: unknown[]): unknown { return e_vander.call(undefined, args); }
 /**
  * torch.linalg.vecdot — ATen: aten::linalg_vecdot
  * - `linalg_vecdot(Tensor x, Tensor y, *, int dim=…) -> Tensor`
  */
 function vecdot(x: Tensor, y: Tensor, options?: { dim?: number }): Tensor;
-function vecdot(...args: unknown[]): unknown { return E["vecdot"].call(undefined, args); }
+function vecdot(...args: unknown[]): unknown { return e_vecdot.call(undefined, args); }
 /**
  * torch.linalg.vector_norm — ATen: aten::linalg_vector_norm
  * - `linalg_vector_norm(Tensor self, Scalar ord=…, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -353,6 +352,6 @@ function vectorNorm(self: Tensor, options?: { ord?: Scalar; dim?: number | numbe
 function vectorNorm(self: Tensor, ord: Scalar, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function vectorNorm(self: Tensor, ord: Scalar, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function vectorNorm(self: Tensor, ord: Scalar, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function vectorNorm(...args: unknown[]): unknown { return E["vectorNorm"].call(undefined, args); }
+function vectorNorm(...args: unknown[]): unknown { return e_vectorNorm.call(undefined, args); }
 
 export { cholesky, choleskyEx, cond, cross, det, diagonal, eig, eigh, eigvals, eigvalsh, householderProduct, inv, invEx, ldlFactor, ldlFactorEx, ldlSolve, lstsq, lu, luFactor, luFactorEx, luSolve, matmul, matrixExp, matrixNorm, matrixPower, matrixRank, matrixSqrth, multiDot, norm, pinv, polar, qr, slogdet, solve, solveEx, solveTriangular, svd, svdvals, tensorinv, tensorsolve, vander, vecdot, vectorNorm };

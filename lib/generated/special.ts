@@ -7,95 +7,94 @@ import type { Scalar, Tensor } from '../tensor';
 import { Entry } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 
-const E = {
-  "airyAi": new Entry({ name: 'torch.special.airy_ai', ops: ["special_airy_ai"] }),
-  "besselJ0": new Entry({ name: 'torch.special.bessel_j0', ops: ["special_bessel_j0"] }),
-  "besselJ1": new Entry({ name: 'torch.special.bessel_j1', ops: ["special_bessel_j1"] }),
-  "besselY0": new Entry({ name: 'torch.special.bessel_y0', ops: ["special_bessel_y0"] }),
-  "besselY1": new Entry({ name: 'torch.special.bessel_y1', ops: ["special_bessel_y1"] }),
-  "chebyshevPolynomialT": new Entry({ name: 'torch.special.chebyshev_polynomial_t', ops: ["special_chebyshev_polynomial_t","special_chebyshev_polynomial_t.x_scalar","special_chebyshev_polynomial_t.n_scalar"] }),
-  "chebyshevPolynomialU": new Entry({ name: 'torch.special.chebyshev_polynomial_u', ops: ["special_chebyshev_polynomial_u","special_chebyshev_polynomial_u.x_scalar","special_chebyshev_polynomial_u.n_scalar"] }),
-  "chebyshevPolynomialV": new Entry({ name: 'torch.special.chebyshev_polynomial_v', ops: ["special_chebyshev_polynomial_v","special_chebyshev_polynomial_v.x_scalar","special_chebyshev_polynomial_v.n_scalar"] }),
-  "chebyshevPolynomialW": new Entry({ name: 'torch.special.chebyshev_polynomial_w', ops: ["special_chebyshev_polynomial_w","special_chebyshev_polynomial_w.x_scalar","special_chebyshev_polynomial_w.n_scalar"] }),
-  "digamma": new Entry({ name: 'torch.special.digamma', ops: ["special_digamma"] }),
-  "entr": new Entry({ name: 'torch.special.entr', ops: ["special_entr"] }),
-  "erf": new Entry({ name: 'torch.special.erf', ops: ["special_erf"] }),
-  "erfc": new Entry({ name: 'torch.special.erfc', ops: ["special_erfc"] }),
-  "erfcx": new Entry({ name: 'torch.special.erfcx', ops: ["special_erfcx"] }),
-  "erfinv": new Entry({ name: 'torch.special.erfinv', ops: ["special_erfinv"] }),
-  "exp2": new Entry({ name: 'torch.special.exp2', ops: ["special_exp2"] }),
-  "expit": new Entry({ name: 'torch.special.expit', ops: ["special_expit"] }),
-  "expm1": new Entry({ name: 'torch.special.expm1', ops: ["special_expm1"] }),
-  "gammainc": new Entry({ name: 'torch.special.gammainc', ops: ["special_gammainc"] }),
-  "gammaincc": new Entry({ name: 'torch.special.gammaincc', ops: ["special_gammaincc"] }),
-  "gammaln": new Entry({ name: 'torch.special.gammaln', ops: ["special_gammaln"] }),
-  "hermitePolynomialH": new Entry({ name: 'torch.special.hermite_polynomial_h', ops: ["special_hermite_polynomial_h","special_hermite_polynomial_h.x_scalar","special_hermite_polynomial_h.n_scalar"] }),
-  "hermitePolynomialHe": new Entry({ name: 'torch.special.hermite_polynomial_he', ops: ["special_hermite_polynomial_he","special_hermite_polynomial_he.x_scalar","special_hermite_polynomial_he.n_scalar"] }),
-  "i0": new Entry({ name: 'torch.special.i0', ops: ["special_i0"] }),
-  "i0e": new Entry({ name: 'torch.special.i0e', ops: ["special_i0e"] }),
-  "i1": new Entry({ name: 'torch.special.i1', ops: ["special_i1"] }),
-  "i1e": new Entry({ name: 'torch.special.i1e', ops: ["special_i1e"] }),
-  "laguerrePolynomialL": new Entry({ name: 'torch.special.laguerre_polynomial_l', ops: ["special_laguerre_polynomial_l","special_laguerre_polynomial_l.x_scalar","special_laguerre_polynomial_l.n_scalar"] }),
-  "legendrePolynomialP": new Entry({ name: 'torch.special.legendre_polynomial_p', ops: ["special_legendre_polynomial_p","special_legendre_polynomial_p.x_scalar","special_legendre_polynomial_p.n_scalar"] }),
-  "log1p": new Entry({ name: 'torch.special.log1p', ops: ["special_log1p"] }),
-  "logNdtr": new Entry({ name: 'torch.special.log_ndtr', ops: ["special_log_ndtr"] }),
-  "logSoftmax": new Entry({ name: 'torch.special.log_softmax', ops: ["special_log_softmax"] }),
-  "logit": new Entry({ name: 'torch.special.logit', ops: ["special_logit"] }),
-  "logsumexp": new Entry({ name: 'torch.special.logsumexp', ops: ["special_logsumexp"] }),
-  "modifiedBesselI0": new Entry({ name: 'torch.special.modified_bessel_i0', ops: ["special_modified_bessel_i0"] }),
-  "modifiedBesselI1": new Entry({ name: 'torch.special.modified_bessel_i1', ops: ["special_modified_bessel_i1"] }),
-  "modifiedBesselK0": new Entry({ name: 'torch.special.modified_bessel_k0', ops: ["special_modified_bessel_k0"] }),
-  "modifiedBesselK1": new Entry({ name: 'torch.special.modified_bessel_k1', ops: ["special_modified_bessel_k1"] }),
-  "multigammaln": new Entry({ name: 'torch.special.multigammaln', ops: ["special_multigammaln"] }),
-  "ndtr": new Entry({ name: 'torch.special.ndtr', ops: ["special_ndtr"] }),
-  "ndtri": new Entry({ name: 'torch.special.ndtri', ops: ["special_ndtri"] }),
-  "polygamma": new Entry({ name: 'torch.special.polygamma', ops: ["special_polygamma"] }),
-  "psi": new Entry({ name: 'torch.special.psi', ops: ["special_psi"] }),
-  "round": new Entry({ name: 'torch.special.round', ops: ["special_round"] }),
-  "scaledModifiedBesselK0": new Entry({ name: 'torch.special.scaled_modified_bessel_k0', ops: ["special_scaled_modified_bessel_k0"] }),
-  "scaledModifiedBesselK1": new Entry({ name: 'torch.special.scaled_modified_bessel_k1', ops: ["special_scaled_modified_bessel_k1"] }),
-  "shiftedChebyshevPolynomialT": new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_t', ops: ["special_shifted_chebyshev_polynomial_t","special_shifted_chebyshev_polynomial_t.x_scalar","special_shifted_chebyshev_polynomial_t.n_scalar"] }),
-  "shiftedChebyshevPolynomialU": new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_u', ops: ["special_shifted_chebyshev_polynomial_u","special_shifted_chebyshev_polynomial_u.x_scalar","special_shifted_chebyshev_polynomial_u.n_scalar"] }),
-  "shiftedChebyshevPolynomialV": new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_v', ops: ["special_shifted_chebyshev_polynomial_v","special_shifted_chebyshev_polynomial_v.x_scalar","special_shifted_chebyshev_polynomial_v.n_scalar"] }),
-  "shiftedChebyshevPolynomialW": new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_w', ops: ["special_shifted_chebyshev_polynomial_w","special_shifted_chebyshev_polynomial_w.x_scalar","special_shifted_chebyshev_polynomial_w.n_scalar"] }),
-  "sinc": new Entry({ name: 'torch.special.sinc', ops: ["special_sinc"] }),
-  "softmax": new Entry({ name: 'torch.special.softmax', ops: ["special_softmax"] }),
-  "sphericalBesselJ0": new Entry({ name: 'torch.special.spherical_bessel_j0', ops: ["special_spherical_bessel_j0"] }),
-  "xlog1py": new Entry({ name: 'torch.special.xlog1py', ops: ["special_xlog1py","special_xlog1py.other_scalar","special_xlog1py.self_scalar"] }),
-  "xlogy": new Entry({ name: 'torch.special.xlogy', ops: ["special_xlogy","special_xlogy.other_scalar","special_xlogy.self_scalar"] }),
-  "zeta": new Entry({ name: 'torch.special.zeta', ops: ["special_zeta","special_zeta.other_scalar","special_zeta.self_scalar"] }),
-};
+// one module-level constant per entry: a direct reference on every call, no table lookup
+const e_airyAi = new Entry({ name: 'torch.special.airy_ai', ops: ["special_airy_ai"] });
+const e_besselJ0 = new Entry({ name: 'torch.special.bessel_j0', ops: ["special_bessel_j0"] });
+const e_besselJ1 = new Entry({ name: 'torch.special.bessel_j1', ops: ["special_bessel_j1"] });
+const e_besselY0 = new Entry({ name: 'torch.special.bessel_y0', ops: ["special_bessel_y0"] });
+const e_besselY1 = new Entry({ name: 'torch.special.bessel_y1', ops: ["special_bessel_y1"] });
+const e_chebyshevPolynomialT = new Entry({ name: 'torch.special.chebyshev_polynomial_t', ops: ["special_chebyshev_polynomial_t","special_chebyshev_polynomial_t.x_scalar","special_chebyshev_polynomial_t.n_scalar"] });
+const e_chebyshevPolynomialU = new Entry({ name: 'torch.special.chebyshev_polynomial_u', ops: ["special_chebyshev_polynomial_u","special_chebyshev_polynomial_u.x_scalar","special_chebyshev_polynomial_u.n_scalar"] });
+const e_chebyshevPolynomialV = new Entry({ name: 'torch.special.chebyshev_polynomial_v', ops: ["special_chebyshev_polynomial_v","special_chebyshev_polynomial_v.x_scalar","special_chebyshev_polynomial_v.n_scalar"] });
+const e_chebyshevPolynomialW = new Entry({ name: 'torch.special.chebyshev_polynomial_w', ops: ["special_chebyshev_polynomial_w","special_chebyshev_polynomial_w.x_scalar","special_chebyshev_polynomial_w.n_scalar"] });
+const e_digamma = new Entry({ name: 'torch.special.digamma', ops: ["special_digamma"] });
+const e_entr = new Entry({ name: 'torch.special.entr', ops: ["special_entr"] });
+const e_erf = new Entry({ name: 'torch.special.erf', ops: ["special_erf"] });
+const e_erfc = new Entry({ name: 'torch.special.erfc', ops: ["special_erfc"] });
+const e_erfcx = new Entry({ name: 'torch.special.erfcx', ops: ["special_erfcx"] });
+const e_erfinv = new Entry({ name: 'torch.special.erfinv', ops: ["special_erfinv"] });
+const e_exp2 = new Entry({ name: 'torch.special.exp2', ops: ["special_exp2"] });
+const e_expit = new Entry({ name: 'torch.special.expit', ops: ["special_expit"] });
+const e_expm1 = new Entry({ name: 'torch.special.expm1', ops: ["special_expm1"] });
+const e_gammainc = new Entry({ name: 'torch.special.gammainc', ops: ["special_gammainc"] });
+const e_gammaincc = new Entry({ name: 'torch.special.gammaincc', ops: ["special_gammaincc"] });
+const e_gammaln = new Entry({ name: 'torch.special.gammaln', ops: ["special_gammaln"] });
+const e_hermitePolynomialH = new Entry({ name: 'torch.special.hermite_polynomial_h', ops: ["special_hermite_polynomial_h","special_hermite_polynomial_h.x_scalar","special_hermite_polynomial_h.n_scalar"] });
+const e_hermitePolynomialHe = new Entry({ name: 'torch.special.hermite_polynomial_he', ops: ["special_hermite_polynomial_he","special_hermite_polynomial_he.x_scalar","special_hermite_polynomial_he.n_scalar"] });
+const e_i0 = new Entry({ name: 'torch.special.i0', ops: ["special_i0"] });
+const e_i0e = new Entry({ name: 'torch.special.i0e', ops: ["special_i0e"] });
+const e_i1 = new Entry({ name: 'torch.special.i1', ops: ["special_i1"] });
+const e_i1e = new Entry({ name: 'torch.special.i1e', ops: ["special_i1e"] });
+const e_laguerrePolynomialL = new Entry({ name: 'torch.special.laguerre_polynomial_l', ops: ["special_laguerre_polynomial_l","special_laguerre_polynomial_l.x_scalar","special_laguerre_polynomial_l.n_scalar"] });
+const e_legendrePolynomialP = new Entry({ name: 'torch.special.legendre_polynomial_p', ops: ["special_legendre_polynomial_p","special_legendre_polynomial_p.x_scalar","special_legendre_polynomial_p.n_scalar"] });
+const e_log1p = new Entry({ name: 'torch.special.log1p', ops: ["special_log1p"] });
+const e_logNdtr = new Entry({ name: 'torch.special.log_ndtr', ops: ["special_log_ndtr"] });
+const e_logSoftmax = new Entry({ name: 'torch.special.log_softmax', ops: ["special_log_softmax"] });
+const e_logit = new Entry({ name: 'torch.special.logit', ops: ["special_logit"] });
+const e_logsumexp = new Entry({ name: 'torch.special.logsumexp', ops: ["special_logsumexp"] });
+const e_modifiedBesselI0 = new Entry({ name: 'torch.special.modified_bessel_i0', ops: ["special_modified_bessel_i0"] });
+const e_modifiedBesselI1 = new Entry({ name: 'torch.special.modified_bessel_i1', ops: ["special_modified_bessel_i1"] });
+const e_modifiedBesselK0 = new Entry({ name: 'torch.special.modified_bessel_k0', ops: ["special_modified_bessel_k0"] });
+const e_modifiedBesselK1 = new Entry({ name: 'torch.special.modified_bessel_k1', ops: ["special_modified_bessel_k1"] });
+const e_multigammaln = new Entry({ name: 'torch.special.multigammaln', ops: ["special_multigammaln"] });
+const e_ndtr = new Entry({ name: 'torch.special.ndtr', ops: ["special_ndtr"] });
+const e_ndtri = new Entry({ name: 'torch.special.ndtri', ops: ["special_ndtri"] });
+const e_polygamma = new Entry({ name: 'torch.special.polygamma', ops: ["special_polygamma"] });
+const e_psi = new Entry({ name: 'torch.special.psi', ops: ["special_psi"] });
+const e_round = new Entry({ name: 'torch.special.round', ops: ["special_round"] });
+const e_scaledModifiedBesselK0 = new Entry({ name: 'torch.special.scaled_modified_bessel_k0', ops: ["special_scaled_modified_bessel_k0"] });
+const e_scaledModifiedBesselK1 = new Entry({ name: 'torch.special.scaled_modified_bessel_k1', ops: ["special_scaled_modified_bessel_k1"] });
+const e_shiftedChebyshevPolynomialT = new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_t', ops: ["special_shifted_chebyshev_polynomial_t","special_shifted_chebyshev_polynomial_t.x_scalar","special_shifted_chebyshev_polynomial_t.n_scalar"] });
+const e_shiftedChebyshevPolynomialU = new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_u', ops: ["special_shifted_chebyshev_polynomial_u","special_shifted_chebyshev_polynomial_u.x_scalar","special_shifted_chebyshev_polynomial_u.n_scalar"] });
+const e_shiftedChebyshevPolynomialV = new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_v', ops: ["special_shifted_chebyshev_polynomial_v","special_shifted_chebyshev_polynomial_v.x_scalar","special_shifted_chebyshev_polynomial_v.n_scalar"] });
+const e_shiftedChebyshevPolynomialW = new Entry({ name: 'torch.special.shifted_chebyshev_polynomial_w', ops: ["special_shifted_chebyshev_polynomial_w","special_shifted_chebyshev_polynomial_w.x_scalar","special_shifted_chebyshev_polynomial_w.n_scalar"] });
+const e_sinc = new Entry({ name: 'torch.special.sinc', ops: ["special_sinc"] });
+const e_softmax = new Entry({ name: 'torch.special.softmax', ops: ["special_softmax"] });
+const e_sphericalBesselJ0 = new Entry({ name: 'torch.special.spherical_bessel_j0', ops: ["special_spherical_bessel_j0"] });
+const e_xlog1py = new Entry({ name: 'torch.special.xlog1py', ops: ["special_xlog1py","special_xlog1py.other_scalar","special_xlog1py.self_scalar"] });
+const e_xlogy = new Entry({ name: 'torch.special.xlogy', ops: ["special_xlogy","special_xlogy.other_scalar","special_xlogy.self_scalar"] });
+const e_zeta = new Entry({ name: 'torch.special.zeta', ops: ["special_zeta","special_zeta.other_scalar","special_zeta.self_scalar"] });
 
 /**
  * torch.special.airy_ai — ATen: aten::special_airy_ai
  * - `special_airy_ai(Tensor x) -> Tensor`
  */
 function airyAi(x: Tensor): Tensor;
-function airyAi(...args: unknown[]): unknown { return E["airyAi"].call(undefined, args); }
+function airyAi(...args: unknown[]): unknown { return e_airyAi.call(undefined, args); }
 /**
  * torch.special.bessel_j0 — ATen: aten::special_bessel_j0
  * - `special_bessel_j0(Tensor self) -> Tensor`
  */
 function besselJ0(self: Tensor): Tensor;
-function besselJ0(...args: unknown[]): unknown { return E["besselJ0"].call(undefined, args); }
+function besselJ0(...args: unknown[]): unknown { return e_besselJ0.call(undefined, args); }
 /**
  * torch.special.bessel_j1 — ATen: aten::special_bessel_j1
  * - `special_bessel_j1(Tensor self) -> Tensor`
  */
 function besselJ1(self: Tensor): Tensor;
-function besselJ1(...args: unknown[]): unknown { return E["besselJ1"].call(undefined, args); }
+function besselJ1(...args: unknown[]): unknown { return e_besselJ1.call(undefined, args); }
 /**
  * torch.special.bessel_y0 — ATen: aten::special_bessel_y0
  * - `special_bessel_y0(Tensor self) -> Tensor`
  */
 function besselY0(self: Tensor): Tensor;
-function besselY0(...args: unknown[]): unknown { return E["besselY0"].call(undefined, args); }
+function besselY0(...args: unknown[]): unknown { return e_besselY0.call(undefined, args); }
 /**
  * torch.special.bessel_y1 — ATen: aten::special_bessel_y1
  * - `special_bessel_y1(Tensor self) -> Tensor`
  */
 function besselY1(self: Tensor): Tensor;
-function besselY1(...args: unknown[]): unknown { return E["besselY1"].call(undefined, args); }
+function besselY1(...args: unknown[]): unknown { return e_besselY1.call(undefined, args); }
 /**
  * torch.special.chebyshev_polynomial_t — ATen: aten::special_chebyshev_polynomial_t, aten::special_chebyshev_polynomial_t.x_scalar, aten::special_chebyshev_polynomial_t.n_scalar
  * - `special_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
@@ -105,7 +104,7 @@ function besselY1(...args: unknown[]): unknown { return E["besselY1"].call(undef
 function chebyshevPolynomialT(x: Tensor, n: Tensor): Tensor;
 function chebyshevPolynomialT(x: Scalar, n: Tensor): Tensor;
 function chebyshevPolynomialT(x: Tensor, n: Scalar): Tensor;
-function chebyshevPolynomialT(...args: unknown[]): unknown { return E["chebyshevPolynomialT"].call(undefined, args); }
+function chebyshevPolynomialT(...args: unknown[]): unknown { return e_chebyshevPolynomialT.call(undefined, args); }
 /**
  * torch.special.chebyshev_polynomial_u — ATen: aten::special_chebyshev_polynomial_u, aten::special_chebyshev_polynomial_u.x_scalar, aten::special_chebyshev_polynomial_u.n_scalar
  * - `special_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
@@ -115,7 +114,7 @@ function chebyshevPolynomialT(...args: unknown[]): unknown { return E["chebyshev
 function chebyshevPolynomialU(x: Tensor, n: Tensor): Tensor;
 function chebyshevPolynomialU(x: Scalar, n: Tensor): Tensor;
 function chebyshevPolynomialU(x: Tensor, n: Scalar): Tensor;
-function chebyshevPolynomialU(...args: unknown[]): unknown { return E["chebyshevPolynomialU"].call(undefined, args); }
+function chebyshevPolynomialU(...args: unknown[]): unknown { return e_chebyshevPolynomialU.call(undefined, args); }
 /**
  * torch.special.chebyshev_polynomial_v — ATen: aten::special_chebyshev_polynomial_v, aten::special_chebyshev_polynomial_v.x_scalar, aten::special_chebyshev_polynomial_v.n_scalar
  * - `special_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
@@ -125,7 +124,7 @@ function chebyshevPolynomialU(...args: unknown[]): unknown { return E["chebyshev
 function chebyshevPolynomialV(x: Tensor, n: Tensor): Tensor;
 function chebyshevPolynomialV(x: Scalar, n: Tensor): Tensor;
 function chebyshevPolynomialV(x: Tensor, n: Scalar): Tensor;
-function chebyshevPolynomialV(...args: unknown[]): unknown { return E["chebyshevPolynomialV"].call(undefined, args); }
+function chebyshevPolynomialV(...args: unknown[]): unknown { return e_chebyshevPolynomialV.call(undefined, args); }
 /**
  * torch.special.chebyshev_polynomial_w — ATen: aten::special_chebyshev_polynomial_w, aten::special_chebyshev_polynomial_w.x_scalar, aten::special_chebyshev_polynomial_w.n_scalar
  * - `special_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
@@ -135,79 +134,79 @@ function chebyshevPolynomialV(...args: unknown[]): unknown { return E["chebyshev
 function chebyshevPolynomialW(x: Tensor, n: Tensor): Tensor;
 function chebyshevPolynomialW(x: Scalar, n: Tensor): Tensor;
 function chebyshevPolynomialW(x: Tensor, n: Scalar): Tensor;
-function chebyshevPolynomialW(...args: unknown[]): unknown { return E["chebyshevPolynomialW"].call(undefined, args); }
+function chebyshevPolynomialW(...args: unknown[]): unknown { return e_chebyshevPolynomialW.call(undefined, args); }
 /**
  * torch.special.digamma — ATen: aten::special_digamma
  * - `special_digamma(Tensor self) -> Tensor`
  */
 function digamma(self: Tensor): Tensor;
-function digamma(...args: unknown[]): unknown { return E["digamma"].call(undefined, args); }
+function digamma(...args: unknown[]): unknown { return e_digamma.call(undefined, args); }
 /**
  * torch.special.entr — ATen: aten::special_entr
  * - `special_entr(Tensor self) -> Tensor`
  */
 function entr(self: Tensor): Tensor;
-function entr(...args: unknown[]): unknown { return E["entr"].call(undefined, args); }
+function entr(...args: unknown[]): unknown { return e_entr.call(undefined, args); }
 /**
  * torch.special.erf — ATen: aten::special_erf
  * - `special_erf(Tensor self) -> Tensor`
  */
 function erf(self: Tensor): Tensor;
-function erf(...args: unknown[]): unknown { return E["erf"].call(undefined, args); }
+function erf(...args: unknown[]): unknown { return e_erf.call(undefined, args); }
 /**
  * torch.special.erfc — ATen: aten::special_erfc
  * - `special_erfc(Tensor self) -> Tensor`
  */
 function erfc(self: Tensor): Tensor;
-function erfc(...args: unknown[]): unknown { return E["erfc"].call(undefined, args); }
+function erfc(...args: unknown[]): unknown { return e_erfc.call(undefined, args); }
 /**
  * torch.special.erfcx — ATen: aten::special_erfcx
  * - `special_erfcx(Tensor self) -> Tensor`
  */
 function erfcx(self: Tensor): Tensor;
-function erfcx(...args: unknown[]): unknown { return E["erfcx"].call(undefined, args); }
+function erfcx(...args: unknown[]): unknown { return e_erfcx.call(undefined, args); }
 /**
  * torch.special.erfinv — ATen: aten::special_erfinv
  * - `special_erfinv(Tensor self) -> Tensor`
  */
 function erfinv(self: Tensor): Tensor;
-function erfinv(...args: unknown[]): unknown { return E["erfinv"].call(undefined, args); }
+function erfinv(...args: unknown[]): unknown { return e_erfinv.call(undefined, args); }
 /**
  * torch.special.exp2 — ATen: aten::special_exp2
  * - `special_exp2(Tensor self) -> Tensor`
  */
 function exp2(self: Tensor): Tensor;
-function exp2(...args: unknown[]): unknown { return E["exp2"].call(undefined, args); }
+function exp2(...args: unknown[]): unknown { return e_exp2.call(undefined, args); }
 /**
  * torch.special.expit — ATen: aten::special_expit
  * - `special_expit(Tensor self) -> Tensor`
  */
 function expit(self: Tensor): Tensor;
-function expit(...args: unknown[]): unknown { return E["expit"].call(undefined, args); }
+function expit(...args: unknown[]): unknown { return e_expit.call(undefined, args); }
 /**
  * torch.special.expm1 — ATen: aten::special_expm1
  * - `special_expm1(Tensor self) -> Tensor`
  */
 function expm1(self: Tensor): Tensor;
-function expm1(...args: unknown[]): unknown { return E["expm1"].call(undefined, args); }
+function expm1(...args: unknown[]): unknown { return e_expm1.call(undefined, args); }
 /**
  * torch.special.gammainc — ATen: aten::special_gammainc
  * - `special_gammainc(Tensor self, Tensor other) -> Tensor`
  */
 function gammainc(self: Tensor, other: Tensor): Tensor;
-function gammainc(...args: unknown[]): unknown { return E["gammainc"].call(undefined, args); }
+function gammainc(...args: unknown[]): unknown { return e_gammainc.call(undefined, args); }
 /**
  * torch.special.gammaincc — ATen: aten::special_gammaincc
  * - `special_gammaincc(Tensor self, Tensor other) -> Tensor`
  */
 function gammaincc(self: Tensor, other: Tensor): Tensor;
-function gammaincc(...args: unknown[]): unknown { return E["gammaincc"].call(undefined, args); }
+function gammaincc(...args: unknown[]): unknown { return e_gammaincc.call(undefined, args); }
 /**
  * torch.special.gammaln — ATen: aten::special_gammaln
  * - `special_gammaln(Tensor self) -> Tensor`
  */
 function gammaln(self: Tensor): Tensor;
-function gammaln(...args: unknown[]): unknown { return E["gammaln"].call(undefined, args); }
+function gammaln(...args: unknown[]): unknown { return e_gammaln.call(undefined, args); }
 /**
  * torch.special.hermite_polynomial_h — ATen: aten::special_hermite_polynomial_h, aten::special_hermite_polynomial_h.x_scalar, aten::special_hermite_polynomial_h.n_scalar
  * - `special_hermite_polynomial_h(Tensor x, Tensor n) -> Tensor`
@@ -217,7 +216,7 @@ function gammaln(...args: unknown[]): unknown { return E["gammaln"].call(undefin
 function hermitePolynomialH(x: Tensor, n: Tensor): Tensor;
 function hermitePolynomialH(x: Scalar, n: Tensor): Tensor;
 function hermitePolynomialH(x: Tensor, n: Scalar): Tensor;
-function hermitePolynomialH(...args: unknown[]): unknown { return E["hermitePolynomialH"].call(undefined, args); }
+function hermitePolynomialH(...args: unknown[]): unknown { return e_hermitePolynomialH.call(undefined, args); }
 /**
  * torch.special.hermite_polynomial_he — ATen: aten::special_hermite_polynomial_he, aten::special_hermite_polynomial_he.x_scalar, aten::special_hermite_polynomial_he.n_scalar
  * - `special_hermite_polynomial_he(Tensor x, Tensor n) -> Tensor`
@@ -227,31 +226,31 @@ function hermitePolynomialH(...args: unknown[]): unknown { return E["hermitePoly
 function hermitePolynomialHe(x: Tensor, n: Tensor): Tensor;
 function hermitePolynomialHe(x: Scalar, n: Tensor): Tensor;
 function hermitePolynomialHe(x: Tensor, n: Scalar): Tensor;
-function hermitePolynomialHe(...args: unknown[]): unknown { return E["hermitePolynomialHe"].call(undefined, args); }
+function hermitePolynomialHe(...args: unknown[]): unknown { return e_hermitePolynomialHe.call(undefined, args); }
 /**
  * torch.special.i0 — ATen: aten::special_i0
  * - `special_i0(Tensor self) -> Tensor`
  */
 function i0(self: Tensor): Tensor;
-function i0(...args: unknown[]): unknown { return E["i0"].call(undefined, args); }
+function i0(...args: unknown[]): unknown { return e_i0.call(undefined, args); }
 /**
  * torch.special.i0e — ATen: aten::special_i0e
  * - `special_i0e(Tensor self) -> Tensor`
  */
 function i0e(self: Tensor): Tensor;
-function i0e(...args: unknown[]): unknown { return E["i0e"].call(undefined, args); }
+function i0e(...args: unknown[]): unknown { return e_i0e.call(undefined, args); }
 /**
  * torch.special.i1 — ATen: aten::special_i1
  * - `special_i1(Tensor self) -> Tensor`
  */
 function i1(self: Tensor): Tensor;
-function i1(...args: unknown[]): unknown { return E["i1"].call(undefined, args); }
+function i1(...args: unknown[]): unknown { return e_i1.call(undefined, args); }
 /**
  * torch.special.i1e — ATen: aten::special_i1e
  * - `special_i1e(Tensor self) -> Tensor`
  */
 function i1e(self: Tensor): Tensor;
-function i1e(...args: unknown[]): unknown { return E["i1e"].call(undefined, args); }
+function i1e(...args: unknown[]): unknown { return e_i1e.call(undefined, args); }
 /**
  * torch.special.laguerre_polynomial_l — ATen: aten::special_laguerre_polynomial_l, aten::special_laguerre_polynomial_l.x_scalar, aten::special_laguerre_polynomial_l.n_scalar
  * - `special_laguerre_polynomial_l(Tensor x, Tensor n) -> Tensor`
@@ -261,7 +260,7 @@ function i1e(...args: unknown[]): unknown { return E["i1e"].call(undefined, args
 function laguerrePolynomialL(x: Tensor, n: Tensor): Tensor;
 function laguerrePolynomialL(x: Scalar, n: Tensor): Tensor;
 function laguerrePolynomialL(x: Tensor, n: Scalar): Tensor;
-function laguerrePolynomialL(...args: unknown[]): unknown { return E["laguerrePolynomialL"].call(undefined, args); }
+function laguerrePolynomialL(...args: unknown[]): unknown { return e_laguerrePolynomialL.call(undefined, args); }
 /**
  * torch.special.legendre_polynomial_p — ATen: aten::special_legendre_polynomial_p, aten::special_legendre_polynomial_p.x_scalar, aten::special_legendre_polynomial_p.n_scalar
  * - `special_legendre_polynomial_p(Tensor x, Tensor n) -> Tensor`
@@ -271,111 +270,111 @@ function laguerrePolynomialL(...args: unknown[]): unknown { return E["laguerrePo
 function legendrePolynomialP(x: Tensor, n: Tensor): Tensor;
 function legendrePolynomialP(x: Scalar, n: Tensor): Tensor;
 function legendrePolynomialP(x: Tensor, n: Scalar): Tensor;
-function legendrePolynomialP(...args: unknown[]): unknown { return E["legendrePolynomialP"].call(undefined, args); }
+function legendrePolynomialP(...args: unknown[]): unknown { return e_legendrePolynomialP.call(undefined, args); }
 /**
  * torch.special.log1p — ATen: aten::special_log1p
  * - `special_log1p(Tensor self) -> Tensor`
  */
 function log1p(self: Tensor): Tensor;
-function log1p(...args: unknown[]): unknown { return E["log1p"].call(undefined, args); }
+function log1p(...args: unknown[]): unknown { return e_log1p.call(undefined, args); }
 /**
  * torch.special.log_ndtr — ATen: aten::special_log_ndtr
  * - `special_log_ndtr(Tensor self) -> Tensor`
  */
 function logNdtr(self: Tensor): Tensor;
-function logNdtr(...args: unknown[]): unknown { return E["logNdtr"].call(undefined, args); }
+function logNdtr(...args: unknown[]): unknown { return e_logNdtr.call(undefined, args); }
 /**
  * torch.special.log_softmax — ATen: aten::special_log_softmax
  * - `special_log_softmax(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
  */
 function logSoftmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function logSoftmax(...args: unknown[]): unknown { return E["logSoftmax"].call(undefined, args); }
+function logSoftmax(...args: unknown[]): unknown { return e_logSoftmax.call(undefined, args); }
 /**
  * torch.special.logit — ATen: aten::special_logit
  * - `special_logit(Tensor self, float? eps=…) -> Tensor`
  */
 function logit(self: Tensor, options?: { eps?: number | null }): Tensor;
 function logit(self: Tensor, eps: number | null): Tensor;
-function logit(...args: unknown[]): unknown { return E["logit"].call(undefined, args); }
+function logit(...args: unknown[]): unknown { return e_logit.call(undefined, args); }
 /**
  * torch.special.logsumexp — ATen: aten::special_logsumexp
  * - `special_logsumexp(Tensor self, int[1] dim, bool keepdim=…) -> Tensor`
  */
 function logsumexp(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function logsumexp(...args: unknown[]): unknown { return E["logsumexp"].call(undefined, args); }
+function logsumexp(...args: unknown[]): unknown { return e_logsumexp.call(undefined, args); }
 /**
  * torch.special.modified_bessel_i0 — ATen: aten::special_modified_bessel_i0
  * - `special_modified_bessel_i0(Tensor self) -> Tensor`
  */
 function modifiedBesselI0(self: Tensor): Tensor;
-function modifiedBesselI0(...args: unknown[]): unknown { return E["modifiedBesselI0"].call(undefined, args); }
+function modifiedBesselI0(...args: unknown[]): unknown { return e_modifiedBesselI0.call(undefined, args); }
 /**
  * torch.special.modified_bessel_i1 — ATen: aten::special_modified_bessel_i1
  * - `special_modified_bessel_i1(Tensor self) -> Tensor`
  */
 function modifiedBesselI1(self: Tensor): Tensor;
-function modifiedBesselI1(...args: unknown[]): unknown { return E["modifiedBesselI1"].call(undefined, args); }
+function modifiedBesselI1(...args: unknown[]): unknown { return e_modifiedBesselI1.call(undefined, args); }
 /**
  * torch.special.modified_bessel_k0 — ATen: aten::special_modified_bessel_k0
  * - `special_modified_bessel_k0(Tensor self) -> Tensor`
  */
 function modifiedBesselK0(self: Tensor): Tensor;
-function modifiedBesselK0(...args: unknown[]): unknown { return E["modifiedBesselK0"].call(undefined, args); }
+function modifiedBesselK0(...args: unknown[]): unknown { return e_modifiedBesselK0.call(undefined, args); }
 /**
  * torch.special.modified_bessel_k1 — ATen: aten::special_modified_bessel_k1
  * - `special_modified_bessel_k1(Tensor self) -> Tensor`
  */
 function modifiedBesselK1(self: Tensor): Tensor;
-function modifiedBesselK1(...args: unknown[]): unknown { return E["modifiedBesselK1"].call(undefined, args); }
+function modifiedBesselK1(...args: unknown[]): unknown { return e_modifiedBesselK1.call(undefined, args); }
 /**
  * torch.special.multigammaln — ATen: aten::special_multigammaln
  * - `special_multigammaln(Tensor self, int p) -> Tensor`
  */
 function multigammaln(self: Tensor, p: number): Tensor;
-function multigammaln(...args: unknown[]): unknown { return E["multigammaln"].call(undefined, args); }
+function multigammaln(...args: unknown[]): unknown { return e_multigammaln.call(undefined, args); }
 /**
  * torch.special.ndtr — ATen: aten::special_ndtr
  * - `special_ndtr(Tensor self) -> Tensor`
  */
 function ndtr(self: Tensor): Tensor;
-function ndtr(...args: unknown[]): unknown { return E["ndtr"].call(undefined, args); }
+function ndtr(...args: unknown[]): unknown { return e_ndtr.call(undefined, args); }
 /**
  * torch.special.ndtri — ATen: aten::special_ndtri
  * - `special_ndtri(Tensor self) -> Tensor`
  */
 function ndtri(self: Tensor): Tensor;
-function ndtri(...args: unknown[]): unknown { return E["ndtri"].call(undefined, args); }
+function ndtri(...args: unknown[]): unknown { return e_ndtri.call(undefined, args); }
 /**
  * torch.special.polygamma — ATen: aten::special_polygamma
  * - `special_polygamma(int n, Tensor self) -> Tensor`
  */
 function polygamma(n: number, self: Tensor): Tensor;
-function polygamma(...args: unknown[]): unknown { return E["polygamma"].call(undefined, args); }
+function polygamma(...args: unknown[]): unknown { return e_polygamma.call(undefined, args); }
 /**
  * torch.special.psi — ATen: aten::special_psi
  * - `special_psi(Tensor self) -> Tensor`
  */
 function psi(self: Tensor): Tensor;
-function psi(...args: unknown[]): unknown { return E["psi"].call(undefined, args); }
+function psi(...args: unknown[]): unknown { return e_psi.call(undefined, args); }
 /**
  * torch.special.round — ATen: aten::special_round
  * - `special_round(Tensor self, *, int decimals=…) -> Tensor`
  */
 function round(self: Tensor, options?: { decimals?: number }): Tensor;
-function round(...args: unknown[]): unknown { return E["round"].call(undefined, args); }
+function round(...args: unknown[]): unknown { return e_round.call(undefined, args); }
 /**
  * torch.special.scaled_modified_bessel_k0 — ATen: aten::special_scaled_modified_bessel_k0
  * - `special_scaled_modified_bessel_k0(Tensor x) -> Tensor`
  */
 function scaledModifiedBesselK0(x: Tensor): Tensor;
-function scaledModifiedBesselK0(...args: unknown[]): unknown { return E["scaledModifiedBesselK0"].call(undefined, args); }
+function scaledModifiedBesselK0(...args: unknown[]): unknown { return e_scaledModifiedBesselK0.call(undefined, args); }
 /**
  * torch.special.scaled_modified_bessel_k1 — ATen: aten::special_scaled_modified_bessel_k1
  * - `special_scaled_modified_bessel_k1(Tensor x) -> Tensor`
  */
 function scaledModifiedBesselK1(x: Tensor): Tensor;
-function scaledModifiedBesselK1(...args: unknown[]): unknown { return E["scaledModifiedBesselK1"].call(undefined, args); }
+function scaledModifiedBesselK1(...args: unknown[]): unknown { return e_scaledModifiedBesselK1.call(undefined, args); }
 /**
  * torch.special.shifted_chebyshev_polynomial_t — ATen: aten::special_shifted_chebyshev_polynomial_t, aten::special_shifted_chebyshev_polynomial_t.x_scalar, aten::special_shifted_chebyshev_polynomial_t.n_scalar
  * - `special_shifted_chebyshev_polynomial_t(Tensor x, Tensor n) -> Tensor`
@@ -385,7 +384,7 @@ function scaledModifiedBesselK1(...args: unknown[]): unknown { return E["scaledM
 function shiftedChebyshevPolynomialT(x: Tensor, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialT(x: Scalar, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialT(x: Tensor, n: Scalar): Tensor;
-function shiftedChebyshevPolynomialT(...args: unknown[]): unknown { return E["shiftedChebyshevPolynomialT"].call(undefined, args); }
+function shiftedChebyshevPolynomialT(...args: unknown[]): unknown { return e_shiftedChebyshevPolynomialT.call(undefined, args); }
 /**
  * torch.special.shifted_chebyshev_polynomial_u — ATen: aten::special_shifted_chebyshev_polynomial_u, aten::special_shifted_chebyshev_polynomial_u.x_scalar, aten::special_shifted_chebyshev_polynomial_u.n_scalar
  * - `special_shifted_chebyshev_polynomial_u(Tensor x, Tensor n) -> Tensor`
@@ -395,7 +394,7 @@ function shiftedChebyshevPolynomialT(...args: unknown[]): unknown { return E["sh
 function shiftedChebyshevPolynomialU(x: Tensor, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialU(x: Scalar, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialU(x: Tensor, n: Scalar): Tensor;
-function shiftedChebyshevPolynomialU(...args: unknown[]): unknown { return E["shiftedChebyshevPolynomialU"].call(undefined, args); }
+function shiftedChebyshevPolynomialU(...args: unknown[]): unknown { return e_shiftedChebyshevPolynomialU.call(undefined, args); }
 /**
  * torch.special.shifted_chebyshev_polynomial_v — ATen: aten::special_shifted_chebyshev_polynomial_v, aten::special_shifted_chebyshev_polynomial_v.x_scalar, aten::special_shifted_chebyshev_polynomial_v.n_scalar
  * - `special_shifted_chebyshev_polynomial_v(Tensor x, Tensor n) -> Tensor`
@@ -405,7 +404,7 @@ function shiftedChebyshevPolynomialU(...args: unknown[]): unknown { return E["sh
 function shiftedChebyshevPolynomialV(x: Tensor, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialV(x: Scalar, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialV(x: Tensor, n: Scalar): Tensor;
-function shiftedChebyshevPolynomialV(...args: unknown[]): unknown { return E["shiftedChebyshevPolynomialV"].call(undefined, args); }
+function shiftedChebyshevPolynomialV(...args: unknown[]): unknown { return e_shiftedChebyshevPolynomialV.call(undefined, args); }
 /**
  * torch.special.shifted_chebyshev_polynomial_w — ATen: aten::special_shifted_chebyshev_polynomial_w, aten::special_shifted_chebyshev_polynomial_w.x_scalar, aten::special_shifted_chebyshev_polynomial_w.n_scalar
  * - `special_shifted_chebyshev_polynomial_w(Tensor x, Tensor n) -> Tensor`
@@ -415,26 +414,26 @@ function shiftedChebyshevPolynomialV(...args: unknown[]): unknown { return E["sh
 function shiftedChebyshevPolynomialW(x: Tensor, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialW(x: Scalar, n: Tensor): Tensor;
 function shiftedChebyshevPolynomialW(x: Tensor, n: Scalar): Tensor;
-function shiftedChebyshevPolynomialW(...args: unknown[]): unknown { return E["shiftedChebyshevPolynomialW"].call(undefined, args); }
+function shiftedChebyshevPolynomialW(...args: unknown[]): unknown { return e_shiftedChebyshevPolynomialW.call(undefined, args); }
 /**
  * torch.special.sinc — ATen: aten::special_sinc
  * - `special_sinc(Tensor self) -> Tensor`
  */
 function sinc(self: Tensor): Tensor;
-function sinc(...args: unknown[]): unknown { return E["sinc"].call(undefined, args); }
+function sinc(...args: unknown[]): unknown { return e_sinc.call(undefined, args); }
 /**
  * torch.special.softmax — ATen: aten::special_softmax
  * - `special_softmax(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
  */
 function softmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
-function softmax(...args: unknown[]): unknown { return E["softmax"].call(undefined, args); }
+function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined, args); }
 /**
  * torch.special.spherical_bessel_j0 — ATen: aten::special_spherical_bessel_j0
  * - `special_spherical_bessel_j0(Tensor x) -> Tensor`
  */
 function sphericalBesselJ0(x: Tensor): Tensor;
-function sphericalBesselJ0(...args: unknown[]): unknown { return E["sphericalBesselJ0"].call(undefined, args); }
+function sphericalBesselJ0(...args: unknown[]): unknown { return e_sphericalBesselJ0.call(undefined, args); }
 /**
  * torch.special.xlog1py — ATen: aten::special_xlog1py, aten::special_xlog1py.other_scalar, aten::special_xlog1py.self_scalar
  * - `special_xlog1py(Tensor self, Tensor other) -> Tensor`
@@ -444,7 +443,7 @@ function sphericalBesselJ0(...args: unknown[]): unknown { return E["sphericalBes
 function xlog1py(self: Tensor, other: Tensor): Tensor;
 function xlog1py(self: Tensor, other: Scalar): Tensor;
 function xlog1py(self: Scalar, other: Tensor): Tensor;
-function xlog1py(...args: unknown[]): unknown { return E["xlog1py"].call(undefined, args); }
+function xlog1py(...args: unknown[]): unknown { return e_xlog1py.call(undefined, args); }
 /**
  * torch.special.xlogy — ATen: aten::special_xlogy, aten::special_xlogy.other_scalar, aten::special_xlogy.self_scalar
  * - `special_xlogy(Tensor self, Tensor other) -> Tensor`
@@ -454,7 +453,7 @@ function xlog1py(...args: unknown[]): unknown { return E["xlog1py"].call(undefin
 function xlogy(self: Tensor, other: Tensor): Tensor;
 function xlogy(self: Tensor, other: Scalar): Tensor;
 function xlogy(self: Scalar, other: Tensor): Tensor;
-function xlogy(...args: unknown[]): unknown { return E["xlogy"].call(undefined, args); }
+function xlogy(...args: unknown[]): unknown { return e_xlogy.call(undefined, args); }
 /**
  * torch.special.zeta — ATen: aten::special_zeta, aten::special_zeta.other_scalar, aten::special_zeta.self_scalar
  * - `special_zeta(Tensor self, Tensor other) -> Tensor`
@@ -464,6 +463,6 @@ function xlogy(...args: unknown[]): unknown { return E["xlogy"].call(undefined, 
 function zeta(self: Tensor, other: Tensor): Tensor;
 function zeta(self: Tensor, other: Scalar): Tensor;
 function zeta(self: Scalar, other: Tensor): Tensor;
-function zeta(...args: unknown[]): unknown { return E["zeta"].call(undefined, args); }
+function zeta(...args: unknown[]): unknown { return e_zeta.call(undefined, args); }
 
 export { airyAi, besselJ0, besselJ1, besselY0, besselY1, chebyshevPolynomialT, chebyshevPolynomialU, chebyshevPolynomialV, chebyshevPolynomialW, digamma, entr, erf, erfc, erfcx, erfinv, exp2, expit, expm1, gammainc, gammaincc, gammaln, hermitePolynomialH, hermitePolynomialHe, i0, i0e, i1, i1e, laguerrePolynomialL, legendrePolynomialP, log1p, logNdtr, logSoftmax, logit, logsumexp, modifiedBesselI0, modifiedBesselI1, modifiedBesselK0, modifiedBesselK1, multigammaln, ndtr, ndtri, polygamma, psi, round, scaledModifiedBesselK0, scaledModifiedBesselK1, shiftedChebyshevPolynomialT, shiftedChebyshevPolynomialU, shiftedChebyshevPolynomialV, shiftedChebyshevPolynomialW, sinc, softmax, sphericalBesselJ0, xlog1py, xlogy, zeta };

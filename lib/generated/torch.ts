@@ -7,577 +7,576 @@ import type { Scalar, Tensor } from '../tensor';
 import { Entry } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 
-const E = {
-  "abs": new Entry({ name: 'torch.abs', ops: ["abs"] }),
-  "abs_": new Entry({ name: 'torch.abs_', ops: ["abs_"] }),
-  "absolute": new Entry({ name: 'torch.absolute', ops: ["absolute"] }),
-  "acos": new Entry({ name: 'torch.acos', ops: ["acos"] }),
-  "acos_": new Entry({ name: 'torch.acos_', ops: ["acos_"] }),
-  "acosh": new Entry({ name: 'torch.acosh', ops: ["acosh"] }),
-  "acosh_": new Entry({ name: 'torch.acosh_', ops: ["acosh_"] }),
-  "adaptiveAvgPool1d": new Entry({ name: 'torch.adaptive_avg_pool1d', ops: ["adaptive_avg_pool1d"] }),
-  "adaptiveMaxPool1d": new Entry({ name: 'torch.adaptive_max_pool1d', ops: ["adaptive_max_pool1d"] }),
-  "add": new Entry({ name: 'torch.add', ops: ["add.Tensor","add.Scalar"] }),
-  "addbmm": new Entry({ name: 'torch.addbmm', ops: ["addbmm"] }),
-  "addcdiv": new Entry({ name: 'torch.addcdiv', ops: ["addcdiv"] }),
-  "addcmul": new Entry({ name: 'torch.addcmul', ops: ["addcmul"] }),
-  "addmm": new Entry({ name: 'torch.addmm', ops: ["addmm","addmm.dtype"] }),
-  "addmv": new Entry({ name: 'torch.addmv', ops: ["addmv"] }),
-  "addmv_": new Entry({ name: 'torch.addmv_', ops: ["addmv_"] }),
-  "addr": new Entry({ name: 'torch.addr', ops: ["addr"] }),
-  "adjoint": new Entry({ name: 'torch.adjoint', ops: ["adjoint"] }),
-  "affineGridGenerator": new Entry({ name: 'torch.affine_grid_generator', ops: ["affine_grid_generator"] }),
-  "aliasCopy": new Entry({ name: 'torch.alias_copy', ops: ["alias_copy"] }),
-  "all": new Entry({ name: 'torch.all', ops: ["all","all.dim","all.dimname","all.dims"] }),
-  "allclose": new Entry({ name: 'torch.allclose', ops: ["allclose"] }),
-  "alphaDropout": new Entry({ name: 'torch.alpha_dropout', ops: ["alpha_dropout"] }),
-  "alphaDropout_": new Entry({ name: 'torch.alpha_dropout_', ops: ["alpha_dropout_"] }),
-  "amax": new Entry({ name: 'torch.amax', ops: ["amax"] }),
-  "amin": new Entry({ name: 'torch.amin', ops: ["amin"] }),
-  "aminmax": new Entry({ name: 'torch.aminmax', ops: ["aminmax"] }),
-  "angle": new Entry({ name: 'torch.angle', ops: ["angle"] }),
-  "any": new Entry({ name: 'torch.any', ops: ["any.dim","any","any.dimname","any.dims"] }),
-  "arange": new Entry({ name: 'torch.arange', ops: ["arange","arange.start","arange.start_step"] }),
-  "arccos": new Entry({ name: 'torch.arccos', ops: ["arccos"] }),
-  "arccos_": new Entry({ name: 'torch.arccos_', ops: ["arccos_"] }),
-  "arccosh": new Entry({ name: 'torch.arccosh', ops: ["arccosh"] }),
-  "arccosh_": new Entry({ name: 'torch.arccosh_', ops: ["arccosh_"] }),
-  "arcsin": new Entry({ name: 'torch.arcsin', ops: ["arcsin"] }),
-  "arcsin_": new Entry({ name: 'torch.arcsin_', ops: ["arcsin_"] }),
-  "arcsinh": new Entry({ name: 'torch.arcsinh', ops: ["arcsinh"] }),
-  "arcsinh_": new Entry({ name: 'torch.arcsinh_', ops: ["arcsinh_"] }),
-  "arctan": new Entry({ name: 'torch.arctan', ops: ["arctan"] }),
-  "arctan2": new Entry({ name: 'torch.arctan2', ops: ["arctan2"] }),
-  "arctan_": new Entry({ name: 'torch.arctan_', ops: ["arctan_"] }),
-  "arctanh": new Entry({ name: 'torch.arctanh', ops: ["arctanh"] }),
-  "arctanh_": new Entry({ name: 'torch.arctanh_', ops: ["arctanh_"] }),
-  "argmax": new Entry({ name: 'torch.argmax', ops: ["argmax"] }),
-  "argmin": new Entry({ name: 'torch.argmin', ops: ["argmin"] }),
-  "argsort": new Entry({ name: 'torch.argsort', ops: ["argsort","argsort.stable","argsort.dimname"] }),
-  "argwhere": new Entry({ name: 'torch.argwhere', ops: ["argwhere"] }),
-  "asStrided": new Entry({ name: 'torch.as_strided', ops: ["as_strided"] }),
-  "asStrided_": new Entry({ name: 'torch.as_strided_', ops: ["as_strided_"] }),
-  "asStridedCopy": new Entry({ name: 'torch.as_strided_copy', ops: ["as_strided_copy"] }),
-  "asStridedScatter": new Entry({ name: 'torch.as_strided_scatter', ops: ["as_strided_scatter"] }),
-  "asin": new Entry({ name: 'torch.asin', ops: ["asin"] }),
-  "asin_": new Entry({ name: 'torch.asin_', ops: ["asin_"] }),
-  "asinh": new Entry({ name: 'torch.asinh', ops: ["asinh"] }),
-  "asinh_": new Entry({ name: 'torch.asinh_', ops: ["asinh_"] }),
-  "atan": new Entry({ name: 'torch.atan', ops: ["atan"] }),
-  "atan2": new Entry({ name: 'torch.atan2', ops: ["atan2"] }),
-  "atan_": new Entry({ name: 'torch.atan_', ops: ["atan_"] }),
-  "atanh": new Entry({ name: 'torch.atanh', ops: ["atanh"] }),
-  "atanh_": new Entry({ name: 'torch.atanh_', ops: ["atanh_"] }),
-  "atleast1d": new Entry({ name: 'torch.atleast_1d', ops: ["atleast_1d","atleast_1d.Sequence"], varTensors: true }),
-  "atleast2d": new Entry({ name: 'torch.atleast_2d', ops: ["atleast_2d","atleast_2d.Sequence"], varTensors: true }),
-  "atleast3d": new Entry({ name: 'torch.atleast_3d', ops: ["atleast_3d","atleast_3d.Sequence"], varTensors: true }),
-  "avgPool1d": new Entry({ name: 'torch.avg_pool1d', ops: ["avg_pool1d"] }),
-  "baddbmm": new Entry({ name: 'torch.baddbmm', ops: ["baddbmm","baddbmm.dtype"] }),
-  "bartlettWindow": new Entry({ name: 'torch.bartlett_window', ops: ["bartlett_window","bartlett_window.periodic"] }),
-  "batchNorm": new Entry({ name: 'torch.batch_norm', ops: ["batch_norm"] }),
-  "bernoulli": new Entry({ name: 'torch.bernoulli', ops: ["bernoulli","bernoulli.p","bernoulli.Tensor"] }),
-  "bilinear": new Entry({ name: 'torch.bilinear', ops: ["bilinear"] }),
-  "bincount": new Entry({ name: 'torch.bincount', ops: ["bincount"] }),
-  "binomial": new Entry({ name: 'torch.binomial', ops: ["binomial"] }),
-  "bitwiseAnd": new Entry({ name: 'torch.bitwise_and', ops: ["bitwise_and.Tensor","bitwise_and.Scalar","bitwise_and.Scalar_Tensor"] }),
-  "bitwiseLeftShift": new Entry({ name: 'torch.bitwise_left_shift', ops: ["bitwise_left_shift.Tensor","bitwise_left_shift.Tensor_Scalar","bitwise_left_shift.Scalar_Tensor"] }),
-  "bitwiseNot": new Entry({ name: 'torch.bitwise_not', ops: ["bitwise_not"] }),
-  "bitwiseOr": new Entry({ name: 'torch.bitwise_or', ops: ["bitwise_or.Tensor","bitwise_or.Scalar","bitwise_or.Scalar_Tensor"] }),
-  "bitwiseRightShift": new Entry({ name: 'torch.bitwise_right_shift', ops: ["bitwise_right_shift.Tensor","bitwise_right_shift.Tensor_Scalar","bitwise_right_shift.Scalar_Tensor"] }),
-  "bitwiseXor": new Entry({ name: 'torch.bitwise_xor', ops: ["bitwise_xor.Tensor","bitwise_xor.Scalar","bitwise_xor.Scalar_Tensor"] }),
-  "blackmanWindow": new Entry({ name: 'torch.blackman_window', ops: ["blackman_window","blackman_window.periodic"] }),
-  "blockDiag": new Entry({ name: 'torch.block_diag', ops: ["block_diag"], varTensors: true }),
-  "bmm": new Entry({ name: 'torch.bmm', ops: ["bmm","bmm.dtype"] }),
-  "broadcastTensors": new Entry({ name: 'torch.broadcast_tensors', ops: ["broadcast_tensors"], varTensors: true }),
-  "broadcastTo": new Entry({ name: 'torch.broadcast_to', ops: ["broadcast_to"] }),
-  "bucketize": new Entry({ name: 'torch.bucketize', ops: ["bucketize.Tensor","bucketize.Scalar"] }),
-  "cartesianProd": new Entry({ name: 'torch.cartesian_prod', ops: ["cartesian_prod"], varTensors: true }),
-  "cat": new Entry({ name: 'torch.cat', ops: ["cat","cat.names"] }),
-  "ccolIndicesCopy": new Entry({ name: 'torch.ccol_indices_copy', ops: ["ccol_indices_copy"] }),
-  "cdist": new Entry({ name: 'torch.cdist', ops: ["cdist"] }),
-  "ceil": new Entry({ name: 'torch.ceil', ops: ["ceil"] }),
-  "ceil_": new Entry({ name: 'torch.ceil_', ops: ["ceil_"] }),
-  "celu": new Entry({ name: 'torch.celu', ops: ["celu"] }),
-  "celu_": new Entry({ name: 'torch.celu_', ops: ["celu_"] }),
-  "chainMatmul": new Entry({ name: 'torch.chain_matmul', ops: ["chain_matmul"], varTensors: true }),
-  "channelShuffle": new Entry({ name: 'torch.channel_shuffle', ops: ["channel_shuffle"] }),
-  "cholesky": new Entry({ name: 'torch.cholesky', ops: ["cholesky"] }),
-  "choleskyInverse": new Entry({ name: 'torch.cholesky_inverse', ops: ["cholesky_inverse"] }),
-  "choleskySolve": new Entry({ name: 'torch.cholesky_solve', ops: ["cholesky_solve"] }),
-  "chunk": new Entry({ name: 'torch.chunk', ops: ["chunk"] }),
-  "clamp": new Entry({ name: 'torch.clamp', ops: ["clamp","clamp.Tensor"] }),
-  "clamp_": new Entry({ name: 'torch.clamp_', ops: ["clamp_","clamp_.Tensor"] }),
-  "clampMax": new Entry({ name: 'torch.clamp_max', ops: ["clamp_max","clamp_max.Tensor"] }),
-  "clampMax_": new Entry({ name: 'torch.clamp_max_', ops: ["clamp_max_","clamp_max_.Tensor"] }),
-  "clampMin": new Entry({ name: 'torch.clamp_min', ops: ["clamp_min","clamp_min.Tensor"] }),
-  "clampMin_": new Entry({ name: 'torch.clamp_min_', ops: ["clamp_min_","clamp_min_.Tensor"] }),
-  "clip": new Entry({ name: 'torch.clip', ops: ["clip","clip.Tensor"] }),
-  "clip_": new Entry({ name: 'torch.clip_', ops: ["clip_","clip_.Tensor"] }),
-  "clone": new Entry({ name: 'torch.clone', ops: ["clone"] }),
-  "colIndicesCopy": new Entry({ name: 'torch.col_indices_copy', ops: ["col_indices_copy"] }),
-  "columnStack": new Entry({ name: 'torch.column_stack', ops: ["column_stack"] }),
-  "combinations": new Entry({ name: 'torch.combinations', ops: ["combinations"] }),
-  "complex": new Entry({ name: 'torch.complex', ops: ["complex"] }),
-  "concat": new Entry({ name: 'torch.concat', ops: ["concat","concat.names"] }),
-  "concatenate": new Entry({ name: 'torch.concatenate', ops: ["concatenate","concatenate.names"] }),
-  "conj": new Entry({ name: 'torch.conj', ops: ["conj"] }),
-  "conjPhysical": new Entry({ name: 'torch.conj_physical', ops: ["conj_physical"] }),
-  "conjPhysical_": new Entry({ name: 'torch.conj_physical_', ops: ["conj_physical_"] }),
-  "constantPadNd": new Entry({ name: 'torch.constant_pad_nd', ops: ["constant_pad_nd"] }),
-  "conv1d": new Entry({ name: 'torch.conv1d', ops: ["conv1d","conv1d.padding"] }),
-  "conv2d": new Entry({ name: 'torch.conv2d', ops: ["conv2d","conv2d.padding"] }),
-  "conv3d": new Entry({ name: 'torch.conv3d', ops: ["conv3d","conv3d.padding"] }),
-  "convTranspose1d": new Entry({ name: 'torch.conv_transpose1d', ops: ["conv_transpose1d"] }),
-  "convTranspose2d": new Entry({ name: 'torch.conv_transpose2d', ops: ["conv_transpose2d.input"] }),
-  "convTranspose3d": new Entry({ name: 'torch.conv_transpose3d', ops: ["conv_transpose3d.input"] }),
-  "convolution": new Entry({ name: 'torch.convolution', ops: ["convolution"] }),
-  "copysign": new Entry({ name: 'torch.copysign', ops: ["copysign.Tensor","copysign.Scalar"] }),
-  "corrcoef": new Entry({ name: 'torch.corrcoef', ops: ["corrcoef"] }),
-  "cos": new Entry({ name: 'torch.cos', ops: ["cos"] }),
-  "cos_": new Entry({ name: 'torch.cos_', ops: ["cos_"] }),
-  "cosh": new Entry({ name: 'torch.cosh', ops: ["cosh"] }),
-  "cosh_": new Entry({ name: 'torch.cosh_', ops: ["cosh_"] }),
-  "cosineSimilarity": new Entry({ name: 'torch.cosine_similarity', ops: ["cosine_similarity"] }),
-  "countNonzero": new Entry({ name: 'torch.count_nonzero', ops: ["count_nonzero","count_nonzero.dim_IntList"] }),
-  "cov": new Entry({ name: 'torch.cov', ops: ["cov"] }),
-  "cross": new Entry({ name: 'torch.cross', ops: ["cross"] }),
-  "crowIndicesCopy": new Entry({ name: 'torch.crow_indices_copy', ops: ["crow_indices_copy"] }),
-  "cummax": new Entry({ name: 'torch.cummax', ops: ["cummax","cummax.dimname"] }),
-  "cummin": new Entry({ name: 'torch.cummin', ops: ["cummin","cummin.dimname"] }),
-  "cumprod": new Entry({ name: 'torch.cumprod', ops: ["cumprod","cumprod.dimname"] }),
-  "cumsum": new Entry({ name: 'torch.cumsum', ops: ["cumsum","cumsum.dimname"] }),
-  "cumulativeTrapezoid": new Entry({ name: 'torch.cumulative_trapezoid', ops: ["cumulative_trapezoid.x","cumulative_trapezoid.dx"] }),
-  "deg2rad": new Entry({ name: 'torch.deg2rad', ops: ["deg2rad"] }),
-  "deg2rad_": new Entry({ name: 'torch.deg2rad_', ops: ["deg2rad_"] }),
-  "det": new Entry({ name: 'torch.det', ops: ["det"] }),
-  "detach": new Entry({ name: 'torch.detach', ops: ["detach"] }),
-  "detach_": new Entry({ name: 'torch.detach_', ops: ["detach_"] }),
-  "detachCopy": new Entry({ name: 'torch.detach_copy', ops: ["detach_copy"] }),
-  "diag": new Entry({ name: 'torch.diag', ops: ["diag"] }),
-  "diagEmbed": new Entry({ name: 'torch.diag_embed', ops: ["diag_embed"] }),
-  "diagflat": new Entry({ name: 'torch.diagflat', ops: ["diagflat"] }),
-  "diagonal": new Entry({ name: 'torch.diagonal', ops: ["diagonal","diagonal.Dimname"] }),
-  "diagonalCopy": new Entry({ name: 'torch.diagonal_copy', ops: ["diagonal_copy"] }),
-  "diagonalScatter": new Entry({ name: 'torch.diagonal_scatter', ops: ["diagonal_scatter"] }),
-  "diff": new Entry({ name: 'torch.diff', ops: ["diff"] }),
-  "digamma": new Entry({ name: 'torch.digamma', ops: ["digamma"] }),
-  "dist": new Entry({ name: 'torch.dist', ops: ["dist"] }),
-  "div": new Entry({ name: 'torch.div', ops: ["div.Tensor","div.Scalar","div.Tensor_mode","div.Scalar_mode"] }),
-  "divide": new Entry({ name: 'torch.divide', ops: ["divide.Tensor","divide.Scalar","divide.Tensor_mode","divide.Scalar_mode"] }),
-  "dot": new Entry({ name: 'torch.dot', ops: ["dot"] }),
-  "dropout": new Entry({ name: 'torch.dropout', ops: ["dropout"] }),
-  "dropout_": new Entry({ name: 'torch.dropout_', ops: ["dropout_"] }),
-  "dsplit": new Entry({ name: 'torch.dsplit', ops: ["dsplit.int","dsplit.array"] }),
-  "dstack": new Entry({ name: 'torch.dstack', ops: ["dstack"] }),
-  "einsum": new Entry({ name: 'torch.einsum', ops: ["einsum"], varTensors: true }),
-  "embedding": new Entry({ name: 'torch.embedding', ops: ["embedding"] }),
-  "embeddingBag": new Entry({ name: 'torch.embedding_bag', ops: ["embedding_bag","embedding_bag.padding_idx"] }),
-  "embeddingRenorm_": new Entry({ name: 'torch.embedding_renorm_', ops: ["embedding_renorm_"] }),
-  "empty": new Entry({ name: 'torch.empty', ops: ["empty.memory_format"] }),
-  "emptyLike": new Entry({ name: 'torch.empty_like', ops: ["empty_like"] }),
-  "emptyPermuted": new Entry({ name: 'torch.empty_permuted', ops: ["empty_permuted"] }),
-  "emptyQuantized": new Entry({ name: 'torch.empty_quantized', ops: ["empty_quantized"] }),
-  "emptyStrided": new Entry({ name: 'torch.empty_strided', ops: ["empty_strided"] }),
-  "eq": new Entry({ name: 'torch.eq', ops: ["eq.Tensor","eq.Scalar"] }),
-  "equal": new Entry({ name: 'torch.equal', ops: ["equal"] }),
-  "erf": new Entry({ name: 'torch.erf', ops: ["erf"] }),
-  "erf_": new Entry({ name: 'torch.erf_', ops: ["erf_"] }),
-  "erfc": new Entry({ name: 'torch.erfc', ops: ["erfc"] }),
-  "erfc_": new Entry({ name: 'torch.erfc_', ops: ["erfc_"] }),
-  "erfinv": new Entry({ name: 'torch.erfinv', ops: ["erfinv"] }),
-  "exp": new Entry({ name: 'torch.exp', ops: ["exp"] }),
-  "exp2": new Entry({ name: 'torch.exp2', ops: ["exp2"] }),
-  "exp2_": new Entry({ name: 'torch.exp2_', ops: ["exp2_"] }),
-  "exp_": new Entry({ name: 'torch.exp_', ops: ["exp_"] }),
-  "expandCopy": new Entry({ name: 'torch.expand_copy', ops: ["expand_copy"] }),
-  "expm1": new Entry({ name: 'torch.expm1', ops: ["expm1"] }),
-  "expm1_": new Entry({ name: 'torch.expm1_', ops: ["expm1_"] }),
-  "eye": new Entry({ name: 'torch.eye', ops: ["eye","eye.m"] }),
-  "featureAlphaDropout": new Entry({ name: 'torch.feature_alpha_dropout', ops: ["feature_alpha_dropout"] }),
-  "featureAlphaDropout_": new Entry({ name: 'torch.feature_alpha_dropout_', ops: ["feature_alpha_dropout_"] }),
-  "featureDropout": new Entry({ name: 'torch.feature_dropout', ops: ["feature_dropout"] }),
-  "featureDropout_": new Entry({ name: 'torch.feature_dropout_', ops: ["feature_dropout_"] }),
-  "fill": new Entry({ name: 'torch.fill', ops: ["fill.Scalar","fill.Tensor"] }),
-  "fill_": new Entry({ name: 'torch.fill_', ops: ["fill_.Scalar","fill_.Tensor"] }),
-  "fix": new Entry({ name: 'torch.fix', ops: ["fix"] }),
-  "fix_": new Entry({ name: 'torch.fix_', ops: ["fix_"] }),
-  "flatten": new Entry({ name: 'torch.flatten', ops: ["flatten.using_ints","flatten.using_names"] }),
-  "flip": new Entry({ name: 'torch.flip', ops: ["flip"] }),
-  "fliplr": new Entry({ name: 'torch.fliplr', ops: ["fliplr"] }),
-  "flipud": new Entry({ name: 'torch.flipud', ops: ["flipud"] }),
-  "floatPower": new Entry({ name: 'torch.float_power', ops: ["float_power.Tensor_Tensor","float_power.Tensor_Scalar","float_power.Scalar"] }),
-  "floor": new Entry({ name: 'torch.floor', ops: ["floor"] }),
-  "floor_": new Entry({ name: 'torch.floor_', ops: ["floor_"] }),
-  "floorDivide": new Entry({ name: 'torch.floor_divide', ops: ["floor_divide","floor_divide.Scalar"] }),
-  "fmax": new Entry({ name: 'torch.fmax', ops: ["fmax"] }),
-  "fmin": new Entry({ name: 'torch.fmin', ops: ["fmin"] }),
-  "fmod": new Entry({ name: 'torch.fmod', ops: ["fmod.Tensor","fmod.Scalar"] }),
-  "frac": new Entry({ name: 'torch.frac', ops: ["frac"] }),
-  "frac_": new Entry({ name: 'torch.frac_', ops: ["frac_"] }),
-  "frexp": new Entry({ name: 'torch.frexp', ops: ["frexp.Tensor"] }),
-  "frobeniusNorm": new Entry({ name: 'torch.frobenius_norm', ops: ["frobenius_norm","frobenius_norm.dim"] }),
-  "fromFile": new Entry({ name: 'torch.from_file', ops: ["from_file"] }),
-  "full": new Entry({ name: 'torch.full', ops: ["full"] }),
-  "fullLike": new Entry({ name: 'torch.full_like', ops: ["full_like"] }),
-  "gather": new Entry({ name: 'torch.gather', ops: ["gather","gather.dimname"] }),
-  "gcd": new Entry({ name: 'torch.gcd', ops: ["gcd"] }),
-  "gcd_": new Entry({ name: 'torch.gcd_', ops: ["gcd_"] }),
-  "ge": new Entry({ name: 'torch.ge', ops: ["ge.Tensor","ge.Scalar"] }),
-  "geqrf": new Entry({ name: 'torch.geqrf', ops: ["geqrf"] }),
-  "ger": new Entry({ name: 'torch.ger', ops: ["ger"] }),
-  "getDevice": new Entry({ name: 'torch.get_device', ops: ["get_device"] }),
-  "gradient": new Entry({ name: 'torch.gradient', ops: ["gradient.scalarint","gradient.scalararray","gradient.array","gradient.tensorarrayint","gradient.tensorarray"] }),
-  "greater": new Entry({ name: 'torch.greater', ops: ["greater.Tensor","greater.Scalar"] }),
-  "greaterEqual": new Entry({ name: 'torch.greater_equal', ops: ["greater_equal.Tensor","greater_equal.Scalar"] }),
-  "gridSampler": new Entry({ name: 'torch.grid_sampler', ops: ["grid_sampler"] }),
-  "gridSampler2d": new Entry({ name: 'torch.grid_sampler_2d', ops: ["grid_sampler_2d"] }),
-  "gridSampler3d": new Entry({ name: 'torch.grid_sampler_3d', ops: ["grid_sampler_3d"] }),
-  "groupNorm": new Entry({ name: 'torch.group_norm', ops: ["group_norm"] }),
-  "gt": new Entry({ name: 'torch.gt', ops: ["gt.Tensor","gt.Scalar"] }),
-  "hammingWindow": new Entry({ name: 'torch.hamming_window', ops: ["hamming_window","hamming_window.periodic","hamming_window.periodic_alpha","hamming_window.periodic_alpha_beta"] }),
-  "hannWindow": new Entry({ name: 'torch.hann_window', ops: ["hann_window","hann_window.periodic"] }),
-  "hardshrink": new Entry({ name: 'torch.hardshrink', ops: ["hardshrink"] }),
-  "hashTensor": new Entry({ name: 'torch.hash_tensor', ops: ["hash_tensor"] }),
-  "heaviside": new Entry({ name: 'torch.heaviside', ops: ["heaviside"] }),
-  "histc": new Entry({ name: 'torch.histc', ops: ["histc"] }),
-  "histogram": new Entry({ name: 'torch.histogram', ops: ["histogram.bins_tensor","histogram.bin_ct"] }),
-  "histogramdd": new Entry({ name: 'torch.histogramdd', ops: ["histogramdd.int_bins","histogramdd","histogramdd.TensorList_bins"] }),
-  "hsplit": new Entry({ name: 'torch.hsplit', ops: ["hsplit.int","hsplit.array"] }),
-  "hstack": new Entry({ name: 'torch.hstack', ops: ["hstack"] }),
-  "hypot": new Entry({ name: 'torch.hypot', ops: ["hypot"] }),
-  "i0": new Entry({ name: 'torch.i0', ops: ["i0"] }),
-  "i0_": new Entry({ name: 'torch.i0_', ops: ["i0_"] }),
-  "igamma": new Entry({ name: 'torch.igamma', ops: ["igamma"] }),
-  "igammac": new Entry({ name: 'torch.igammac', ops: ["igammac"] }),
-  "imag": new Entry({ name: 'torch.imag', ops: ["imag"] }),
-  "indexAdd": new Entry({ name: 'torch.index_add', ops: ["index_add","index_add.dimname"] }),
-  "indexCopy": new Entry({ name: 'torch.index_copy', ops: ["index_copy","index_copy.dimname"] }),
-  "indexFill": new Entry({ name: 'torch.index_fill', ops: ["index_fill.Dimname_Scalar","index_fill.Dimname_Tensor","index_fill.int_Scalar","index_fill.int_Tensor"] }),
-  "indexPut": new Entry({ name: 'torch.index_put', ops: ["index_put"] }),
-  "indexPut_": new Entry({ name: 'torch.index_put_', ops: ["index_put_"] }),
-  "indexReduce": new Entry({ name: 'torch.index_reduce', ops: ["index_reduce"] }),
-  "indexSelect": new Entry({ name: 'torch.index_select', ops: ["index_select","index_select.dimname"] }),
-  "indicesCopy": new Entry({ name: 'torch.indices_copy', ops: ["indices_copy"] }),
-  "inner": new Entry({ name: 'torch.inner', ops: ["inner"] }),
-  "instanceNorm": new Entry({ name: 'torch.instance_norm', ops: ["instance_norm"] }),
-  "inverse": new Entry({ name: 'torch.inverse', ops: ["inverse"] }),
-  "isComplex": new Entry({ name: 'torch.is_complex', ops: ["is_complex"] }),
-  "isConj": new Entry({ name: 'torch.is_conj', ops: ["is_conj"] }),
-  "isFloatingPoint": new Entry({ name: 'torch.is_floating_point', ops: ["is_floating_point"] }),
-  "isInference": new Entry({ name: 'torch.is_inference', ops: ["is_inference"] }),
-  "isNeg": new Entry({ name: 'torch.is_neg', ops: ["is_neg"] }),
-  "isNonzero": new Entry({ name: 'torch.is_nonzero', ops: ["is_nonzero"] }),
-  "isSameSize": new Entry({ name: 'torch.is_same_size', ops: ["is_same_size"] }),
-  "isSigned": new Entry({ name: 'torch.is_signed', ops: ["is_signed"] }),
-  "isclose": new Entry({ name: 'torch.isclose', ops: ["isclose"] }),
-  "isfinite": new Entry({ name: 'torch.isfinite', ops: ["isfinite"] }),
-  "isin": new Entry({ name: 'torch.isin', ops: ["isin.Tensor_Tensor","isin.Tensor_Scalar","isin.Scalar_Tensor"] }),
-  "isinf": new Entry({ name: 'torch.isinf', ops: ["isinf"] }),
-  "isnan": new Entry({ name: 'torch.isnan', ops: ["isnan"] }),
-  "isneginf": new Entry({ name: 'torch.isneginf', ops: ["isneginf"] }),
-  "isposinf": new Entry({ name: 'torch.isposinf', ops: ["isposinf"] }),
-  "isreal": new Entry({ name: 'torch.isreal', ops: ["isreal"] }),
-  "istft": new Entry({ name: 'torch.istft', ops: ["istft"] }),
-  "kaiserWindow": new Entry({ name: 'torch.kaiser_window', ops: ["kaiser_window","kaiser_window.periodic","kaiser_window.beta"] }),
-  "kron": new Entry({ name: 'torch.kron', ops: ["kron"] }),
-  "kthvalue": new Entry({ name: 'torch.kthvalue', ops: ["kthvalue","kthvalue.dimname"] }),
-  "layerNorm": new Entry({ name: 'torch.layer_norm', ops: ["layer_norm"] }),
-  "lcm": new Entry({ name: 'torch.lcm', ops: ["lcm"] }),
-  "lcm_": new Entry({ name: 'torch.lcm_', ops: ["lcm_"] }),
-  "ldexp": new Entry({ name: 'torch.ldexp', ops: ["ldexp.Tensor"] }),
-  "ldexp_": new Entry({ name: 'torch.ldexp_', ops: ["ldexp_"] }),
-  "le": new Entry({ name: 'torch.le', ops: ["le.Tensor","le.Scalar"] }),
-  "lerp": new Entry({ name: 'torch.lerp', ops: ["lerp.Scalar","lerp.Tensor"] }),
-  "less": new Entry({ name: 'torch.less', ops: ["less.Tensor","less.Scalar"] }),
-  "lessEqual": new Entry({ name: 'torch.less_equal', ops: ["less_equal.Tensor","less_equal.Scalar"] }),
-  "lgamma": new Entry({ name: 'torch.lgamma', ops: ["lgamma"] }),
-  "linspace": new Entry({ name: 'torch.linspace', ops: ["linspace","linspace.Tensor_Tensor","linspace.Tensor_Scalar","linspace.Scalar_Tensor"] }),
-  "log": new Entry({ name: 'torch.log', ops: ["log"] }),
-  "log10": new Entry({ name: 'torch.log10', ops: ["log10"] }),
-  "log10_": new Entry({ name: 'torch.log10_', ops: ["log10_"] }),
-  "log1p": new Entry({ name: 'torch.log1p', ops: ["log1p"] }),
-  "log1p_": new Entry({ name: 'torch.log1p_', ops: ["log1p_"] }),
-  "log2": new Entry({ name: 'torch.log2', ops: ["log2"] }),
-  "log2_": new Entry({ name: 'torch.log2_', ops: ["log2_"] }),
-  "log_": new Entry({ name: 'torch.log_', ops: ["log_"] }),
-  "logSoftmax": new Entry({ name: 'torch.log_softmax', ops: ["log_softmax.int","log_softmax.Dimname"] }),
-  "logaddexp": new Entry({ name: 'torch.logaddexp', ops: ["logaddexp"] }),
-  "logaddexp2": new Entry({ name: 'torch.logaddexp2', ops: ["logaddexp2"] }),
-  "logcumsumexp": new Entry({ name: 'torch.logcumsumexp', ops: ["logcumsumexp","logcumsumexp.dimname"] }),
-  "logdet": new Entry({ name: 'torch.logdet', ops: ["logdet"] }),
-  "logicalAnd": new Entry({ name: 'torch.logical_and', ops: ["logical_and"] }),
-  "logicalNot": new Entry({ name: 'torch.logical_not', ops: ["logical_not"] }),
-  "logicalOr": new Entry({ name: 'torch.logical_or', ops: ["logical_or"] }),
-  "logicalXor": new Entry({ name: 'torch.logical_xor', ops: ["logical_xor"] }),
-  "logit": new Entry({ name: 'torch.logit', ops: ["logit"] }),
-  "logit_": new Entry({ name: 'torch.logit_', ops: ["logit_"] }),
-  "logspace": new Entry({ name: 'torch.logspace', ops: ["logspace","logspace.Tensor_Tensor","logspace.Tensor_Scalar","logspace.Scalar_Tensor"] }),
-  "logsumexp": new Entry({ name: 'torch.logsumexp', ops: ["logsumexp"] }),
-  "lt": new Entry({ name: 'torch.lt', ops: ["lt.Tensor","lt.Scalar"] }),
-  "luSolve": new Entry({ name: 'torch.lu_solve', ops: ["lu_solve"] }),
-  "luUnpack": new Entry({ name: 'torch.lu_unpack', ops: ["lu_unpack"] }),
-  "maskedFill": new Entry({ name: 'torch.masked_fill', ops: ["masked_fill.Scalar","masked_fill.Tensor"] }),
-  "maskedScatter": new Entry({ name: 'torch.masked_scatter', ops: ["masked_scatter"] }),
-  "maskedSelect": new Entry({ name: 'torch.masked_select', ops: ["masked_select"] }),
-  "matmul": new Entry({ name: 'torch.matmul', ops: ["matmul"] }),
-  "matrixExp": new Entry({ name: 'torch.matrix_exp', ops: ["matrix_exp"] }),
-  "matrixPower": new Entry({ name: 'torch.matrix_power', ops: ["matrix_power"] }),
-  "max": new Entry({ name: 'torch.max', ops: ["max.other","max","max.dim","max.names_dim"] }),
-  "maxPool1d": new Entry({ name: 'torch.max_pool1d', ops: ["max_pool1d"] }),
-  "maxPool1dWithIndices": new Entry({ name: 'torch.max_pool1d_with_indices', ops: ["max_pool1d_with_indices"] }),
-  "maxPool2d": new Entry({ name: 'torch.max_pool2d', ops: ["max_pool2d"] }),
-  "maxPool3d": new Entry({ name: 'torch.max_pool3d', ops: ["max_pool3d"] }),
-  "maximum": new Entry({ name: 'torch.maximum', ops: ["maximum"] }),
-  "mean": new Entry({ name: 'torch.mean', ops: ["mean","mean.dim"] }),
-  "median": new Entry({ name: 'torch.median', ops: ["median","median.dim","median.names_dim"] }),
-  "meshgrid": new Entry({ name: 'torch.meshgrid', ops: ["meshgrid","meshgrid.indexing"], varTensors: true }),
-  "min": new Entry({ name: 'torch.min', ops: ["min.other","min","min.dim","min.names_dim"] }),
-  "minimum": new Entry({ name: 'torch.minimum', ops: ["minimum"] }),
-  "mm": new Entry({ name: 'torch.mm', ops: ["mm","mm.dtype"] }),
-  "mode": new Entry({ name: 'torch.mode', ops: ["mode","mode.dimname"] }),
-  "moveaxis": new Entry({ name: 'torch.moveaxis', ops: ["moveaxis.int","moveaxis.intlist"] }),
-  "movedim": new Entry({ name: 'torch.movedim', ops: ["movedim.int","movedim.intlist"] }),
-  "msort": new Entry({ name: 'torch.msort', ops: ["msort"] }),
-  "mul": new Entry({ name: 'torch.mul', ops: ["mul.Tensor","mul.Scalar"] }),
-  "multinomial": new Entry({ name: 'torch.multinomial', ops: ["multinomial"] }),
-  "multiply": new Entry({ name: 'torch.multiply', ops: ["multiply.Tensor","multiply.Scalar"] }),
-  "mv": new Entry({ name: 'torch.mv', ops: ["mv"] }),
-  "mvlgamma": new Entry({ name: 'torch.mvlgamma', ops: ["mvlgamma"] }),
-  "nanToNum": new Entry({ name: 'torch.nan_to_num', ops: ["nan_to_num"] }),
-  "nanToNum_": new Entry({ name: 'torch.nan_to_num_', ops: ["nan_to_num_"] }),
-  "nanmean": new Entry({ name: 'torch.nanmean', ops: ["nanmean"] }),
-  "nanmedian": new Entry({ name: 'torch.nanmedian', ops: ["nanmedian","nanmedian.dim","nanmedian.names_dim"] }),
-  "nanquantile": new Entry({ name: 'torch.nanquantile', ops: ["nanquantile","nanquantile.scalar"] }),
-  "nansum": new Entry({ name: 'torch.nansum', ops: ["nansum"] }),
-  "narrow": new Entry({ name: 'torch.narrow', ops: ["narrow","narrow.Tensor"] }),
-  "narrowCopy": new Entry({ name: 'torch.narrow_copy', ops: ["narrow_copy"] }),
-  "ne": new Entry({ name: 'torch.ne', ops: ["ne.Tensor","ne.Scalar"] }),
-  "neg": new Entry({ name: 'torch.neg', ops: ["neg"] }),
-  "neg_": new Entry({ name: 'torch.neg_', ops: ["neg_"] }),
-  "negative": new Entry({ name: 'torch.negative', ops: ["negative"] }),
-  "negative_": new Entry({ name: 'torch.negative_', ops: ["negative_"] }),
-  "nextafter": new Entry({ name: 'torch.nextafter', ops: ["nextafter"] }),
-  "nonzero": new Entry({ name: 'torch.nonzero', ops: ["nonzero"] }),
-  "nonzeroStatic": new Entry({ name: 'torch.nonzero_static', ops: ["nonzero_static"] }),
-  "norm": new Entry({ name: 'torch.norm', ops: ["norm.Scalar","norm.ScalarOpt_dim","norm.ScalarOpt_dim_dtype","norm.ScalarOpt_dtype"] }),
-  "normExceptDim": new Entry({ name: 'torch.norm_except_dim', ops: ["norm_except_dim"] }),
-  "normal": new Entry({ name: 'torch.normal', ops: ["normal.Tensor_float","normal.float_Tensor","normal.Tensor_Tensor","normal.float_float"] }),
-  "notEqual": new Entry({ name: 'torch.not_equal', ops: ["not_equal.Tensor","not_equal.Scalar"] }),
-  "nuclearNorm": new Entry({ name: 'torch.nuclear_norm', ops: ["nuclear_norm","nuclear_norm.dim"] }),
-  "numel": new Entry({ name: 'torch.numel', ops: ["numel"] }),
-  "ones": new Entry({ name: 'torch.ones', ops: ["ones"] }),
-  "onesLike": new Entry({ name: 'torch.ones_like', ops: ["ones_like"] }),
-  "orgqr": new Entry({ name: 'torch.orgqr', ops: ["orgqr"] }),
-  "ormqr": new Entry({ name: 'torch.ormqr', ops: ["ormqr"] }),
-  "outer": new Entry({ name: 'torch.outer', ops: ["outer"] }),
-  "pairwiseDistance": new Entry({ name: 'torch.pairwise_distance', ops: ["pairwise_distance"] }),
-  "pdist": new Entry({ name: 'torch.pdist', ops: ["pdist"] }),
-  "permute": new Entry({ name: 'torch.permute', ops: ["permute"] }),
-  "permuteCopy": new Entry({ name: 'torch.permute_copy', ops: ["permute_copy"] }),
-  "pinverse": new Entry({ name: 'torch.pinverse', ops: ["pinverse"] }),
-  "pixelShuffle": new Entry({ name: 'torch.pixel_shuffle', ops: ["pixel_shuffle"] }),
-  "pixelUnshuffle": new Entry({ name: 'torch.pixel_unshuffle', ops: ["pixel_unshuffle"] }),
-  "poisson": new Entry({ name: 'torch.poisson', ops: ["poisson"] }),
-  "polar": new Entry({ name: 'torch.polar', ops: ["polar"] }),
-  "polygamma": new Entry({ name: 'torch.polygamma', ops: ["polygamma"] }),
-  "positive": new Entry({ name: 'torch.positive', ops: ["positive"] }),
-  "pow": new Entry({ name: 'torch.pow', ops: ["pow.Tensor_Tensor","pow.Tensor_Scalar","pow.Scalar"] }),
-  "prelu": new Entry({ name: 'torch.prelu', ops: ["prelu"] }),
-  "prod": new Entry({ name: 'torch.prod', ops: ["prod","prod.dim_int","prod.dim_Dimname"] }),
-  "put": new Entry({ name: 'torch.put', ops: ["put"] }),
-  "qr": new Entry({ name: 'torch.qr', ops: ["qr"] }),
-  "quantile": new Entry({ name: 'torch.quantile', ops: ["quantile","quantile.scalar"] }),
-  "rad2deg": new Entry({ name: 'torch.rad2deg', ops: ["rad2deg"] }),
-  "rad2deg_": new Entry({ name: 'torch.rad2deg_', ops: ["rad2deg_"] }),
-  "rand": new Entry({ name: 'torch.rand', ops: ["rand","rand.generator"] }),
-  "randLike": new Entry({ name: 'torch.rand_like', ops: ["rand_like","rand_like.generator"] }),
-  "randint": new Entry({ name: 'torch.randint', ops: ["randint.low","randint.low_generator","randint","randint.generator"] }),
-  "randintLike": new Entry({ name: 'torch.randint_like', ops: ["randint_like","randint_like.low_dtype","randint_like.Tensor","randint_like.generator","randint_like.Tensor_generator","randint_like.low_generator_dtype"] }),
-  "randn": new Entry({ name: 'torch.randn', ops: ["randn","randn.generator"] }),
-  "randnLike": new Entry({ name: 'torch.randn_like', ops: ["randn_like","randn_like.generator"] }),
-  "randperm": new Entry({ name: 'torch.randperm', ops: ["randperm","randperm.generator"] }),
-  "range": new Entry({ name: 'torch.range', ops: ["range.step","range"] }),
-  "ravel": new Entry({ name: 'torch.ravel', ops: ["ravel"] }),
-  "real": new Entry({ name: 'torch.real', ops: ["real"] }),
-  "reciprocal": new Entry({ name: 'torch.reciprocal', ops: ["reciprocal"] }),
-  "reciprocal_": new Entry({ name: 'torch.reciprocal_', ops: ["reciprocal_"] }),
-  "relu": new Entry({ name: 'torch.relu', ops: ["relu"] }),
-  "relu_": new Entry({ name: 'torch.relu_', ops: ["relu_"] }),
-  "remainder": new Entry({ name: 'torch.remainder', ops: ["remainder.Tensor","remainder.Scalar","remainder.Scalar_Tensor"] }),
-  "renorm": new Entry({ name: 'torch.renorm', ops: ["renorm"] }),
-  "repeatInterleave": new Entry({ name: 'torch.repeat_interleave', ops: ["repeat_interleave.Tensor","repeat_interleave.self_Tensor","repeat_interleave.self_int"] }),
-  "reshape": new Entry({ name: 'torch.reshape', ops: ["reshape"] }),
-  "resizeAs_": new Entry({ name: 'torch.resize_as_', ops: ["resize_as_"] }),
-  "resolveConj": new Entry({ name: 'torch.resolve_conj', ops: ["resolve_conj"] }),
-  "resolveNeg": new Entry({ name: 'torch.resolve_neg', ops: ["resolve_neg"] }),
-  "rmsNorm": new Entry({ name: 'torch.rms_norm', ops: ["rms_norm"] }),
-  "roll": new Entry({ name: 'torch.roll', ops: ["roll"] }),
-  "rot90": new Entry({ name: 'torch.rot90', ops: ["rot90"] }),
-  "round": new Entry({ name: 'torch.round', ops: ["round","round.decimals"] }),
-  "round_": new Entry({ name: 'torch.round_', ops: ["round_","round_.decimals"] }),
-  "rowIndicesCopy": new Entry({ name: 'torch.row_indices_copy', ops: ["row_indices_copy"] }),
-  "rowStack": new Entry({ name: 'torch.row_stack', ops: ["row_stack"] }),
-  "rrelu": new Entry({ name: 'torch.rrelu', ops: ["rrelu"] }),
-  "rrelu_": new Entry({ name: 'torch.rrelu_', ops: ["rrelu_"] }),
-  "rsqrt": new Entry({ name: 'torch.rsqrt', ops: ["rsqrt"] }),
-  "rsqrt_": new Entry({ name: 'torch.rsqrt_', ops: ["rsqrt_"] }),
-  "rsub": new Entry({ name: 'torch.rsub', ops: ["rsub.Tensor","rsub.Scalar"] }),
-  "scalarTensor": new Entry({ name: 'torch.scalar_tensor', ops: ["scalar_tensor"] }),
-  "scatter": new Entry({ name: 'torch.scatter', ops: ["scatter.value","scatter.src","scatter.reduce","scatter.value_reduce","scatter.dimname_src","scatter.dimname_value"] }),
-  "scatterAdd": new Entry({ name: 'torch.scatter_add', ops: ["scatter_add","scatter_add.dimname"] }),
-  "scatterReduce": new Entry({ name: 'torch.scatter_reduce', ops: ["scatter_reduce.two"] }),
-  "searchsorted": new Entry({ name: 'torch.searchsorted', ops: ["searchsorted.Tensor","searchsorted.Scalar"] }),
-  "select": new Entry({ name: 'torch.select', ops: ["select.int","select.Dimname"] }),
-  "selectCopy": new Entry({ name: 'torch.select_copy', ops: ["select_copy.int"] }),
-  "selectScatter": new Entry({ name: 'torch.select_scatter', ops: ["select_scatter"] }),
-  "selu": new Entry({ name: 'torch.selu', ops: ["selu"] }),
-  "selu_": new Entry({ name: 'torch.selu_', ops: ["selu_"] }),
-  "sgn": new Entry({ name: 'torch.sgn', ops: ["sgn"] }),
-  "sigmoid": new Entry({ name: 'torch.sigmoid', ops: ["sigmoid"] }),
-  "sigmoid_": new Entry({ name: 'torch.sigmoid_', ops: ["sigmoid_"] }),
-  "sign": new Entry({ name: 'torch.sign', ops: ["sign"] }),
-  "signbit": new Entry({ name: 'torch.signbit', ops: ["signbit"] }),
-  "sin": new Entry({ name: 'torch.sin', ops: ["sin"] }),
-  "sin_": new Entry({ name: 'torch.sin_', ops: ["sin_"] }),
-  "sinc": new Entry({ name: 'torch.sinc', ops: ["sinc"] }),
-  "sinc_": new Entry({ name: 'torch.sinc_', ops: ["sinc_"] }),
-  "sinh": new Entry({ name: 'torch.sinh', ops: ["sinh"] }),
-  "sinh_": new Entry({ name: 'torch.sinh_', ops: ["sinh_"] }),
-  "sliceCopy": new Entry({ name: 'torch.slice_copy', ops: ["slice_copy.Tensor"] }),
-  "sliceInverse": new Entry({ name: 'torch.slice_inverse', ops: ["slice_inverse"] }),
-  "sliceScatter": new Entry({ name: 'torch.slice_scatter', ops: ["slice_scatter"] }),
-  "slogdet": new Entry({ name: 'torch.slogdet', ops: ["slogdet"] }),
-  "softmax": new Entry({ name: 'torch.softmax', ops: ["softmax.int","softmax.Dimname"] }),
-  "sort": new Entry({ name: 'torch.sort', ops: ["sort","sort.stable","sort.dimname","sort.dimname_stable"] }),
-  "splitCopy": new Entry({ name: 'torch.split_copy', ops: ["split_copy.Tensor"] }),
-  "splitWithSizes": new Entry({ name: 'torch.split_with_sizes', ops: ["split_with_sizes"] }),
-  "splitWithSizesCopy": new Entry({ name: 'torch.split_with_sizes_copy', ops: ["split_with_sizes_copy"] }),
-  "sqrt": new Entry({ name: 'torch.sqrt', ops: ["sqrt"] }),
-  "sqrt_": new Entry({ name: 'torch.sqrt_', ops: ["sqrt_"] }),
-  "square": new Entry({ name: 'torch.square', ops: ["square"] }),
-  "square_": new Entry({ name: 'torch.square_', ops: ["square_"] }),
-  "squeeze": new Entry({ name: 'torch.squeeze', ops: ["squeeze","squeeze.dim","squeeze.dimname","squeeze.dims"] }),
-  "squeezeCopy": new Entry({ name: 'torch.squeeze_copy', ops: ["squeeze_copy","squeeze_copy.dim","squeeze_copy.dims"] }),
-  "stack": new Entry({ name: 'torch.stack', ops: ["stack"] }),
-  "std": new Entry({ name: 'torch.std', ops: ["std","std.dim","std.correction"] }),
-  "stdMean": new Entry({ name: 'torch.std_mean', ops: ["std_mean","std_mean.dim","std_mean.correction"] }),
-  "stft": new Entry({ name: 'torch.stft', ops: ["stft","stft.center"] }),
-  "sub": new Entry({ name: 'torch.sub', ops: ["sub.Tensor","sub.Scalar"] }),
-  "subtract": new Entry({ name: 'torch.subtract', ops: ["subtract.Tensor","subtract.Scalar"] }),
-  "sum": new Entry({ name: 'torch.sum', ops: ["sum.dim_IntList","sum"] }),
-  "svd": new Entry({ name: 'torch.svd', ops: ["svd"] }),
-  "swapaxes": new Entry({ name: 'torch.swapaxes', ops: ["swapaxes"] }),
-  "swapdims": new Entry({ name: 'torch.swapdims', ops: ["swapdims"] }),
-  "symeig": new Entry({ name: 'torch.symeig', ops: ["symeig"] }),
-  "t": new Entry({ name: 'torch.t', ops: ["t"] }),
-  "tCopy": new Entry({ name: 'torch.t_copy', ops: ["t_copy"] }),
-  "take": new Entry({ name: 'torch.take', ops: ["take"] }),
-  "takeAlongDim": new Entry({ name: 'torch.take_along_dim', ops: ["take_along_dim"] }),
-  "tan": new Entry({ name: 'torch.tan', ops: ["tan"] }),
-  "tan_": new Entry({ name: 'torch.tan_', ops: ["tan_"] }),
-  "tanh": new Entry({ name: 'torch.tanh', ops: ["tanh"] }),
-  "tanh_": new Entry({ name: 'torch.tanh_', ops: ["tanh_"] }),
-  "tensorSplit": new Entry({ name: 'torch.tensor_split', ops: ["tensor_split.sections","tensor_split.indices","tensor_split.tensor_indices_or_sections"] }),
-  "threshold": new Entry({ name: 'torch.threshold', ops: ["threshold"] }),
-  "threshold_": new Entry({ name: 'torch.threshold_', ops: ["threshold_"] }),
-  "tile": new Entry({ name: 'torch.tile', ops: ["tile"] }),
-  "topk": new Entry({ name: 'torch.topk', ops: ["topk"] }),
-  "trace": new Entry({ name: 'torch.trace', ops: ["trace"] }),
-  "transpose": new Entry({ name: 'torch.transpose', ops: ["transpose.int","transpose.Dimname"] }),
-  "transposeCopy": new Entry({ name: 'torch.transpose_copy', ops: ["transpose_copy.int"] }),
-  "trapezoid": new Entry({ name: 'torch.trapezoid', ops: ["trapezoid.x","trapezoid.dx"] }),
-  "trapz": new Entry({ name: 'torch.trapz', ops: ["trapz.x","trapz.dx"] }),
-  "triangularSolve": new Entry({ name: 'torch.triangular_solve', ops: ["triangular_solve"] }),
-  "tril": new Entry({ name: 'torch.tril', ops: ["tril"] }),
-  "trilIndices": new Entry({ name: 'torch.tril_indices', ops: ["tril_indices"] }),
-  "triu": new Entry({ name: 'torch.triu', ops: ["triu"] }),
-  "triuIndices": new Entry({ name: 'torch.triu_indices', ops: ["triu_indices"] }),
-  "trueDivide": new Entry({ name: 'torch.true_divide', ops: ["true_divide.Tensor","true_divide.Scalar"] }),
-  "trunc": new Entry({ name: 'torch.trunc', ops: ["trunc"] }),
-  "trunc_": new Entry({ name: 'torch.trunc_', ops: ["trunc_"] }),
-  "unbind": new Entry({ name: 'torch.unbind', ops: ["unbind.int","unbind.Dimname"] }),
-  "unbindCopy": new Entry({ name: 'torch.unbind_copy', ops: ["unbind_copy.int"] }),
-  "unflatten": new Entry({ name: 'torch.unflatten', ops: ["unflatten.int"] }),
-  "unfoldCopy": new Entry({ name: 'torch.unfold_copy', ops: ["unfold_copy"] }),
-  "unsafeChunk": new Entry({ name: 'torch.unsafe_chunk', ops: ["unsafe_chunk"] }),
-  "unsafeSplit": new Entry({ name: 'torch.unsafe_split', ops: ["unsafe_split.Tensor"] }),
-  "unsafeSplitWithSizes": new Entry({ name: 'torch.unsafe_split_with_sizes', ops: ["unsafe_split_with_sizes"] }),
-  "unsqueeze": new Entry({ name: 'torch.unsqueeze', ops: ["unsqueeze"] }),
-  "unsqueezeCopy": new Entry({ name: 'torch.unsqueeze_copy', ops: ["unsqueeze_copy"] }),
-  "valuesCopy": new Entry({ name: 'torch.values_copy', ops: ["values_copy"] }),
-  "vander": new Entry({ name: 'torch.vander', ops: ["vander"] }),
-  "var": new Entry({ name: 'torch.var', ops: ["var","var.dim","var.correction"] }),
-  "varMean": new Entry({ name: 'torch.var_mean', ops: ["var_mean","var_mean.dim","var_mean.correction"] }),
-  "vdot": new Entry({ name: 'torch.vdot', ops: ["vdot"] }),
-  "viewAsComplex": new Entry({ name: 'torch.view_as_complex', ops: ["view_as_complex"] }),
-  "viewAsComplexCopy": new Entry({ name: 'torch.view_as_complex_copy', ops: ["view_as_complex_copy"] }),
-  "viewAsReal": new Entry({ name: 'torch.view_as_real', ops: ["view_as_real"] }),
-  "viewAsRealCopy": new Entry({ name: 'torch.view_as_real_copy', ops: ["view_as_real_copy"] }),
-  "viewCopy": new Entry({ name: 'torch.view_copy', ops: ["view_copy","view_copy.dtype"] }),
-  "vsplit": new Entry({ name: 'torch.vsplit', ops: ["vsplit.int","vsplit.array"] }),
-  "vstack": new Entry({ name: 'torch.vstack', ops: ["vstack"] }),
-  "where": new Entry({ name: 'torch.where', ops: ["where.self","where.ScalarOther","where.ScalarSelf","where","where.Scalar"] }),
-  "xlogy": new Entry({ name: 'torch.xlogy', ops: ["xlogy.Tensor","xlogy.Scalar_Other","xlogy.Scalar_Self"] }),
-  "xlogy_": new Entry({ name: 'torch.xlogy_', ops: ["xlogy_.Tensor","xlogy_.Scalar_Other"] }),
-  "zero_": new Entry({ name: 'torch.zero_', ops: ["zero_"] }),
-  "zeros": new Entry({ name: 'torch.zeros', ops: ["zeros"] }),
-  "zerosLike": new Entry({ name: 'torch.zeros_like', ops: ["zeros_like"] }),
-};
+// one module-level constant per entry: a direct reference on every call, no table lookup
+const e_abs = new Entry({ name: 'torch.abs', ops: ["abs"] });
+const e_abs_ = new Entry({ name: 'torch.abs_', ops: ["abs_"] });
+const e_absolute = new Entry({ name: 'torch.absolute', ops: ["absolute"] });
+const e_acos = new Entry({ name: 'torch.acos', ops: ["acos"] });
+const e_acos_ = new Entry({ name: 'torch.acos_', ops: ["acos_"] });
+const e_acosh = new Entry({ name: 'torch.acosh', ops: ["acosh"] });
+const e_acosh_ = new Entry({ name: 'torch.acosh_', ops: ["acosh_"] });
+const e_adaptiveAvgPool1d = new Entry({ name: 'torch.adaptive_avg_pool1d', ops: ["adaptive_avg_pool1d"] });
+const e_adaptiveMaxPool1d = new Entry({ name: 'torch.adaptive_max_pool1d', ops: ["adaptive_max_pool1d"] });
+const e_add = new Entry({ name: 'torch.add', ops: ["add.Tensor","add.Scalar"] });
+const e_addbmm = new Entry({ name: 'torch.addbmm', ops: ["addbmm"] });
+const e_addcdiv = new Entry({ name: 'torch.addcdiv', ops: ["addcdiv"] });
+const e_addcmul = new Entry({ name: 'torch.addcmul', ops: ["addcmul"] });
+const e_addmm = new Entry({ name: 'torch.addmm', ops: ["addmm","addmm.dtype"] });
+const e_addmv = new Entry({ name: 'torch.addmv', ops: ["addmv"] });
+const e_addmv_ = new Entry({ name: 'torch.addmv_', ops: ["addmv_"] });
+const e_addr = new Entry({ name: 'torch.addr', ops: ["addr"] });
+const e_adjoint = new Entry({ name: 'torch.adjoint', ops: ["adjoint"] });
+const e_affineGridGenerator = new Entry({ name: 'torch.affine_grid_generator', ops: ["affine_grid_generator"] });
+const e_aliasCopy = new Entry({ name: 'torch.alias_copy', ops: ["alias_copy"] });
+const e_all = new Entry({ name: 'torch.all', ops: ["all","all.dim","all.dimname","all.dims"] });
+const e_allclose = new Entry({ name: 'torch.allclose', ops: ["allclose"] });
+const e_alphaDropout = new Entry({ name: 'torch.alpha_dropout', ops: ["alpha_dropout"] });
+const e_alphaDropout_ = new Entry({ name: 'torch.alpha_dropout_', ops: ["alpha_dropout_"] });
+const e_amax = new Entry({ name: 'torch.amax', ops: ["amax"] });
+const e_amin = new Entry({ name: 'torch.amin', ops: ["amin"] });
+const e_aminmax = new Entry({ name: 'torch.aminmax', ops: ["aminmax"] });
+const e_angle = new Entry({ name: 'torch.angle', ops: ["angle"] });
+const e_any = new Entry({ name: 'torch.any', ops: ["any.dim","any","any.dimname","any.dims"] });
+const e_arange = new Entry({ name: 'torch.arange', ops: ["arange","arange.start","arange.start_step"] });
+const e_arccos = new Entry({ name: 'torch.arccos', ops: ["arccos"] });
+const e_arccos_ = new Entry({ name: 'torch.arccos_', ops: ["arccos_"] });
+const e_arccosh = new Entry({ name: 'torch.arccosh', ops: ["arccosh"] });
+const e_arccosh_ = new Entry({ name: 'torch.arccosh_', ops: ["arccosh_"] });
+const e_arcsin = new Entry({ name: 'torch.arcsin', ops: ["arcsin"] });
+const e_arcsin_ = new Entry({ name: 'torch.arcsin_', ops: ["arcsin_"] });
+const e_arcsinh = new Entry({ name: 'torch.arcsinh', ops: ["arcsinh"] });
+const e_arcsinh_ = new Entry({ name: 'torch.arcsinh_', ops: ["arcsinh_"] });
+const e_arctan = new Entry({ name: 'torch.arctan', ops: ["arctan"] });
+const e_arctan2 = new Entry({ name: 'torch.arctan2', ops: ["arctan2"] });
+const e_arctan_ = new Entry({ name: 'torch.arctan_', ops: ["arctan_"] });
+const e_arctanh = new Entry({ name: 'torch.arctanh', ops: ["arctanh"] });
+const e_arctanh_ = new Entry({ name: 'torch.arctanh_', ops: ["arctanh_"] });
+const e_argmax = new Entry({ name: 'torch.argmax', ops: ["argmax"] });
+const e_argmin = new Entry({ name: 'torch.argmin', ops: ["argmin"] });
+const e_argsort = new Entry({ name: 'torch.argsort', ops: ["argsort","argsort.stable","argsort.dimname"] });
+const e_argwhere = new Entry({ name: 'torch.argwhere', ops: ["argwhere"] });
+const e_asStrided = new Entry({ name: 'torch.as_strided', ops: ["as_strided"] });
+const e_asStrided_ = new Entry({ name: 'torch.as_strided_', ops: ["as_strided_"] });
+const e_asStridedCopy = new Entry({ name: 'torch.as_strided_copy', ops: ["as_strided_copy"] });
+const e_asStridedScatter = new Entry({ name: 'torch.as_strided_scatter', ops: ["as_strided_scatter"] });
+const e_asin = new Entry({ name: 'torch.asin', ops: ["asin"] });
+const e_asin_ = new Entry({ name: 'torch.asin_', ops: ["asin_"] });
+const e_asinh = new Entry({ name: 'torch.asinh', ops: ["asinh"] });
+const e_asinh_ = new Entry({ name: 'torch.asinh_', ops: ["asinh_"] });
+const e_atan = new Entry({ name: 'torch.atan', ops: ["atan"] });
+const e_atan2 = new Entry({ name: 'torch.atan2', ops: ["atan2"] });
+const e_atan_ = new Entry({ name: 'torch.atan_', ops: ["atan_"] });
+const e_atanh = new Entry({ name: 'torch.atanh', ops: ["atanh"] });
+const e_atanh_ = new Entry({ name: 'torch.atanh_', ops: ["atanh_"] });
+const e_atleast1d = new Entry({ name: 'torch.atleast_1d', ops: ["atleast_1d","atleast_1d.Sequence"], varTensors: true });
+const e_atleast2d = new Entry({ name: 'torch.atleast_2d', ops: ["atleast_2d","atleast_2d.Sequence"], varTensors: true });
+const e_atleast3d = new Entry({ name: 'torch.atleast_3d', ops: ["atleast_3d","atleast_3d.Sequence"], varTensors: true });
+const e_avgPool1d = new Entry({ name: 'torch.avg_pool1d', ops: ["avg_pool1d"] });
+const e_baddbmm = new Entry({ name: 'torch.baddbmm', ops: ["baddbmm","baddbmm.dtype"] });
+const e_bartlettWindow = new Entry({ name: 'torch.bartlett_window', ops: ["bartlett_window","bartlett_window.periodic"] });
+const e_batchNorm = new Entry({ name: 'torch.batch_norm', ops: ["batch_norm"] });
+const e_bernoulli = new Entry({ name: 'torch.bernoulli', ops: ["bernoulli","bernoulli.p","bernoulli.Tensor"] });
+const e_bilinear = new Entry({ name: 'torch.bilinear', ops: ["bilinear"] });
+const e_bincount = new Entry({ name: 'torch.bincount', ops: ["bincount"] });
+const e_binomial = new Entry({ name: 'torch.binomial', ops: ["binomial"] });
+const e_bitwiseAnd = new Entry({ name: 'torch.bitwise_and', ops: ["bitwise_and.Tensor","bitwise_and.Scalar","bitwise_and.Scalar_Tensor"] });
+const e_bitwiseLeftShift = new Entry({ name: 'torch.bitwise_left_shift', ops: ["bitwise_left_shift.Tensor","bitwise_left_shift.Tensor_Scalar","bitwise_left_shift.Scalar_Tensor"] });
+const e_bitwiseNot = new Entry({ name: 'torch.bitwise_not', ops: ["bitwise_not"] });
+const e_bitwiseOr = new Entry({ name: 'torch.bitwise_or', ops: ["bitwise_or.Tensor","bitwise_or.Scalar","bitwise_or.Scalar_Tensor"] });
+const e_bitwiseRightShift = new Entry({ name: 'torch.bitwise_right_shift', ops: ["bitwise_right_shift.Tensor","bitwise_right_shift.Tensor_Scalar","bitwise_right_shift.Scalar_Tensor"] });
+const e_bitwiseXor = new Entry({ name: 'torch.bitwise_xor', ops: ["bitwise_xor.Tensor","bitwise_xor.Scalar","bitwise_xor.Scalar_Tensor"] });
+const e_blackmanWindow = new Entry({ name: 'torch.blackman_window', ops: ["blackman_window","blackman_window.periodic"] });
+const e_blockDiag = new Entry({ name: 'torch.block_diag', ops: ["block_diag"], varTensors: true });
+const e_bmm = new Entry({ name: 'torch.bmm', ops: ["bmm","bmm.dtype"] });
+const e_broadcastTensors = new Entry({ name: 'torch.broadcast_tensors', ops: ["broadcast_tensors"], varTensors: true });
+const e_broadcastTo = new Entry({ name: 'torch.broadcast_to', ops: ["broadcast_to"] });
+const e_bucketize = new Entry({ name: 'torch.bucketize', ops: ["bucketize.Tensor","bucketize.Scalar"] });
+const e_cartesianProd = new Entry({ name: 'torch.cartesian_prod', ops: ["cartesian_prod"], varTensors: true });
+const e_cat = new Entry({ name: 'torch.cat', ops: ["cat","cat.names"] });
+const e_ccolIndicesCopy = new Entry({ name: 'torch.ccol_indices_copy', ops: ["ccol_indices_copy"] });
+const e_cdist = new Entry({ name: 'torch.cdist', ops: ["cdist"] });
+const e_ceil = new Entry({ name: 'torch.ceil', ops: ["ceil"] });
+const e_ceil_ = new Entry({ name: 'torch.ceil_', ops: ["ceil_"] });
+const e_celu = new Entry({ name: 'torch.celu', ops: ["celu"] });
+const e_celu_ = new Entry({ name: 'torch.celu_', ops: ["celu_"] });
+const e_chainMatmul = new Entry({ name: 'torch.chain_matmul', ops: ["chain_matmul"], varTensors: true });
+const e_channelShuffle = new Entry({ name: 'torch.channel_shuffle', ops: ["channel_shuffle"] });
+const e_cholesky = new Entry({ name: 'torch.cholesky', ops: ["cholesky"] });
+const e_choleskyInverse = new Entry({ name: 'torch.cholesky_inverse', ops: ["cholesky_inverse"] });
+const e_choleskySolve = new Entry({ name: 'torch.cholesky_solve', ops: ["cholesky_solve"] });
+const e_chunk = new Entry({ name: 'torch.chunk', ops: ["chunk"] });
+const e_clamp = new Entry({ name: 'torch.clamp', ops: ["clamp","clamp.Tensor"] });
+const e_clamp_ = new Entry({ name: 'torch.clamp_', ops: ["clamp_","clamp_.Tensor"] });
+const e_clampMax = new Entry({ name: 'torch.clamp_max', ops: ["clamp_max","clamp_max.Tensor"] });
+const e_clampMax_ = new Entry({ name: 'torch.clamp_max_', ops: ["clamp_max_","clamp_max_.Tensor"] });
+const e_clampMin = new Entry({ name: 'torch.clamp_min', ops: ["clamp_min","clamp_min.Tensor"] });
+const e_clampMin_ = new Entry({ name: 'torch.clamp_min_', ops: ["clamp_min_","clamp_min_.Tensor"] });
+const e_clip = new Entry({ name: 'torch.clip', ops: ["clip","clip.Tensor"] });
+const e_clip_ = new Entry({ name: 'torch.clip_', ops: ["clip_","clip_.Tensor"] });
+const e_clone = new Entry({ name: 'torch.clone', ops: ["clone"] });
+const e_colIndicesCopy = new Entry({ name: 'torch.col_indices_copy', ops: ["col_indices_copy"] });
+const e_columnStack = new Entry({ name: 'torch.column_stack', ops: ["column_stack"] });
+const e_combinations = new Entry({ name: 'torch.combinations', ops: ["combinations"] });
+const e_complex = new Entry({ name: 'torch.complex', ops: ["complex"] });
+const e_concat = new Entry({ name: 'torch.concat', ops: ["concat","concat.names"] });
+const e_concatenate = new Entry({ name: 'torch.concatenate', ops: ["concatenate","concatenate.names"] });
+const e_conj = new Entry({ name: 'torch.conj', ops: ["conj"] });
+const e_conjPhysical = new Entry({ name: 'torch.conj_physical', ops: ["conj_physical"] });
+const e_conjPhysical_ = new Entry({ name: 'torch.conj_physical_', ops: ["conj_physical_"] });
+const e_constantPadNd = new Entry({ name: 'torch.constant_pad_nd', ops: ["constant_pad_nd"] });
+const e_conv1d = new Entry({ name: 'torch.conv1d', ops: ["conv1d","conv1d.padding"] });
+const e_conv2d = new Entry({ name: 'torch.conv2d', ops: ["conv2d","conv2d.padding"] });
+const e_conv3d = new Entry({ name: 'torch.conv3d', ops: ["conv3d","conv3d.padding"] });
+const e_convTranspose1d = new Entry({ name: 'torch.conv_transpose1d', ops: ["conv_transpose1d"] });
+const e_convTranspose2d = new Entry({ name: 'torch.conv_transpose2d', ops: ["conv_transpose2d.input"] });
+const e_convTranspose3d = new Entry({ name: 'torch.conv_transpose3d', ops: ["conv_transpose3d.input"] });
+const e_convolution = new Entry({ name: 'torch.convolution', ops: ["convolution"] });
+const e_copysign = new Entry({ name: 'torch.copysign', ops: ["copysign.Tensor","copysign.Scalar"] });
+const e_corrcoef = new Entry({ name: 'torch.corrcoef', ops: ["corrcoef"] });
+const e_cos = new Entry({ name: 'torch.cos', ops: ["cos"] });
+const e_cos_ = new Entry({ name: 'torch.cos_', ops: ["cos_"] });
+const e_cosh = new Entry({ name: 'torch.cosh', ops: ["cosh"] });
+const e_cosh_ = new Entry({ name: 'torch.cosh_', ops: ["cosh_"] });
+const e_cosineSimilarity = new Entry({ name: 'torch.cosine_similarity', ops: ["cosine_similarity"] });
+const e_countNonzero = new Entry({ name: 'torch.count_nonzero', ops: ["count_nonzero","count_nonzero.dim_IntList"] });
+const e_cov = new Entry({ name: 'torch.cov', ops: ["cov"] });
+const e_cross = new Entry({ name: 'torch.cross', ops: ["cross"] });
+const e_crowIndicesCopy = new Entry({ name: 'torch.crow_indices_copy', ops: ["crow_indices_copy"] });
+const e_cummax = new Entry({ name: 'torch.cummax', ops: ["cummax","cummax.dimname"] });
+const e_cummin = new Entry({ name: 'torch.cummin', ops: ["cummin","cummin.dimname"] });
+const e_cumprod = new Entry({ name: 'torch.cumprod', ops: ["cumprod","cumprod.dimname"] });
+const e_cumsum = new Entry({ name: 'torch.cumsum', ops: ["cumsum","cumsum.dimname"] });
+const e_cumulativeTrapezoid = new Entry({ name: 'torch.cumulative_trapezoid', ops: ["cumulative_trapezoid.x","cumulative_trapezoid.dx"] });
+const e_deg2rad = new Entry({ name: 'torch.deg2rad', ops: ["deg2rad"] });
+const e_deg2rad_ = new Entry({ name: 'torch.deg2rad_', ops: ["deg2rad_"] });
+const e_det = new Entry({ name: 'torch.det', ops: ["det"] });
+const e_detach = new Entry({ name: 'torch.detach', ops: ["detach"] });
+const e_detach_ = new Entry({ name: 'torch.detach_', ops: ["detach_"] });
+const e_detachCopy = new Entry({ name: 'torch.detach_copy', ops: ["detach_copy"] });
+const e_diag = new Entry({ name: 'torch.diag', ops: ["diag"] });
+const e_diagEmbed = new Entry({ name: 'torch.diag_embed', ops: ["diag_embed"] });
+const e_diagflat = new Entry({ name: 'torch.diagflat', ops: ["diagflat"] });
+const e_diagonal = new Entry({ name: 'torch.diagonal', ops: ["diagonal","diagonal.Dimname"] });
+const e_diagonalCopy = new Entry({ name: 'torch.diagonal_copy', ops: ["diagonal_copy"] });
+const e_diagonalScatter = new Entry({ name: 'torch.diagonal_scatter', ops: ["diagonal_scatter"] });
+const e_diff = new Entry({ name: 'torch.diff', ops: ["diff"] });
+const e_digamma = new Entry({ name: 'torch.digamma', ops: ["digamma"] });
+const e_dist = new Entry({ name: 'torch.dist', ops: ["dist"] });
+const e_div = new Entry({ name: 'torch.div', ops: ["div.Tensor","div.Scalar","div.Tensor_mode","div.Scalar_mode"] });
+const e_divide = new Entry({ name: 'torch.divide', ops: ["divide.Tensor","divide.Scalar","divide.Tensor_mode","divide.Scalar_mode"] });
+const e_dot = new Entry({ name: 'torch.dot', ops: ["dot"] });
+const e_dropout = new Entry({ name: 'torch.dropout', ops: ["dropout"] });
+const e_dropout_ = new Entry({ name: 'torch.dropout_', ops: ["dropout_"] });
+const e_dsplit = new Entry({ name: 'torch.dsplit', ops: ["dsplit.int","dsplit.array"] });
+const e_dstack = new Entry({ name: 'torch.dstack', ops: ["dstack"] });
+const e_einsum = new Entry({ name: 'torch.einsum', ops: ["einsum"], varTensors: true });
+const e_embedding = new Entry({ name: 'torch.embedding', ops: ["embedding"] });
+const e_embeddingBag = new Entry({ name: 'torch.embedding_bag', ops: ["embedding_bag","embedding_bag.padding_idx"] });
+const e_embeddingRenorm_ = new Entry({ name: 'torch.embedding_renorm_', ops: ["embedding_renorm_"] });
+const e_empty = new Entry({ name: 'torch.empty', ops: ["empty.memory_format"] });
+const e_emptyLike = new Entry({ name: 'torch.empty_like', ops: ["empty_like"] });
+const e_emptyPermuted = new Entry({ name: 'torch.empty_permuted', ops: ["empty_permuted"] });
+const e_emptyQuantized = new Entry({ name: 'torch.empty_quantized', ops: ["empty_quantized"] });
+const e_emptyStrided = new Entry({ name: 'torch.empty_strided', ops: ["empty_strided"] });
+const e_eq = new Entry({ name: 'torch.eq', ops: ["eq.Tensor","eq.Scalar"] });
+const e_equal = new Entry({ name: 'torch.equal', ops: ["equal"] });
+const e_erf = new Entry({ name: 'torch.erf', ops: ["erf"] });
+const e_erf_ = new Entry({ name: 'torch.erf_', ops: ["erf_"] });
+const e_erfc = new Entry({ name: 'torch.erfc', ops: ["erfc"] });
+const e_erfc_ = new Entry({ name: 'torch.erfc_', ops: ["erfc_"] });
+const e_erfinv = new Entry({ name: 'torch.erfinv', ops: ["erfinv"] });
+const e_exp = new Entry({ name: 'torch.exp', ops: ["exp"] });
+const e_exp2 = new Entry({ name: 'torch.exp2', ops: ["exp2"] });
+const e_exp2_ = new Entry({ name: 'torch.exp2_', ops: ["exp2_"] });
+const e_exp_ = new Entry({ name: 'torch.exp_', ops: ["exp_"] });
+const e_expandCopy = new Entry({ name: 'torch.expand_copy', ops: ["expand_copy"] });
+const e_expm1 = new Entry({ name: 'torch.expm1', ops: ["expm1"] });
+const e_expm1_ = new Entry({ name: 'torch.expm1_', ops: ["expm1_"] });
+const e_eye = new Entry({ name: 'torch.eye', ops: ["eye","eye.m"] });
+const e_featureAlphaDropout = new Entry({ name: 'torch.feature_alpha_dropout', ops: ["feature_alpha_dropout"] });
+const e_featureAlphaDropout_ = new Entry({ name: 'torch.feature_alpha_dropout_', ops: ["feature_alpha_dropout_"] });
+const e_featureDropout = new Entry({ name: 'torch.feature_dropout', ops: ["feature_dropout"] });
+const e_featureDropout_ = new Entry({ name: 'torch.feature_dropout_', ops: ["feature_dropout_"] });
+const e_fill = new Entry({ name: 'torch.fill', ops: ["fill.Scalar","fill.Tensor"] });
+const e_fill_ = new Entry({ name: 'torch.fill_', ops: ["fill_.Scalar","fill_.Tensor"] });
+const e_fix = new Entry({ name: 'torch.fix', ops: ["fix"] });
+const e_fix_ = new Entry({ name: 'torch.fix_', ops: ["fix_"] });
+const e_flatten = new Entry({ name: 'torch.flatten', ops: ["flatten.using_ints","flatten.using_names"] });
+const e_flip = new Entry({ name: 'torch.flip', ops: ["flip"] });
+const e_fliplr = new Entry({ name: 'torch.fliplr', ops: ["fliplr"] });
+const e_flipud = new Entry({ name: 'torch.flipud', ops: ["flipud"] });
+const e_floatPower = new Entry({ name: 'torch.float_power', ops: ["float_power.Tensor_Tensor","float_power.Tensor_Scalar","float_power.Scalar"] });
+const e_floor = new Entry({ name: 'torch.floor', ops: ["floor"] });
+const e_floor_ = new Entry({ name: 'torch.floor_', ops: ["floor_"] });
+const e_floorDivide = new Entry({ name: 'torch.floor_divide', ops: ["floor_divide","floor_divide.Scalar"] });
+const e_fmax = new Entry({ name: 'torch.fmax', ops: ["fmax"] });
+const e_fmin = new Entry({ name: 'torch.fmin', ops: ["fmin"] });
+const e_fmod = new Entry({ name: 'torch.fmod', ops: ["fmod.Tensor","fmod.Scalar"] });
+const e_frac = new Entry({ name: 'torch.frac', ops: ["frac"] });
+const e_frac_ = new Entry({ name: 'torch.frac_', ops: ["frac_"] });
+const e_frexp = new Entry({ name: 'torch.frexp', ops: ["frexp.Tensor"] });
+const e_frobeniusNorm = new Entry({ name: 'torch.frobenius_norm', ops: ["frobenius_norm","frobenius_norm.dim"] });
+const e_fromFile = new Entry({ name: 'torch.from_file', ops: ["from_file"] });
+const e_full = new Entry({ name: 'torch.full', ops: ["full"] });
+const e_fullLike = new Entry({ name: 'torch.full_like', ops: ["full_like"] });
+const e_gather = new Entry({ name: 'torch.gather', ops: ["gather","gather.dimname"] });
+const e_gcd = new Entry({ name: 'torch.gcd', ops: ["gcd"] });
+const e_gcd_ = new Entry({ name: 'torch.gcd_', ops: ["gcd_"] });
+const e_ge = new Entry({ name: 'torch.ge', ops: ["ge.Tensor","ge.Scalar"] });
+const e_geqrf = new Entry({ name: 'torch.geqrf', ops: ["geqrf"] });
+const e_ger = new Entry({ name: 'torch.ger', ops: ["ger"] });
+const e_getDevice = new Entry({ name: 'torch.get_device', ops: ["get_device"] });
+const e_gradient = new Entry({ name: 'torch.gradient', ops: ["gradient.scalarint","gradient.scalararray","gradient.array","gradient.tensorarrayint","gradient.tensorarray"] });
+const e_greater = new Entry({ name: 'torch.greater', ops: ["greater.Tensor","greater.Scalar"] });
+const e_greaterEqual = new Entry({ name: 'torch.greater_equal', ops: ["greater_equal.Tensor","greater_equal.Scalar"] });
+const e_gridSampler = new Entry({ name: 'torch.grid_sampler', ops: ["grid_sampler"] });
+const e_gridSampler2d = new Entry({ name: 'torch.grid_sampler_2d', ops: ["grid_sampler_2d"] });
+const e_gridSampler3d = new Entry({ name: 'torch.grid_sampler_3d', ops: ["grid_sampler_3d"] });
+const e_groupNorm = new Entry({ name: 'torch.group_norm', ops: ["group_norm"] });
+const e_gt = new Entry({ name: 'torch.gt', ops: ["gt.Tensor","gt.Scalar"] });
+const e_hammingWindow = new Entry({ name: 'torch.hamming_window', ops: ["hamming_window","hamming_window.periodic","hamming_window.periodic_alpha","hamming_window.periodic_alpha_beta"] });
+const e_hannWindow = new Entry({ name: 'torch.hann_window', ops: ["hann_window","hann_window.periodic"] });
+const e_hardshrink = new Entry({ name: 'torch.hardshrink', ops: ["hardshrink"] });
+const e_hashTensor = new Entry({ name: 'torch.hash_tensor', ops: ["hash_tensor"] });
+const e_heaviside = new Entry({ name: 'torch.heaviside', ops: ["heaviside"] });
+const e_histc = new Entry({ name: 'torch.histc', ops: ["histc"] });
+const e_histogram = new Entry({ name: 'torch.histogram', ops: ["histogram.bins_tensor","histogram.bin_ct"] });
+const e_histogramdd = new Entry({ name: 'torch.histogramdd', ops: ["histogramdd.int_bins","histogramdd","histogramdd.TensorList_bins"] });
+const e_hsplit = new Entry({ name: 'torch.hsplit', ops: ["hsplit.int","hsplit.array"] });
+const e_hstack = new Entry({ name: 'torch.hstack', ops: ["hstack"] });
+const e_hypot = new Entry({ name: 'torch.hypot', ops: ["hypot"] });
+const e_i0 = new Entry({ name: 'torch.i0', ops: ["i0"] });
+const e_i0_ = new Entry({ name: 'torch.i0_', ops: ["i0_"] });
+const e_igamma = new Entry({ name: 'torch.igamma', ops: ["igamma"] });
+const e_igammac = new Entry({ name: 'torch.igammac', ops: ["igammac"] });
+const e_imag = new Entry({ name: 'torch.imag', ops: ["imag"] });
+const e_indexAdd = new Entry({ name: 'torch.index_add', ops: ["index_add","index_add.dimname"] });
+const e_indexCopy = new Entry({ name: 'torch.index_copy', ops: ["index_copy","index_copy.dimname"] });
+const e_indexFill = new Entry({ name: 'torch.index_fill', ops: ["index_fill.Dimname_Scalar","index_fill.Dimname_Tensor","index_fill.int_Scalar","index_fill.int_Tensor"] });
+const e_indexPut = new Entry({ name: 'torch.index_put', ops: ["index_put"] });
+const e_indexPut_ = new Entry({ name: 'torch.index_put_', ops: ["index_put_"] });
+const e_indexReduce = new Entry({ name: 'torch.index_reduce', ops: ["index_reduce"] });
+const e_indexSelect = new Entry({ name: 'torch.index_select', ops: ["index_select","index_select.dimname"] });
+const e_indicesCopy = new Entry({ name: 'torch.indices_copy', ops: ["indices_copy"] });
+const e_inner = new Entry({ name: 'torch.inner', ops: ["inner"] });
+const e_instanceNorm = new Entry({ name: 'torch.instance_norm', ops: ["instance_norm"] });
+const e_inverse = new Entry({ name: 'torch.inverse', ops: ["inverse"] });
+const e_isComplex = new Entry({ name: 'torch.is_complex', ops: ["is_complex"] });
+const e_isConj = new Entry({ name: 'torch.is_conj', ops: ["is_conj"] });
+const e_isFloatingPoint = new Entry({ name: 'torch.is_floating_point', ops: ["is_floating_point"] });
+const e_isInference = new Entry({ name: 'torch.is_inference', ops: ["is_inference"] });
+const e_isNeg = new Entry({ name: 'torch.is_neg', ops: ["is_neg"] });
+const e_isNonzero = new Entry({ name: 'torch.is_nonzero', ops: ["is_nonzero"] });
+const e_isSameSize = new Entry({ name: 'torch.is_same_size', ops: ["is_same_size"] });
+const e_isSigned = new Entry({ name: 'torch.is_signed', ops: ["is_signed"] });
+const e_isclose = new Entry({ name: 'torch.isclose', ops: ["isclose"] });
+const e_isfinite = new Entry({ name: 'torch.isfinite', ops: ["isfinite"] });
+const e_isin = new Entry({ name: 'torch.isin', ops: ["isin.Tensor_Tensor","isin.Tensor_Scalar","isin.Scalar_Tensor"] });
+const e_isinf = new Entry({ name: 'torch.isinf', ops: ["isinf"] });
+const e_isnan = new Entry({ name: 'torch.isnan', ops: ["isnan"] });
+const e_isneginf = new Entry({ name: 'torch.isneginf', ops: ["isneginf"] });
+const e_isposinf = new Entry({ name: 'torch.isposinf', ops: ["isposinf"] });
+const e_isreal = new Entry({ name: 'torch.isreal', ops: ["isreal"] });
+const e_istft = new Entry({ name: 'torch.istft', ops: ["istft"] });
+const e_kaiserWindow = new Entry({ name: 'torch.kaiser_window', ops: ["kaiser_window","kaiser_window.periodic","kaiser_window.beta"] });
+const e_kron = new Entry({ name: 'torch.kron', ops: ["kron"] });
+const e_kthvalue = new Entry({ name: 'torch.kthvalue', ops: ["kthvalue","kthvalue.dimname"] });
+const e_layerNorm = new Entry({ name: 'torch.layer_norm', ops: ["layer_norm"] });
+const e_lcm = new Entry({ name: 'torch.lcm', ops: ["lcm"] });
+const e_lcm_ = new Entry({ name: 'torch.lcm_', ops: ["lcm_"] });
+const e_ldexp = new Entry({ name: 'torch.ldexp', ops: ["ldexp.Tensor"] });
+const e_ldexp_ = new Entry({ name: 'torch.ldexp_', ops: ["ldexp_"] });
+const e_le = new Entry({ name: 'torch.le', ops: ["le.Tensor","le.Scalar"] });
+const e_lerp = new Entry({ name: 'torch.lerp', ops: ["lerp.Scalar","lerp.Tensor"] });
+const e_less = new Entry({ name: 'torch.less', ops: ["less.Tensor","less.Scalar"] });
+const e_lessEqual = new Entry({ name: 'torch.less_equal', ops: ["less_equal.Tensor","less_equal.Scalar"] });
+const e_lgamma = new Entry({ name: 'torch.lgamma', ops: ["lgamma"] });
+const e_linspace = new Entry({ name: 'torch.linspace', ops: ["linspace","linspace.Tensor_Tensor","linspace.Tensor_Scalar","linspace.Scalar_Tensor"] });
+const e_log = new Entry({ name: 'torch.log', ops: ["log"] });
+const e_log10 = new Entry({ name: 'torch.log10', ops: ["log10"] });
+const e_log10_ = new Entry({ name: 'torch.log10_', ops: ["log10_"] });
+const e_log1p = new Entry({ name: 'torch.log1p', ops: ["log1p"] });
+const e_log1p_ = new Entry({ name: 'torch.log1p_', ops: ["log1p_"] });
+const e_log2 = new Entry({ name: 'torch.log2', ops: ["log2"] });
+const e_log2_ = new Entry({ name: 'torch.log2_', ops: ["log2_"] });
+const e_log_ = new Entry({ name: 'torch.log_', ops: ["log_"] });
+const e_logSoftmax = new Entry({ name: 'torch.log_softmax', ops: ["log_softmax.int","log_softmax.Dimname"] });
+const e_logaddexp = new Entry({ name: 'torch.logaddexp', ops: ["logaddexp"] });
+const e_logaddexp2 = new Entry({ name: 'torch.logaddexp2', ops: ["logaddexp2"] });
+const e_logcumsumexp = new Entry({ name: 'torch.logcumsumexp', ops: ["logcumsumexp","logcumsumexp.dimname"] });
+const e_logdet = new Entry({ name: 'torch.logdet', ops: ["logdet"] });
+const e_logicalAnd = new Entry({ name: 'torch.logical_and', ops: ["logical_and"] });
+const e_logicalNot = new Entry({ name: 'torch.logical_not', ops: ["logical_not"] });
+const e_logicalOr = new Entry({ name: 'torch.logical_or', ops: ["logical_or"] });
+const e_logicalXor = new Entry({ name: 'torch.logical_xor', ops: ["logical_xor"] });
+const e_logit = new Entry({ name: 'torch.logit', ops: ["logit"] });
+const e_logit_ = new Entry({ name: 'torch.logit_', ops: ["logit_"] });
+const e_logspace = new Entry({ name: 'torch.logspace', ops: ["logspace","logspace.Tensor_Tensor","logspace.Tensor_Scalar","logspace.Scalar_Tensor"] });
+const e_logsumexp = new Entry({ name: 'torch.logsumexp', ops: ["logsumexp"] });
+const e_lt = new Entry({ name: 'torch.lt', ops: ["lt.Tensor","lt.Scalar"] });
+const e_luSolve = new Entry({ name: 'torch.lu_solve', ops: ["lu_solve"] });
+const e_luUnpack = new Entry({ name: 'torch.lu_unpack', ops: ["lu_unpack"] });
+const e_maskedFill = new Entry({ name: 'torch.masked_fill', ops: ["masked_fill.Scalar","masked_fill.Tensor"] });
+const e_maskedScatter = new Entry({ name: 'torch.masked_scatter', ops: ["masked_scatter"] });
+const e_maskedSelect = new Entry({ name: 'torch.masked_select', ops: ["masked_select"] });
+const e_matmul = new Entry({ name: 'torch.matmul', ops: ["matmul"] });
+const e_matrixExp = new Entry({ name: 'torch.matrix_exp', ops: ["matrix_exp"] });
+const e_matrixPower = new Entry({ name: 'torch.matrix_power', ops: ["matrix_power"] });
+const e_max = new Entry({ name: 'torch.max', ops: ["max.other","max","max.dim","max.names_dim"] });
+const e_maxPool1d = new Entry({ name: 'torch.max_pool1d', ops: ["max_pool1d"] });
+const e_maxPool1dWithIndices = new Entry({ name: 'torch.max_pool1d_with_indices', ops: ["max_pool1d_with_indices"] });
+const e_maxPool2d = new Entry({ name: 'torch.max_pool2d', ops: ["max_pool2d"] });
+const e_maxPool3d = new Entry({ name: 'torch.max_pool3d', ops: ["max_pool3d"] });
+const e_maximum = new Entry({ name: 'torch.maximum', ops: ["maximum"] });
+const e_mean = new Entry({ name: 'torch.mean', ops: ["mean","mean.dim"] });
+const e_median = new Entry({ name: 'torch.median', ops: ["median","median.dim","median.names_dim"] });
+const e_meshgrid = new Entry({ name: 'torch.meshgrid', ops: ["meshgrid","meshgrid.indexing"], varTensors: true });
+const e_min = new Entry({ name: 'torch.min', ops: ["min.other","min","min.dim","min.names_dim"] });
+const e_minimum = new Entry({ name: 'torch.minimum', ops: ["minimum"] });
+const e_mm = new Entry({ name: 'torch.mm', ops: ["mm","mm.dtype"] });
+const e_mode = new Entry({ name: 'torch.mode', ops: ["mode","mode.dimname"] });
+const e_moveaxis = new Entry({ name: 'torch.moveaxis', ops: ["moveaxis.int","moveaxis.intlist"] });
+const e_movedim = new Entry({ name: 'torch.movedim', ops: ["movedim.int","movedim.intlist"] });
+const e_msort = new Entry({ name: 'torch.msort', ops: ["msort"] });
+const e_mul = new Entry({ name: 'torch.mul', ops: ["mul.Tensor","mul.Scalar"] });
+const e_multinomial = new Entry({ name: 'torch.multinomial', ops: ["multinomial"] });
+const e_multiply = new Entry({ name: 'torch.multiply', ops: ["multiply.Tensor","multiply.Scalar"] });
+const e_mv = new Entry({ name: 'torch.mv', ops: ["mv"] });
+const e_mvlgamma = new Entry({ name: 'torch.mvlgamma', ops: ["mvlgamma"] });
+const e_nanToNum = new Entry({ name: 'torch.nan_to_num', ops: ["nan_to_num"] });
+const e_nanToNum_ = new Entry({ name: 'torch.nan_to_num_', ops: ["nan_to_num_"] });
+const e_nanmean = new Entry({ name: 'torch.nanmean', ops: ["nanmean"] });
+const e_nanmedian = new Entry({ name: 'torch.nanmedian', ops: ["nanmedian","nanmedian.dim","nanmedian.names_dim"] });
+const e_nanquantile = new Entry({ name: 'torch.nanquantile', ops: ["nanquantile","nanquantile.scalar"] });
+const e_nansum = new Entry({ name: 'torch.nansum', ops: ["nansum"] });
+const e_narrow = new Entry({ name: 'torch.narrow', ops: ["narrow","narrow.Tensor"] });
+const e_narrowCopy = new Entry({ name: 'torch.narrow_copy', ops: ["narrow_copy"] });
+const e_ne = new Entry({ name: 'torch.ne', ops: ["ne.Tensor","ne.Scalar"] });
+const e_neg = new Entry({ name: 'torch.neg', ops: ["neg"] });
+const e_neg_ = new Entry({ name: 'torch.neg_', ops: ["neg_"] });
+const e_negative = new Entry({ name: 'torch.negative', ops: ["negative"] });
+const e_negative_ = new Entry({ name: 'torch.negative_', ops: ["negative_"] });
+const e_nextafter = new Entry({ name: 'torch.nextafter', ops: ["nextafter"] });
+const e_nonzero = new Entry({ name: 'torch.nonzero', ops: ["nonzero"] });
+const e_nonzeroStatic = new Entry({ name: 'torch.nonzero_static', ops: ["nonzero_static"] });
+const e_norm = new Entry({ name: 'torch.norm', ops: ["norm.Scalar","norm.ScalarOpt_dim","norm.ScalarOpt_dim_dtype","norm.ScalarOpt_dtype"] });
+const e_normExceptDim = new Entry({ name: 'torch.norm_except_dim', ops: ["norm_except_dim"] });
+const e_normal = new Entry({ name: 'torch.normal', ops: ["normal.Tensor_float","normal.float_Tensor","normal.Tensor_Tensor","normal.float_float"] });
+const e_notEqual = new Entry({ name: 'torch.not_equal', ops: ["not_equal.Tensor","not_equal.Scalar"] });
+const e_nuclearNorm = new Entry({ name: 'torch.nuclear_norm', ops: ["nuclear_norm","nuclear_norm.dim"] });
+const e_numel = new Entry({ name: 'torch.numel', ops: ["numel"] });
+const e_ones = new Entry({ name: 'torch.ones', ops: ["ones"] });
+const e_onesLike = new Entry({ name: 'torch.ones_like', ops: ["ones_like"] });
+const e_orgqr = new Entry({ name: 'torch.orgqr', ops: ["orgqr"] });
+const e_ormqr = new Entry({ name: 'torch.ormqr', ops: ["ormqr"] });
+const e_outer = new Entry({ name: 'torch.outer', ops: ["outer"] });
+const e_pairwiseDistance = new Entry({ name: 'torch.pairwise_distance', ops: ["pairwise_distance"] });
+const e_pdist = new Entry({ name: 'torch.pdist', ops: ["pdist"] });
+const e_permute = new Entry({ name: 'torch.permute', ops: ["permute"] });
+const e_permuteCopy = new Entry({ name: 'torch.permute_copy', ops: ["permute_copy"] });
+const e_pinverse = new Entry({ name: 'torch.pinverse', ops: ["pinverse"] });
+const e_pixelShuffle = new Entry({ name: 'torch.pixel_shuffle', ops: ["pixel_shuffle"] });
+const e_pixelUnshuffle = new Entry({ name: 'torch.pixel_unshuffle', ops: ["pixel_unshuffle"] });
+const e_poisson = new Entry({ name: 'torch.poisson', ops: ["poisson"] });
+const e_polar = new Entry({ name: 'torch.polar', ops: ["polar"] });
+const e_polygamma = new Entry({ name: 'torch.polygamma', ops: ["polygamma"] });
+const e_positive = new Entry({ name: 'torch.positive', ops: ["positive"] });
+const e_pow = new Entry({ name: 'torch.pow', ops: ["pow.Tensor_Tensor","pow.Tensor_Scalar","pow.Scalar"] });
+const e_prelu = new Entry({ name: 'torch.prelu', ops: ["prelu"] });
+const e_prod = new Entry({ name: 'torch.prod', ops: ["prod","prod.dim_int","prod.dim_Dimname"] });
+const e_put = new Entry({ name: 'torch.put', ops: ["put"] });
+const e_qr = new Entry({ name: 'torch.qr', ops: ["qr"] });
+const e_quantile = new Entry({ name: 'torch.quantile', ops: ["quantile","quantile.scalar"] });
+const e_rad2deg = new Entry({ name: 'torch.rad2deg', ops: ["rad2deg"] });
+const e_rad2deg_ = new Entry({ name: 'torch.rad2deg_', ops: ["rad2deg_"] });
+const e_rand = new Entry({ name: 'torch.rand', ops: ["rand","rand.generator"] });
+const e_randLike = new Entry({ name: 'torch.rand_like', ops: ["rand_like","rand_like.generator"] });
+const e_randint = new Entry({ name: 'torch.randint', ops: ["randint.low","randint.low_generator","randint","randint.generator"] });
+const e_randintLike = new Entry({ name: 'torch.randint_like', ops: ["randint_like","randint_like.low_dtype","randint_like.Tensor","randint_like.generator","randint_like.Tensor_generator","randint_like.low_generator_dtype"] });
+const e_randn = new Entry({ name: 'torch.randn', ops: ["randn","randn.generator"] });
+const e_randnLike = new Entry({ name: 'torch.randn_like', ops: ["randn_like","randn_like.generator"] });
+const e_randperm = new Entry({ name: 'torch.randperm', ops: ["randperm","randperm.generator"] });
+const e_range = new Entry({ name: 'torch.range', ops: ["range.step","range"] });
+const e_ravel = new Entry({ name: 'torch.ravel', ops: ["ravel"] });
+const e_real = new Entry({ name: 'torch.real', ops: ["real"] });
+const e_reciprocal = new Entry({ name: 'torch.reciprocal', ops: ["reciprocal"] });
+const e_reciprocal_ = new Entry({ name: 'torch.reciprocal_', ops: ["reciprocal_"] });
+const e_relu = new Entry({ name: 'torch.relu', ops: ["relu"] });
+const e_relu_ = new Entry({ name: 'torch.relu_', ops: ["relu_"] });
+const e_remainder = new Entry({ name: 'torch.remainder', ops: ["remainder.Tensor","remainder.Scalar","remainder.Scalar_Tensor"] });
+const e_renorm = new Entry({ name: 'torch.renorm', ops: ["renorm"] });
+const e_repeatInterleave = new Entry({ name: 'torch.repeat_interleave', ops: ["repeat_interleave.Tensor","repeat_interleave.self_Tensor","repeat_interleave.self_int"] });
+const e_reshape = new Entry({ name: 'torch.reshape', ops: ["reshape"] });
+const e_resizeAs_ = new Entry({ name: 'torch.resize_as_', ops: ["resize_as_"] });
+const e_resolveConj = new Entry({ name: 'torch.resolve_conj', ops: ["resolve_conj"] });
+const e_resolveNeg = new Entry({ name: 'torch.resolve_neg', ops: ["resolve_neg"] });
+const e_rmsNorm = new Entry({ name: 'torch.rms_norm', ops: ["rms_norm"] });
+const e_roll = new Entry({ name: 'torch.roll', ops: ["roll"] });
+const e_rot90 = new Entry({ name: 'torch.rot90', ops: ["rot90"] });
+const e_round = new Entry({ name: 'torch.round', ops: ["round","round.decimals"] });
+const e_round_ = new Entry({ name: 'torch.round_', ops: ["round_","round_.decimals"] });
+const e_rowIndicesCopy = new Entry({ name: 'torch.row_indices_copy', ops: ["row_indices_copy"] });
+const e_rowStack = new Entry({ name: 'torch.row_stack', ops: ["row_stack"] });
+const e_rrelu = new Entry({ name: 'torch.rrelu', ops: ["rrelu"] });
+const e_rrelu_ = new Entry({ name: 'torch.rrelu_', ops: ["rrelu_"] });
+const e_rsqrt = new Entry({ name: 'torch.rsqrt', ops: ["rsqrt"] });
+const e_rsqrt_ = new Entry({ name: 'torch.rsqrt_', ops: ["rsqrt_"] });
+const e_rsub = new Entry({ name: 'torch.rsub', ops: ["rsub.Tensor","rsub.Scalar"] });
+const e_scalarTensor = new Entry({ name: 'torch.scalar_tensor', ops: ["scalar_tensor"] });
+const e_scatter = new Entry({ name: 'torch.scatter', ops: ["scatter.value","scatter.src","scatter.reduce","scatter.value_reduce","scatter.dimname_src","scatter.dimname_value"] });
+const e_scatterAdd = new Entry({ name: 'torch.scatter_add', ops: ["scatter_add","scatter_add.dimname"] });
+const e_scatterReduce = new Entry({ name: 'torch.scatter_reduce', ops: ["scatter_reduce.two"] });
+const e_searchsorted = new Entry({ name: 'torch.searchsorted', ops: ["searchsorted.Tensor","searchsorted.Scalar"] });
+const e_select = new Entry({ name: 'torch.select', ops: ["select.int","select.Dimname"] });
+const e_selectCopy = new Entry({ name: 'torch.select_copy', ops: ["select_copy.int"] });
+const e_selectScatter = new Entry({ name: 'torch.select_scatter', ops: ["select_scatter"] });
+const e_selu = new Entry({ name: 'torch.selu', ops: ["selu"] });
+const e_selu_ = new Entry({ name: 'torch.selu_', ops: ["selu_"] });
+const e_sgn = new Entry({ name: 'torch.sgn', ops: ["sgn"] });
+const e_sigmoid = new Entry({ name: 'torch.sigmoid', ops: ["sigmoid"] });
+const e_sigmoid_ = new Entry({ name: 'torch.sigmoid_', ops: ["sigmoid_"] });
+const e_sign = new Entry({ name: 'torch.sign', ops: ["sign"] });
+const e_signbit = new Entry({ name: 'torch.signbit', ops: ["signbit"] });
+const e_sin = new Entry({ name: 'torch.sin', ops: ["sin"] });
+const e_sin_ = new Entry({ name: 'torch.sin_', ops: ["sin_"] });
+const e_sinc = new Entry({ name: 'torch.sinc', ops: ["sinc"] });
+const e_sinc_ = new Entry({ name: 'torch.sinc_', ops: ["sinc_"] });
+const e_sinh = new Entry({ name: 'torch.sinh', ops: ["sinh"] });
+const e_sinh_ = new Entry({ name: 'torch.sinh_', ops: ["sinh_"] });
+const e_sliceCopy = new Entry({ name: 'torch.slice_copy', ops: ["slice_copy.Tensor"] });
+const e_sliceInverse = new Entry({ name: 'torch.slice_inverse', ops: ["slice_inverse"] });
+const e_sliceScatter = new Entry({ name: 'torch.slice_scatter', ops: ["slice_scatter"] });
+const e_slogdet = new Entry({ name: 'torch.slogdet', ops: ["slogdet"] });
+const e_softmax = new Entry({ name: 'torch.softmax', ops: ["softmax.int","softmax.Dimname"] });
+const e_sort = new Entry({ name: 'torch.sort', ops: ["sort","sort.stable","sort.dimname","sort.dimname_stable"] });
+const e_splitCopy = new Entry({ name: 'torch.split_copy', ops: ["split_copy.Tensor"] });
+const e_splitWithSizes = new Entry({ name: 'torch.split_with_sizes', ops: ["split_with_sizes"] });
+const e_splitWithSizesCopy = new Entry({ name: 'torch.split_with_sizes_copy', ops: ["split_with_sizes_copy"] });
+const e_sqrt = new Entry({ name: 'torch.sqrt', ops: ["sqrt"] });
+const e_sqrt_ = new Entry({ name: 'torch.sqrt_', ops: ["sqrt_"] });
+const e_square = new Entry({ name: 'torch.square', ops: ["square"] });
+const e_square_ = new Entry({ name: 'torch.square_', ops: ["square_"] });
+const e_squeeze = new Entry({ name: 'torch.squeeze', ops: ["squeeze","squeeze.dim","squeeze.dimname","squeeze.dims"] });
+const e_squeezeCopy = new Entry({ name: 'torch.squeeze_copy', ops: ["squeeze_copy","squeeze_copy.dim","squeeze_copy.dims"] });
+const e_stack = new Entry({ name: 'torch.stack', ops: ["stack"] });
+const e_std = new Entry({ name: 'torch.std', ops: ["std","std.dim","std.correction"] });
+const e_stdMean = new Entry({ name: 'torch.std_mean', ops: ["std_mean","std_mean.dim","std_mean.correction"] });
+const e_stft = new Entry({ name: 'torch.stft', ops: ["stft","stft.center"] });
+const e_sub = new Entry({ name: 'torch.sub', ops: ["sub.Tensor","sub.Scalar"] });
+const e_subtract = new Entry({ name: 'torch.subtract', ops: ["subtract.Tensor","subtract.Scalar"] });
+const e_sum = new Entry({ name: 'torch.sum', ops: ["sum.dim_IntList","sum"] });
+const e_svd = new Entry({ name: 'torch.svd', ops: ["svd"] });
+const e_swapaxes = new Entry({ name: 'torch.swapaxes', ops: ["swapaxes"] });
+const e_swapdims = new Entry({ name: 'torch.swapdims', ops: ["swapdims"] });
+const e_symeig = new Entry({ name: 'torch.symeig', ops: ["symeig"] });
+const e_t = new Entry({ name: 'torch.t', ops: ["t"] });
+const e_tCopy = new Entry({ name: 'torch.t_copy', ops: ["t_copy"] });
+const e_take = new Entry({ name: 'torch.take', ops: ["take"] });
+const e_takeAlongDim = new Entry({ name: 'torch.take_along_dim', ops: ["take_along_dim"] });
+const e_tan = new Entry({ name: 'torch.tan', ops: ["tan"] });
+const e_tan_ = new Entry({ name: 'torch.tan_', ops: ["tan_"] });
+const e_tanh = new Entry({ name: 'torch.tanh', ops: ["tanh"] });
+const e_tanh_ = new Entry({ name: 'torch.tanh_', ops: ["tanh_"] });
+const e_tensorSplit = new Entry({ name: 'torch.tensor_split', ops: ["tensor_split.sections","tensor_split.indices","tensor_split.tensor_indices_or_sections"] });
+const e_threshold = new Entry({ name: 'torch.threshold', ops: ["threshold"] });
+const e_threshold_ = new Entry({ name: 'torch.threshold_', ops: ["threshold_"] });
+const e_tile = new Entry({ name: 'torch.tile', ops: ["tile"] });
+const e_topk = new Entry({ name: 'torch.topk', ops: ["topk"] });
+const e_trace = new Entry({ name: 'torch.trace', ops: ["trace"] });
+const e_transpose = new Entry({ name: 'torch.transpose', ops: ["transpose.int","transpose.Dimname"] });
+const e_transposeCopy = new Entry({ name: 'torch.transpose_copy', ops: ["transpose_copy.int"] });
+const e_trapezoid = new Entry({ name: 'torch.trapezoid', ops: ["trapezoid.x","trapezoid.dx"] });
+const e_trapz = new Entry({ name: 'torch.trapz', ops: ["trapz.x","trapz.dx"] });
+const e_triangularSolve = new Entry({ name: 'torch.triangular_solve', ops: ["triangular_solve"] });
+const e_tril = new Entry({ name: 'torch.tril', ops: ["tril"] });
+const e_trilIndices = new Entry({ name: 'torch.tril_indices', ops: ["tril_indices"] });
+const e_triu = new Entry({ name: 'torch.triu', ops: ["triu"] });
+const e_triuIndices = new Entry({ name: 'torch.triu_indices', ops: ["triu_indices"] });
+const e_trueDivide = new Entry({ name: 'torch.true_divide', ops: ["true_divide.Tensor","true_divide.Scalar"] });
+const e_trunc = new Entry({ name: 'torch.trunc', ops: ["trunc"] });
+const e_trunc_ = new Entry({ name: 'torch.trunc_', ops: ["trunc_"] });
+const e_unbind = new Entry({ name: 'torch.unbind', ops: ["unbind.int","unbind.Dimname"] });
+const e_unbindCopy = new Entry({ name: 'torch.unbind_copy', ops: ["unbind_copy.int"] });
+const e_unflatten = new Entry({ name: 'torch.unflatten', ops: ["unflatten.int"] });
+const e_unfoldCopy = new Entry({ name: 'torch.unfold_copy', ops: ["unfold_copy"] });
+const e_unsafeChunk = new Entry({ name: 'torch.unsafe_chunk', ops: ["unsafe_chunk"] });
+const e_unsafeSplit = new Entry({ name: 'torch.unsafe_split', ops: ["unsafe_split.Tensor"] });
+const e_unsafeSplitWithSizes = new Entry({ name: 'torch.unsafe_split_with_sizes', ops: ["unsafe_split_with_sizes"] });
+const e_unsqueeze = new Entry({ name: 'torch.unsqueeze', ops: ["unsqueeze"] });
+const e_unsqueezeCopy = new Entry({ name: 'torch.unsqueeze_copy', ops: ["unsqueeze_copy"] });
+const e_valuesCopy = new Entry({ name: 'torch.values_copy', ops: ["values_copy"] });
+const e_vander = new Entry({ name: 'torch.vander', ops: ["vander"] });
+const e_var = new Entry({ name: 'torch.var', ops: ["var","var.dim","var.correction"] });
+const e_varMean = new Entry({ name: 'torch.var_mean', ops: ["var_mean","var_mean.dim","var_mean.correction"] });
+const e_vdot = new Entry({ name: 'torch.vdot', ops: ["vdot"] });
+const e_viewAsComplex = new Entry({ name: 'torch.view_as_complex', ops: ["view_as_complex"] });
+const e_viewAsComplexCopy = new Entry({ name: 'torch.view_as_complex_copy', ops: ["view_as_complex_copy"] });
+const e_viewAsReal = new Entry({ name: 'torch.view_as_real', ops: ["view_as_real"] });
+const e_viewAsRealCopy = new Entry({ name: 'torch.view_as_real_copy', ops: ["view_as_real_copy"] });
+const e_viewCopy = new Entry({ name: 'torch.view_copy', ops: ["view_copy","view_copy.dtype"] });
+const e_vsplit = new Entry({ name: 'torch.vsplit', ops: ["vsplit.int","vsplit.array"] });
+const e_vstack = new Entry({ name: 'torch.vstack', ops: ["vstack"] });
+const e_where = new Entry({ name: 'torch.where', ops: ["where.self","where.ScalarOther","where.ScalarSelf","where","where.Scalar"] });
+const e_xlogy = new Entry({ name: 'torch.xlogy', ops: ["xlogy.Tensor","xlogy.Scalar_Other","xlogy.Scalar_Self"] });
+const e_xlogy_ = new Entry({ name: 'torch.xlogy_', ops: ["xlogy_.Tensor","xlogy_.Scalar_Other"] });
+const e_zero_ = new Entry({ name: 'torch.zero_', ops: ["zero_"] });
+const e_zeros = new Entry({ name: 'torch.zeros', ops: ["zeros"] });
+const e_zerosLike = new Entry({ name: 'torch.zeros_like', ops: ["zeros_like"] });
 
 /**
  * torch.abs — ATen: aten::abs
  * - `abs(Tensor self) -> Tensor`
  */
 function abs(self: Tensor): Tensor;
-function abs(...args: unknown[]): unknown { return E["abs"].call(undefined, args); }
+function abs(...args: unknown[]): unknown { return e_abs.call(undefined, args); }
 /**
  * torch.abs_ — ATen: aten::abs_
  * - `abs_(Tensor self) -> Tensor`
  */
 function abs_(self: Tensor): Tensor;
-function abs_(...args: unknown[]): unknown { return E["abs_"].call(undefined, args); }
+function abs_(...args: unknown[]): unknown { return e_abs_.call(undefined, args); }
 /**
  * torch.absolute — ATen: aten::absolute
  * - `absolute(Tensor self) -> Tensor`
  */
 function absolute(self: Tensor): Tensor;
-function absolute(...args: unknown[]): unknown { return E["absolute"].call(undefined, args); }
+function absolute(...args: unknown[]): unknown { return e_absolute.call(undefined, args); }
 /**
  * torch.acos — ATen: aten::acos
  * - `acos(Tensor self) -> Tensor`
  */
 function acos(self: Tensor): Tensor;
-function acos(...args: unknown[]): unknown { return E["acos"].call(undefined, args); }
+function acos(...args: unknown[]): unknown { return e_acos.call(undefined, args); }
 /**
  * torch.acos_ — ATen: aten::acos_
  * - `acos_(Tensor self) -> Tensor`
  */
 function acos_(self: Tensor): Tensor;
-function acos_(...args: unknown[]): unknown { return E["acos_"].call(undefined, args); }
+function acos_(...args: unknown[]): unknown { return e_acos_.call(undefined, args); }
 /**
  * torch.acosh — ATen: aten::acosh
  * - `acosh(Tensor self) -> Tensor`
  */
 function acosh(self: Tensor): Tensor;
-function acosh(...args: unknown[]): unknown { return E["acosh"].call(undefined, args); }
+function acosh(...args: unknown[]): unknown { return e_acosh.call(undefined, args); }
 /**
  * torch.acosh_ — ATen: aten::acosh_
  * - `acosh_(Tensor self) -> Tensor`
  */
 function acosh_(self: Tensor): Tensor;
-function acosh_(...args: unknown[]): unknown { return E["acosh_"].call(undefined, args); }
+function acosh_(...args: unknown[]): unknown { return e_acosh_.call(undefined, args); }
 /**
  * torch.adaptive_avg_pool1d — ATen: aten::adaptive_avg_pool1d
  * - `adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor`
  */
 function adaptiveAvgPool1d(self: Tensor, outputSize: number | number[]): Tensor;
-function adaptiveAvgPool1d(...args: unknown[]): unknown { return E["adaptiveAvgPool1d"].call(undefined, args); }
+function adaptiveAvgPool1d(...args: unknown[]): unknown { return e_adaptiveAvgPool1d.call(undefined, args); }
 /**
  * torch.adaptive_max_pool1d — ATen: aten::adaptive_max_pool1d
  * - `adaptive_max_pool1d(Tensor self, int[1] output_size) -> (Tensor, Tensor)`
  */
 function adaptiveMaxPool1d(self: Tensor, outputSize: number | number[]): [Tensor, Tensor];
-function adaptiveMaxPool1d(...args: unknown[]): unknown { return E["adaptiveMaxPool1d"].call(undefined, args); }
+function adaptiveMaxPool1d(...args: unknown[]): unknown { return e_adaptiveMaxPool1d.call(undefined, args); }
 /**
  * torch.add — ATen: aten::add.Tensor, aten::add.Scalar
  * - `add.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -586,25 +585,25 @@ function adaptiveMaxPool1d(...args: unknown[]): unknown { return E["adaptiveMaxP
 function add(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function add(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
 function add(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
-function add(...args: unknown[]): unknown { return E["add"].call(undefined, args); }
+function add(...args: unknown[]): unknown { return e_add.call(undefined, args); }
 /**
  * torch.addbmm — ATen: aten::addbmm
  * - `addbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
  */
 function addbmm(self: Tensor, batch1: Tensor, batch2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function addbmm(...args: unknown[]): unknown { return E["addbmm"].call(undefined, args); }
+function addbmm(...args: unknown[]): unknown { return e_addbmm.call(undefined, args); }
 /**
  * torch.addcdiv — ATen: aten::addcdiv
  * - `addcdiv(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=…) -> Tensor`
  */
 function addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, options?: { value?: Scalar }): Tensor;
-function addcdiv(...args: unknown[]): unknown { return E["addcdiv"].call(undefined, args); }
+function addcdiv(...args: unknown[]): unknown { return e_addcdiv.call(undefined, args); }
 /**
  * torch.addcmul — ATen: aten::addcmul
  * - `addcmul(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=…) -> Tensor`
  */
 function addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, options?: { value?: Scalar }): Tensor;
-function addcmul(...args: unknown[]): unknown { return E["addcmul"].call(undefined, args); }
+function addcmul(...args: unknown[]): unknown { return e_addcmul.call(undefined, args); }
 /**
  * torch.addmm — ATen: aten::addmm, aten::addmm.dtype
  * - `addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
@@ -612,43 +611,43 @@ function addcmul(...args: unknown[]): unknown { return E["addcmul"].call(undefin
  */
 function addmm(self: Tensor, mat1: Tensor, mat2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
 function addmm(self: Tensor, mat1: Tensor, mat2: Tensor, outDtype: DType, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function addmm(...args: unknown[]): unknown { return E["addmm"].call(undefined, args); }
+function addmm(...args: unknown[]): unknown { return e_addmm.call(undefined, args); }
 /**
  * torch.addmv — ATen: aten::addmv
  * - `addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
  */
 function addmv(self: Tensor, mat: Tensor, vec: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function addmv(...args: unknown[]): unknown { return E["addmv"].call(undefined, args); }
+function addmv(...args: unknown[]): unknown { return e_addmv.call(undefined, args); }
 /**
  * torch.addmv_ — ATen: aten::addmv_
  * - `addmv_(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
  */
 function addmv_(self: Tensor, mat: Tensor, vec: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function addmv_(...args: unknown[]): unknown { return E["addmv_"].call(undefined, args); }
+function addmv_(...args: unknown[]): unknown { return e_addmv_.call(undefined, args); }
 /**
  * torch.addr — ATen: aten::addr
  * - `addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
  */
 function addr(self: Tensor, vec1: Tensor, vec2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function addr(...args: unknown[]): unknown { return E["addr"].call(undefined, args); }
+function addr(...args: unknown[]): unknown { return e_addr.call(undefined, args); }
 /**
  * torch.adjoint — ATen: aten::adjoint
  * - `adjoint(Tensor self) -> Tensor`
  */
 function adjoint(self: Tensor): Tensor;
-function adjoint(...args: unknown[]): unknown { return E["adjoint"].call(undefined, args); }
+function adjoint(...args: unknown[]): unknown { return e_adjoint.call(undefined, args); }
 /**
  * torch.affine_grid_generator — ATen: aten::affine_grid_generator
  * - `affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor`
  */
 function affineGridGenerator(theta: Tensor, size: number[], alignCorners: boolean): Tensor;
-function affineGridGenerator(...args: unknown[]): unknown { return E["affineGridGenerator"].call(undefined, args); }
+function affineGridGenerator(...args: unknown[]): unknown { return e_affineGridGenerator.call(undefined, args); }
 /**
  * torch.alias_copy — ATen: aten::alias_copy
  * - `alias_copy(Tensor self) -> Tensor`
  */
 function aliasCopy(self: Tensor): Tensor;
-function aliasCopy(...args: unknown[]): unknown { return E["aliasCopy"].call(undefined, args); }
+function aliasCopy(...args: unknown[]): unknown { return e_aliasCopy.call(undefined, args); }
 /**
  * torch.all — ATen: aten::all, aten::all.dim, aten::all.dimname, aten::all.dims
  * - `all(Tensor self) -> Tensor`
@@ -664,7 +663,7 @@ function all(self: Tensor, dim: string, keepdim: boolean): Tensor;
 function all(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
 function all(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
 function all(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
-function all(...args: unknown[]): unknown { return E["all"].call(undefined, args); }
+function all(...args: unknown[]): unknown { return e_all.call(undefined, args); }
 /**
  * torch.allclose — ATen: aten::allclose
  * - `allclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> bool`
@@ -673,19 +672,19 @@ function allclose(self: Tensor, other: Tensor, options?: { rtol?: number; atol?:
 function allclose(self: Tensor, other: Tensor, rtol: number, options?: { atol?: number; equalNan?: boolean }): boolean;
 function allclose(self: Tensor, other: Tensor, rtol: number, atol: number, options?: { equalNan?: boolean }): boolean;
 function allclose(self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean): boolean;
-function allclose(...args: unknown[]): unknown { return E["allclose"].call(undefined, args); }
+function allclose(...args: unknown[]): unknown { return e_allclose.call(undefined, args); }
 /**
  * torch.alpha_dropout — ATen: aten::alpha_dropout
  * - `alpha_dropout(Tensor input, float p, bool train) -> Tensor`
  */
 function alphaDropout(input: Tensor, p: number, train: boolean): Tensor;
-function alphaDropout(...args: unknown[]): unknown { return E["alphaDropout"].call(undefined, args); }
+function alphaDropout(...args: unknown[]): unknown { return e_alphaDropout.call(undefined, args); }
 /**
  * torch.alpha_dropout_ — ATen: aten::alpha_dropout_
  * - `alpha_dropout_(Tensor self, float p, bool train) -> Tensor`
  */
 function alphaDropout_(self: Tensor, p: number, train: boolean): Tensor;
-function alphaDropout_(...args: unknown[]): unknown { return E["alphaDropout_"].call(undefined, args); }
+function alphaDropout_(...args: unknown[]): unknown { return e_alphaDropout_.call(undefined, args); }
 /**
  * torch.amax — ATen: aten::amax
  * - `amax(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
@@ -693,7 +692,7 @@ function alphaDropout_(...args: unknown[]): unknown { return E["alphaDropout_"].
 function amax(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
 function amax(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function amax(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function amax(...args: unknown[]): unknown { return E["amax"].call(undefined, args); }
+function amax(...args: unknown[]): unknown { return e_amax.call(undefined, args); }
 /**
  * torch.amin — ATen: aten::amin
  * - `amin(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
@@ -701,19 +700,19 @@ function amax(...args: unknown[]): unknown { return E["amax"].call(undefined, ar
 function amin(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
 function amin(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function amin(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function amin(...args: unknown[]): unknown { return E["amin"].call(undefined, args); }
+function amin(...args: unknown[]): unknown { return e_amin.call(undefined, args); }
 /**
  * torch.aminmax — ATen: aten::aminmax
  * - `aminmax(Tensor self, *, int? dim=…, bool keepdim=…) -> (Tensor min, Tensor max)`
  */
 function aminmax(self: Tensor, options?: { dim?: number | null; keepdim?: boolean }): NamedResult<{ min: Tensor; max: Tensor }>;
-function aminmax(...args: unknown[]): unknown { return E["aminmax"].call(undefined, args); }
+function aminmax(...args: unknown[]): unknown { return e_aminmax.call(undefined, args); }
 /**
  * torch.angle — ATen: aten::angle
  * - `angle(Tensor self) -> Tensor`
  */
 function angle(self: Tensor): Tensor;
-function angle(...args: unknown[]): unknown { return E["angle"].call(undefined, args); }
+function angle(...args: unknown[]): unknown { return e_angle.call(undefined, args); }
 /**
  * torch.any — ATen: aten::any.dim, aten::any, aten::any.dimname, aten::any.dims
  * - `any.dim(Tensor self, int dim, bool keepdim=…) -> Tensor`
@@ -729,7 +728,7 @@ function any(self: Tensor, dim: string, keepdim: boolean): Tensor;
 function any(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
 function any(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
 function any(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
-function any(...args: unknown[]): unknown { return E["any"].call(undefined, args); }
+function any(...args: unknown[]): unknown { return e_any.call(undefined, args); }
 /**
  * torch.arange — ATen: aten::arange, aten::arange.start, aten::arange.start_step
  * - `arange(Scalar end, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -740,85 +739,85 @@ function arange(end: Scalar, options?: { dtype?: DType | null; layout?: 'strided
 function arange(start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function arange(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function arange(start: Scalar, end: Scalar, step: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function arange(...args: unknown[]): unknown { return E["arange"].call(undefined, args); }
+function arange(...args: unknown[]): unknown { return e_arange.call(undefined, args); }
 /**
  * torch.arccos — ATen: aten::arccos
  * - `arccos(Tensor self) -> Tensor`
  */
 function arccos(self: Tensor): Tensor;
-function arccos(...args: unknown[]): unknown { return E["arccos"].call(undefined, args); }
+function arccos(...args: unknown[]): unknown { return e_arccos.call(undefined, args); }
 /**
  * torch.arccos_ — ATen: aten::arccos_
  * - `arccos_(Tensor self) -> Tensor`
  */
 function arccos_(self: Tensor): Tensor;
-function arccos_(...args: unknown[]): unknown { return E["arccos_"].call(undefined, args); }
+function arccos_(...args: unknown[]): unknown { return e_arccos_.call(undefined, args); }
 /**
  * torch.arccosh — ATen: aten::arccosh
  * - `arccosh(Tensor self) -> Tensor`
  */
 function arccosh(self: Tensor): Tensor;
-function arccosh(...args: unknown[]): unknown { return E["arccosh"].call(undefined, args); }
+function arccosh(...args: unknown[]): unknown { return e_arccosh.call(undefined, args); }
 /**
  * torch.arccosh_ — ATen: aten::arccosh_
  * - `arccosh_(Tensor self) -> Tensor`
  */
 function arccosh_(self: Tensor): Tensor;
-function arccosh_(...args: unknown[]): unknown { return E["arccosh_"].call(undefined, args); }
+function arccosh_(...args: unknown[]): unknown { return e_arccosh_.call(undefined, args); }
 /**
  * torch.arcsin — ATen: aten::arcsin
  * - `arcsin(Tensor self) -> Tensor`
  */
 function arcsin(self: Tensor): Tensor;
-function arcsin(...args: unknown[]): unknown { return E["arcsin"].call(undefined, args); }
+function arcsin(...args: unknown[]): unknown { return e_arcsin.call(undefined, args); }
 /**
  * torch.arcsin_ — ATen: aten::arcsin_
  * - `arcsin_(Tensor self) -> Tensor`
  */
 function arcsin_(self: Tensor): Tensor;
-function arcsin_(...args: unknown[]): unknown { return E["arcsin_"].call(undefined, args); }
+function arcsin_(...args: unknown[]): unknown { return e_arcsin_.call(undefined, args); }
 /**
  * torch.arcsinh — ATen: aten::arcsinh
  * - `arcsinh(Tensor self) -> Tensor`
  */
 function arcsinh(self: Tensor): Tensor;
-function arcsinh(...args: unknown[]): unknown { return E["arcsinh"].call(undefined, args); }
+function arcsinh(...args: unknown[]): unknown { return e_arcsinh.call(undefined, args); }
 /**
  * torch.arcsinh_ — ATen: aten::arcsinh_
  * - `arcsinh_(Tensor self) -> Tensor`
  */
 function arcsinh_(self: Tensor): Tensor;
-function arcsinh_(...args: unknown[]): unknown { return E["arcsinh_"].call(undefined, args); }
+function arcsinh_(...args: unknown[]): unknown { return e_arcsinh_.call(undefined, args); }
 /**
  * torch.arctan — ATen: aten::arctan
  * - `arctan(Tensor self) -> Tensor`
  */
 function arctan(self: Tensor): Tensor;
-function arctan(...args: unknown[]): unknown { return E["arctan"].call(undefined, args); }
+function arctan(...args: unknown[]): unknown { return e_arctan.call(undefined, args); }
 /**
  * torch.arctan2 — ATen: aten::arctan2
  * - `arctan2(Tensor self, Tensor other) -> Tensor`
  */
 function arctan2(self: Tensor, other: Tensor): Tensor;
-function arctan2(...args: unknown[]): unknown { return E["arctan2"].call(undefined, args); }
+function arctan2(...args: unknown[]): unknown { return e_arctan2.call(undefined, args); }
 /**
  * torch.arctan_ — ATen: aten::arctan_
  * - `arctan_(Tensor self) -> Tensor`
  */
 function arctan_(self: Tensor): Tensor;
-function arctan_(...args: unknown[]): unknown { return E["arctan_"].call(undefined, args); }
+function arctan_(...args: unknown[]): unknown { return e_arctan_.call(undefined, args); }
 /**
  * torch.arctanh — ATen: aten::arctanh
  * - `arctanh(Tensor self) -> Tensor`
  */
 function arctanh(self: Tensor): Tensor;
-function arctanh(...args: unknown[]): unknown { return E["arctanh"].call(undefined, args); }
+function arctanh(...args: unknown[]): unknown { return e_arctanh.call(undefined, args); }
 /**
  * torch.arctanh_ — ATen: aten::arctanh_
  * - `arctanh_(Tensor self) -> Tensor`
  */
 function arctanh_(self: Tensor): Tensor;
-function arctanh_(...args: unknown[]): unknown { return E["arctanh_"].call(undefined, args); }
+function arctanh_(...args: unknown[]): unknown { return e_arctanh_.call(undefined, args); }
 /**
  * torch.argmax — ATen: aten::argmax
  * - `argmax(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
@@ -826,7 +825,7 @@ function arctanh_(...args: unknown[]): unknown { return E["arctanh_"].call(undef
 function argmax(self: Tensor, options?: { dim?: number | null; keepdim?: boolean }): Tensor;
 function argmax(self: Tensor, dim: number | null, options?: { keepdim?: boolean }): Tensor;
 function argmax(self: Tensor, dim: number | null, keepdim: boolean): Tensor;
-function argmax(...args: unknown[]): unknown { return E["argmax"].call(undefined, args); }
+function argmax(...args: unknown[]): unknown { return e_argmax.call(undefined, args); }
 /**
  * torch.argmin — ATen: aten::argmin
  * - `argmin(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
@@ -834,7 +833,7 @@ function argmax(...args: unknown[]): unknown { return E["argmax"].call(undefined
 function argmin(self: Tensor, options?: { dim?: number | null; keepdim?: boolean }): Tensor;
 function argmin(self: Tensor, dim: number | null, options?: { keepdim?: boolean }): Tensor;
 function argmin(self: Tensor, dim: number | null, keepdim: boolean): Tensor;
-function argmin(...args: unknown[]): unknown { return E["argmin"].call(undefined, args); }
+function argmin(...args: unknown[]): unknown { return e_argmin.call(undefined, args); }
 /**
  * torch.argsort — ATen: aten::argsort, aten::argsort.stable, aten::argsort.dimname
  * - `argsort(Tensor self, int dim=…, bool descending=…) -> Tensor`
@@ -847,95 +846,95 @@ function argsort(self: Tensor, dim: number, descending: boolean): Tensor;
 function argsort(self: Tensor, options?: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
 function argsort(self: Tensor, dim: string, options?: { descending?: boolean }): Tensor;
 function argsort(self: Tensor, dim: string, descending: boolean): Tensor;
-function argsort(...args: unknown[]): unknown { return E["argsort"].call(undefined, args); }
+function argsort(...args: unknown[]): unknown { return e_argsort.call(undefined, args); }
 /**
  * torch.argwhere — ATen: aten::argwhere
  * - `argwhere(Tensor self) -> Tensor`
  */
 function argwhere(self: Tensor): Tensor;
-function argwhere(...args: unknown[]): unknown { return E["argwhere"].call(undefined, args); }
+function argwhere(...args: unknown[]): unknown { return e_argwhere.call(undefined, args); }
 /**
  * torch.as_strided — ATen: aten::as_strided
  * - `as_strided(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStrided(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
 function asStrided(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
-function asStrided(...args: unknown[]): unknown { return E["asStrided"].call(undefined, args); }
+function asStrided(...args: unknown[]): unknown { return e_asStrided.call(undefined, args); }
 /**
  * torch.as_strided_ — ATen: aten::as_strided_
  * - `as_strided_(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStrided_(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
 function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
-function asStrided_(...args: unknown[]): unknown { return E["asStrided_"].call(undefined, args); }
+function asStrided_(...args: unknown[]): unknown { return e_asStrided_.call(undefined, args); }
 /**
  * torch.as_strided_copy — ATen: aten::as_strided_copy
  * - `as_strided_copy(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStridedCopy(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
 function asStridedCopy(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
-function asStridedCopy(...args: unknown[]): unknown { return E["asStridedCopy"].call(undefined, args); }
+function asStridedCopy(...args: unknown[]): unknown { return e_asStridedCopy.call(undefined, args); }
 /**
  * torch.as_strided_scatter — ATen: aten::as_strided_scatter
  * - `as_strided_scatter(Tensor self, Tensor src, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
 function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
-function asStridedScatter(...args: unknown[]): unknown { return E["asStridedScatter"].call(undefined, args); }
+function asStridedScatter(...args: unknown[]): unknown { return e_asStridedScatter.call(undefined, args); }
 /**
  * torch.asin — ATen: aten::asin
  * - `asin(Tensor self) -> Tensor`
  */
 function asin(self: Tensor): Tensor;
-function asin(...args: unknown[]): unknown { return E["asin"].call(undefined, args); }
+function asin(...args: unknown[]): unknown { return e_asin.call(undefined, args); }
 /**
  * torch.asin_ — ATen: aten::asin_
  * - `asin_(Tensor self) -> Tensor`
  */
 function asin_(self: Tensor): Tensor;
-function asin_(...args: unknown[]): unknown { return E["asin_"].call(undefined, args); }
+function asin_(...args: unknown[]): unknown { return e_asin_.call(undefined, args); }
 /**
  * torch.asinh — ATen: aten::asinh
  * - `asinh(Tensor self) -> Tensor`
  */
 function asinh(self: Tensor): Tensor;
-function asinh(...args: unknown[]): unknown { return E["asinh"].call(undefined, args); }
+function asinh(...args: unknown[]): unknown { return e_asinh.call(undefined, args); }
 /**
  * torch.asinh_ — ATen: aten::asinh_
  * - `asinh_(Tensor self) -> Tensor`
  */
 function asinh_(self: Tensor): Tensor;
-function asinh_(...args: unknown[]): unknown { return E["asinh_"].call(undefined, args); }
+function asinh_(...args: unknown[]): unknown { return e_asinh_.call(undefined, args); }
 /**
  * torch.atan — ATen: aten::atan
  * - `atan(Tensor self) -> Tensor`
  */
 function atan(self: Tensor): Tensor;
-function atan(...args: unknown[]): unknown { return E["atan"].call(undefined, args); }
+function atan(...args: unknown[]): unknown { return e_atan.call(undefined, args); }
 /**
  * torch.atan2 — ATen: aten::atan2
  * - `atan2(Tensor self, Tensor other) -> Tensor`
  */
 function atan2(self: Tensor, other: Tensor): Tensor;
-function atan2(...args: unknown[]): unknown { return E["atan2"].call(undefined, args); }
+function atan2(...args: unknown[]): unknown { return e_atan2.call(undefined, args); }
 /**
  * torch.atan_ — ATen: aten::atan_
  * - `atan_(Tensor self) -> Tensor`
  */
 function atan_(self: Tensor): Tensor;
-function atan_(...args: unknown[]): unknown { return E["atan_"].call(undefined, args); }
+function atan_(...args: unknown[]): unknown { return e_atan_.call(undefined, args); }
 /**
  * torch.atanh — ATen: aten::atanh
  * - `atanh(Tensor self) -> Tensor`
  */
 function atanh(self: Tensor): Tensor;
-function atanh(...args: unknown[]): unknown { return E["atanh"].call(undefined, args); }
+function atanh(...args: unknown[]): unknown { return e_atanh.call(undefined, args); }
 /**
  * torch.atanh_ — ATen: aten::atanh_
  * - `atanh_(Tensor self) -> Tensor`
  */
 function atanh_(self: Tensor): Tensor;
-function atanh_(...args: unknown[]): unknown { return E["atanh_"].call(undefined, args); }
+function atanh_(...args: unknown[]): unknown { return e_atanh_.call(undefined, args); }
 /**
  * torch.atleast_1d — ATen: aten::atleast_1d, aten::atleast_1d.Sequence
  * - `atleast_1d(Tensor self) -> Tensor`
@@ -944,7 +943,7 @@ function atanh_(...args: unknown[]): unknown { return E["atanh_"].call(undefined
 function atleast1d(self: Tensor): Tensor;
 function atleast1d(tensors: Tensor[]): Tensor[];
 function atleast1d(...tensors: Tensor[]): Tensor[];
-function atleast1d(...args: unknown[]): unknown { return E["atleast1d"].call(undefined, args); }
+function atleast1d(...args: unknown[]): unknown { return e_atleast1d.call(undefined, args); }
 /**
  * torch.atleast_2d — ATen: aten::atleast_2d, aten::atleast_2d.Sequence
  * - `atleast_2d(Tensor self) -> Tensor`
@@ -953,7 +952,7 @@ function atleast1d(...args: unknown[]): unknown { return E["atleast1d"].call(und
 function atleast2d(self: Tensor): Tensor;
 function atleast2d(tensors: Tensor[]): Tensor[];
 function atleast2d(...tensors: Tensor[]): Tensor[];
-function atleast2d(...args: unknown[]): unknown { return E["atleast2d"].call(undefined, args); }
+function atleast2d(...args: unknown[]): unknown { return e_atleast2d.call(undefined, args); }
 /**
  * torch.atleast_3d — ATen: aten::atleast_3d, aten::atleast_3d.Sequence
  * - `atleast_3d(Tensor self) -> Tensor`
@@ -962,7 +961,7 @@ function atleast2d(...args: unknown[]): unknown { return E["atleast2d"].call(und
 function atleast3d(self: Tensor): Tensor;
 function atleast3d(tensors: Tensor[]): Tensor[];
 function atleast3d(...tensors: Tensor[]): Tensor[];
-function atleast3d(...args: unknown[]): unknown { return E["atleast3d"].call(undefined, args); }
+function atleast3d(...args: unknown[]): unknown { return e_atleast3d.call(undefined, args); }
 /**
  * torch.avg_pool1d — ATen: aten::avg_pool1d
  * - `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, bool ceil_mode=…, bool count_include_pad=…) -> Tensor`
@@ -972,7 +971,7 @@ function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number |
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean }): Tensor;
 function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean): Tensor;
-function avgPool1d(...args: unknown[]): unknown { return E["avgPool1d"].call(undefined, args); }
+function avgPool1d(...args: unknown[]): unknown { return e_avgPool1d.call(undefined, args); }
 /**
  * torch.baddbmm — ATen: aten::baddbmm, aten::baddbmm.dtype
  * - `baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=…, Scalar alpha=…) -> Tensor`
@@ -980,7 +979,7 @@ function avgPool1d(...args: unknown[]): unknown { return E["avgPool1d"].call(und
  */
 function baddbmm(self: Tensor, batch1: Tensor, batch2: Tensor, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
 function baddbmm(self: Tensor, batch1: Tensor, batch2: Tensor, outDtype: DType, options?: { beta?: Scalar; alpha?: Scalar }): Tensor;
-function baddbmm(...args: unknown[]): unknown { return E["baddbmm"].call(undefined, args); }
+function baddbmm(...args: unknown[]): unknown { return e_baddbmm.call(undefined, args); }
 /**
  * torch.bartlett_window — ATen: aten::bartlett_window, aten::bartlett_window.periodic
  * - `bartlett_window(int window_length, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -988,13 +987,13 @@ function baddbmm(...args: unknown[]): unknown { return E["baddbmm"].call(undefin
  */
 function bartlettWindow(windowLength: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function bartlettWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function bartlettWindow(...args: unknown[]): unknown { return E["bartlettWindow"].call(undefined, args); }
+function bartlettWindow(...args: unknown[]): unknown { return e_bartlettWindow.call(undefined, args); }
 /**
  * torch.batch_norm — ATen: aten::batch_norm
  * - `batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor`
  */
 function batchNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, runningMean: Tensor | null, runningVar: Tensor | null, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
-function batchNorm(...args: unknown[]): unknown { return E["batchNorm"].call(undefined, args); }
+function batchNorm(...args: unknown[]): unknown { return e_batchNorm.call(undefined, args); }
 /**
  * torch.bernoulli — ATen: aten::bernoulli, aten::bernoulli.p, aten::bernoulli.Tensor
  * - `bernoulli(Tensor self, *, Generator? generator=…) -> Tensor`
@@ -1004,14 +1003,14 @@ function batchNorm(...args: unknown[]): unknown { return E["batchNorm"].call(und
 function bernoulli(self: Tensor, options?: { generator?: null }): Tensor;
 function bernoulli(self: Tensor, p: number, options?: { generator?: null }): Tensor;
 function bernoulli(self: Tensor, p: Tensor, options?: { generator?: null }): Tensor;
-function bernoulli(...args: unknown[]): unknown { return E["bernoulli"].call(undefined, args); }
+function bernoulli(...args: unknown[]): unknown { return e_bernoulli.call(undefined, args); }
 /**
  * torch.bilinear — ATen: aten::bilinear
  * - `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
-function bilinear(...args: unknown[]): unknown { return E["bilinear"].call(undefined, args); }
+function bilinear(...args: unknown[]): unknown { return e_bilinear.call(undefined, args); }
 /**
  * torch.bincount — ATen: aten::bincount
  * - `bincount(Tensor self, Tensor? weights=…, int minlength=…) -> Tensor`
@@ -1019,14 +1018,14 @@ function bilinear(...args: unknown[]): unknown { return E["bilinear"].call(undef
 function bincount(self: Tensor, options?: { weights?: Tensor | null; minlength?: number }): Tensor;
 function bincount(self: Tensor, weights: Tensor | null, options?: { minlength?: number }): Tensor;
 function bincount(self: Tensor, weights: Tensor | null, minlength: number): Tensor;
-function bincount(...args: unknown[]): unknown { return E["bincount"].call(undefined, args); }
+function bincount(...args: unknown[]): unknown { return e_bincount.call(undefined, args); }
 /**
  * torch.binomial — ATen: aten::binomial
  * - `binomial(Tensor count, Tensor prob, Generator? generator=…) -> Tensor`
  */
 function binomial(count: Tensor, prob: Tensor, options?: { generator?: null }): Tensor;
 function binomial(count: Tensor, prob: Tensor, generator: null): Tensor;
-function binomial(...args: unknown[]): unknown { return E["binomial"].call(undefined, args); }
+function binomial(...args: unknown[]): unknown { return e_binomial.call(undefined, args); }
 /**
  * torch.bitwise_and — ATen: aten::bitwise_and.Tensor, aten::bitwise_and.Scalar, aten::bitwise_and.Scalar_Tensor
  * - `bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1036,7 +1035,7 @@ function binomial(...args: unknown[]): unknown { return E["binomial"].call(undef
 function bitwiseAnd(self: Tensor, other: Tensor): Tensor;
 function bitwiseAnd(self: Tensor, other: Scalar): Tensor;
 function bitwiseAnd(self: Scalar, other: Tensor): Tensor;
-function bitwiseAnd(...args: unknown[]): unknown { return E["bitwiseAnd"].call(undefined, args); }
+function bitwiseAnd(...args: unknown[]): unknown { return e_bitwiseAnd.call(undefined, args); }
 /**
  * torch.bitwise_left_shift — ATen: aten::bitwise_left_shift.Tensor, aten::bitwise_left_shift.Tensor_Scalar, aten::bitwise_left_shift.Scalar_Tensor
  * - `bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1046,13 +1045,13 @@ function bitwiseAnd(...args: unknown[]): unknown { return E["bitwiseAnd"].call(u
 function bitwiseLeftShift(self: Tensor, other: Tensor): Tensor;
 function bitwiseLeftShift(self: Tensor, other: Scalar): Tensor;
 function bitwiseLeftShift(self: Scalar, other: Tensor): Tensor;
-function bitwiseLeftShift(...args: unknown[]): unknown { return E["bitwiseLeftShift"].call(undefined, args); }
+function bitwiseLeftShift(...args: unknown[]): unknown { return e_bitwiseLeftShift.call(undefined, args); }
 /**
  * torch.bitwise_not — ATen: aten::bitwise_not
  * - `bitwise_not(Tensor self) -> Tensor`
  */
 function bitwiseNot(self: Tensor): Tensor;
-function bitwiseNot(...args: unknown[]): unknown { return E["bitwiseNot"].call(undefined, args); }
+function bitwiseNot(...args: unknown[]): unknown { return e_bitwiseNot.call(undefined, args); }
 /**
  * torch.bitwise_or — ATen: aten::bitwise_or.Tensor, aten::bitwise_or.Scalar, aten::bitwise_or.Scalar_Tensor
  * - `bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1062,7 +1061,7 @@ function bitwiseNot(...args: unknown[]): unknown { return E["bitwiseNot"].call(u
 function bitwiseOr(self: Tensor, other: Tensor): Tensor;
 function bitwiseOr(self: Tensor, other: Scalar): Tensor;
 function bitwiseOr(self: Scalar, other: Tensor): Tensor;
-function bitwiseOr(...args: unknown[]): unknown { return E["bitwiseOr"].call(undefined, args); }
+function bitwiseOr(...args: unknown[]): unknown { return e_bitwiseOr.call(undefined, args); }
 /**
  * torch.bitwise_right_shift — ATen: aten::bitwise_right_shift.Tensor, aten::bitwise_right_shift.Tensor_Scalar, aten::bitwise_right_shift.Scalar_Tensor
  * - `bitwise_right_shift.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1072,7 +1071,7 @@ function bitwiseOr(...args: unknown[]): unknown { return E["bitwiseOr"].call(und
 function bitwiseRightShift(self: Tensor, other: Tensor): Tensor;
 function bitwiseRightShift(self: Tensor, other: Scalar): Tensor;
 function bitwiseRightShift(self: Scalar, other: Tensor): Tensor;
-function bitwiseRightShift(...args: unknown[]): unknown { return E["bitwiseRightShift"].call(undefined, args); }
+function bitwiseRightShift(...args: unknown[]): unknown { return e_bitwiseRightShift.call(undefined, args); }
 /**
  * torch.bitwise_xor — ATen: aten::bitwise_xor.Tensor, aten::bitwise_xor.Scalar, aten::bitwise_xor.Scalar_Tensor
  * - `bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1082,7 +1081,7 @@ function bitwiseRightShift(...args: unknown[]): unknown { return E["bitwiseRight
 function bitwiseXor(self: Tensor, other: Tensor): Tensor;
 function bitwiseXor(self: Tensor, other: Scalar): Tensor;
 function bitwiseXor(self: Scalar, other: Tensor): Tensor;
-function bitwiseXor(...args: unknown[]): unknown { return E["bitwiseXor"].call(undefined, args); }
+function bitwiseXor(...args: unknown[]): unknown { return e_bitwiseXor.call(undefined, args); }
 /**
  * torch.blackman_window — ATen: aten::blackman_window, aten::blackman_window.periodic
  * - `blackman_window(int window_length, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -1090,14 +1089,14 @@ function bitwiseXor(...args: unknown[]): unknown { return E["bitwiseXor"].call(u
  */
 function blackmanWindow(windowLength: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function blackmanWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function blackmanWindow(...args: unknown[]): unknown { return E["blackmanWindow"].call(undefined, args); }
+function blackmanWindow(...args: unknown[]): unknown { return e_blackmanWindow.call(undefined, args); }
 /**
  * torch.block_diag — ATen: aten::block_diag
  * - `block_diag(Tensor[] tensors) -> Tensor`
  */
 function blockDiag(tensors: Tensor[]): Tensor;
 function blockDiag(...tensors: Tensor[]): Tensor;
-function blockDiag(...args: unknown[]): unknown { return E["blockDiag"].call(undefined, args); }
+function blockDiag(...args: unknown[]): unknown { return e_blockDiag.call(undefined, args); }
 /**
  * torch.bmm — ATen: aten::bmm, aten::bmm.dtype
  * - `bmm(Tensor self, Tensor mat2) -> Tensor`
@@ -1105,20 +1104,20 @@ function blockDiag(...args: unknown[]): unknown { return E["blockDiag"].call(und
  */
 function bmm(self: Tensor, mat2: Tensor): Tensor;
 function bmm(self: Tensor, mat2: Tensor, outDtype: DType): Tensor;
-function bmm(...args: unknown[]): unknown { return E["bmm"].call(undefined, args); }
+function bmm(...args: unknown[]): unknown { return e_bmm.call(undefined, args); }
 /**
  * torch.broadcast_tensors — ATen: aten::broadcast_tensors
  * - `broadcast_tensors(Tensor[] tensors) -> Tensor[]`
  */
 function broadcastTensors(tensors: Tensor[]): Tensor[];
 function broadcastTensors(...tensors: Tensor[]): Tensor[];
-function broadcastTensors(...args: unknown[]): unknown { return E["broadcastTensors"].call(undefined, args); }
+function broadcastTensors(...args: unknown[]): unknown { return e_broadcastTensors.call(undefined, args); }
 /**
  * torch.broadcast_to — ATen: aten::broadcast_to
  * - `broadcast_to(Tensor self, int[] size) -> Tensor`
  */
 function broadcastTo(self: Tensor, size: number[]): Tensor;
-function broadcastTo(...args: unknown[]): unknown { return E["broadcastTo"].call(undefined, args); }
+function broadcastTo(...args: unknown[]): unknown { return e_broadcastTo.call(undefined, args); }
 /**
  * torch.bucketize — ATen: aten::bucketize.Tensor, aten::bucketize.Scalar
  * - `bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=…, bool right=…) -> Tensor`
@@ -1126,14 +1125,14 @@ function broadcastTo(...args: unknown[]): unknown { return E["broadcastTo"].call
  */
 function bucketize(self: Tensor, boundaries: Tensor, options?: { outInt32?: boolean; right?: boolean }): Tensor;
 function bucketize(self: Scalar, boundaries: Tensor, options?: { outInt32?: boolean; right?: boolean }): Tensor;
-function bucketize(...args: unknown[]): unknown { return E["bucketize"].call(undefined, args); }
+function bucketize(...args: unknown[]): unknown { return e_bucketize.call(undefined, args); }
 /**
  * torch.cartesian_prod — ATen: aten::cartesian_prod
  * - `cartesian_prod(Tensor[] tensors) -> Tensor`
  */
 function cartesianProd(tensors: Tensor[]): Tensor;
 function cartesianProd(...tensors: Tensor[]): Tensor;
-function cartesianProd(...args: unknown[]): unknown { return E["cartesianProd"].call(undefined, args); }
+function cartesianProd(...args: unknown[]): unknown { return e_cartesianProd.call(undefined, args); }
 /**
  * torch.cat — ATen: aten::cat, aten::cat.names
  * - `cat(Tensor[] tensors, int dim=…) -> Tensor`
@@ -1142,13 +1141,13 @@ function cartesianProd(...args: unknown[]): unknown { return E["cartesianProd"].
 function cat(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function cat(tensors: Tensor[], dim: number): Tensor;
 function cat(tensors: Tensor[], dim: string): Tensor;
-function cat(...args: unknown[]): unknown { return E["cat"].call(undefined, args); }
+function cat(...args: unknown[]): unknown { return e_cat.call(undefined, args); }
 /**
  * torch.ccol_indices_copy — ATen: aten::ccol_indices_copy
  * - `ccol_indices_copy(Tensor self) -> Tensor`
  */
 function ccolIndicesCopy(self: Tensor): Tensor;
-function ccolIndicesCopy(...args: unknown[]): unknown { return E["ccolIndicesCopy"].call(undefined, args); }
+function ccolIndicesCopy(...args: unknown[]): unknown { return e_ccolIndicesCopy.call(undefined, args); }
 /**
  * torch.cdist — ATen: aten::cdist
  * - `cdist(Tensor x1, Tensor x2, float p=…, int? compute_mode=…) -> Tensor`
@@ -1156,74 +1155,74 @@ function ccolIndicesCopy(...args: unknown[]): unknown { return E["ccolIndicesCop
 function cdist(x1: Tensor, x2: Tensor, options?: { p?: number; computeMode?: number | null }): Tensor;
 function cdist(x1: Tensor, x2: Tensor, p: number, options?: { computeMode?: number | null }): Tensor;
 function cdist(x1: Tensor, x2: Tensor, p: number, computeMode: number | null): Tensor;
-function cdist(...args: unknown[]): unknown { return E["cdist"].call(undefined, args); }
+function cdist(...args: unknown[]): unknown { return e_cdist.call(undefined, args); }
 /**
  * torch.ceil — ATen: aten::ceil
  * - `ceil(Tensor self) -> Tensor`
  */
 function ceil(self: Tensor): Tensor;
-function ceil(...args: unknown[]): unknown { return E["ceil"].call(undefined, args); }
+function ceil(...args: unknown[]): unknown { return e_ceil.call(undefined, args); }
 /**
  * torch.ceil_ — ATen: aten::ceil_
  * - `ceil_(Tensor self) -> Tensor`
  */
 function ceil_(self: Tensor): Tensor;
-function ceil_(...args: unknown[]): unknown { return E["ceil_"].call(undefined, args); }
+function ceil_(...args: unknown[]): unknown { return e_ceil_.call(undefined, args); }
 /**
  * torch.celu — ATen: aten::celu
  * - `celu(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu(self: Tensor, options?: { alpha?: Scalar }): Tensor;
 function celu(self: Tensor, alpha: Scalar): Tensor;
-function celu(...args: unknown[]): unknown { return E["celu"].call(undefined, args); }
+function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args); }
 /**
  * torch.celu_ — ATen: aten::celu_
  * - `celu_(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu_(self: Tensor, options?: { alpha?: Scalar }): Tensor;
 function celu_(self: Tensor, alpha: Scalar): Tensor;
-function celu_(...args: unknown[]): unknown { return E["celu_"].call(undefined, args); }
+function celu_(...args: unknown[]): unknown { return e_celu_.call(undefined, args); }
 /**
  * torch.chain_matmul — ATen: aten::chain_matmul
  * - `chain_matmul(Tensor[] matrices) -> Tensor`
  */
 function chainMatmul(matrices: Tensor[]): Tensor;
 function chainMatmul(...matrices: Tensor[]): Tensor;
-function chainMatmul(...args: unknown[]): unknown { return E["chainMatmul"].call(undefined, args); }
+function chainMatmul(...args: unknown[]): unknown { return e_chainMatmul.call(undefined, args); }
 /**
  * torch.channel_shuffle — ATen: aten::channel_shuffle
  * - `channel_shuffle(Tensor self, int groups) -> Tensor`
  */
 function channelShuffle(self: Tensor, groups: number): Tensor;
-function channelShuffle(...args: unknown[]): unknown { return E["channelShuffle"].call(undefined, args); }
+function channelShuffle(...args: unknown[]): unknown { return e_channelShuffle.call(undefined, args); }
 /**
  * torch.cholesky — ATen: aten::cholesky
  * - `cholesky(Tensor self, bool upper=…) -> Tensor`
  */
 function cholesky(self: Tensor, options?: { upper?: boolean }): Tensor;
 function cholesky(self: Tensor, upper: boolean): Tensor;
-function cholesky(...args: unknown[]): unknown { return E["cholesky"].call(undefined, args); }
+function cholesky(...args: unknown[]): unknown { return e_cholesky.call(undefined, args); }
 /**
  * torch.cholesky_inverse — ATen: aten::cholesky_inverse
  * - `cholesky_inverse(Tensor self, bool upper=…) -> Tensor`
  */
 function choleskyInverse(self: Tensor, options?: { upper?: boolean }): Tensor;
 function choleskyInverse(self: Tensor, upper: boolean): Tensor;
-function choleskyInverse(...args: unknown[]): unknown { return E["choleskyInverse"].call(undefined, args); }
+function choleskyInverse(...args: unknown[]): unknown { return e_choleskyInverse.call(undefined, args); }
 /**
  * torch.cholesky_solve — ATen: aten::cholesky_solve
  * - `cholesky_solve(Tensor self, Tensor input2, bool upper=…) -> Tensor`
  */
 function choleskySolve(self: Tensor, input2: Tensor, options?: { upper?: boolean }): Tensor;
 function choleskySolve(self: Tensor, input2: Tensor, upper: boolean): Tensor;
-function choleskySolve(...args: unknown[]): unknown { return E["choleskySolve"].call(undefined, args); }
+function choleskySolve(...args: unknown[]): unknown { return e_choleskySolve.call(undefined, args); }
 /**
  * torch.chunk — ATen: aten::chunk
  * - `chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
  */
 function chunk(self: Tensor, chunks: number, options?: { dim?: number }): Tensor[];
 function chunk(self: Tensor, chunks: number, dim: number): Tensor[];
-function chunk(...args: unknown[]): unknown { return E["chunk"].call(undefined, args); }
+function chunk(...args: unknown[]): unknown { return e_chunk.call(undefined, args); }
 /**
  * torch.clamp — ATen: aten::clamp, aten::clamp.Tensor
  * - `clamp(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
@@ -1235,7 +1234,7 @@ function clamp(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
 function clamp(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
 function clamp(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
 function clamp(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
-function clamp(...args: unknown[]): unknown { return E["clamp"].call(undefined, args); }
+function clamp(...args: unknown[]): unknown { return e_clamp.call(undefined, args); }
 /**
  * torch.clamp_ — ATen: aten::clamp_, aten::clamp_.Tensor
  * - `clamp_(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
@@ -1247,7 +1246,7 @@ function clamp_(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
 function clamp_(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
 function clamp_(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
 function clamp_(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
-function clamp_(...args: unknown[]): unknown { return E["clamp_"].call(undefined, args); }
+function clamp_(...args: unknown[]): unknown { return e_clamp_.call(undefined, args); }
 /**
  * torch.clamp_max — ATen: aten::clamp_max, aten::clamp_max.Tensor
  * - `clamp_max(Tensor self, Scalar max) -> Tensor`
@@ -1255,7 +1254,7 @@ function clamp_(...args: unknown[]): unknown { return E["clamp_"].call(undefined
  */
 function clampMax(self: Tensor, max: Scalar): Tensor;
 function clampMax(self: Tensor, max: Tensor): Tensor;
-function clampMax(...args: unknown[]): unknown { return E["clampMax"].call(undefined, args); }
+function clampMax(...args: unknown[]): unknown { return e_clampMax.call(undefined, args); }
 /**
  * torch.clamp_max_ — ATen: aten::clamp_max_, aten::clamp_max_.Tensor
  * - `clamp_max_(Tensor self, Scalar max) -> Tensor`
@@ -1263,7 +1262,7 @@ function clampMax(...args: unknown[]): unknown { return E["clampMax"].call(undef
  */
 function clampMax_(self: Tensor, max: Scalar): Tensor;
 function clampMax_(self: Tensor, max: Tensor): Tensor;
-function clampMax_(...args: unknown[]): unknown { return E["clampMax_"].call(undefined, args); }
+function clampMax_(...args: unknown[]): unknown { return e_clampMax_.call(undefined, args); }
 /**
  * torch.clamp_min — ATen: aten::clamp_min, aten::clamp_min.Tensor
  * - `clamp_min(Tensor self, Scalar min) -> Tensor`
@@ -1271,7 +1270,7 @@ function clampMax_(...args: unknown[]): unknown { return E["clampMax_"].call(und
  */
 function clampMin(self: Tensor, min: Scalar): Tensor;
 function clampMin(self: Tensor, min: Tensor): Tensor;
-function clampMin(...args: unknown[]): unknown { return E["clampMin"].call(undefined, args); }
+function clampMin(...args: unknown[]): unknown { return e_clampMin.call(undefined, args); }
 /**
  * torch.clamp_min_ — ATen: aten::clamp_min_, aten::clamp_min_.Tensor
  * - `clamp_min_(Tensor self, Scalar min) -> Tensor`
@@ -1279,7 +1278,7 @@ function clampMin(...args: unknown[]): unknown { return E["clampMin"].call(undef
  */
 function clampMin_(self: Tensor, min: Scalar): Tensor;
 function clampMin_(self: Tensor, min: Tensor): Tensor;
-function clampMin_(...args: unknown[]): unknown { return E["clampMin_"].call(undefined, args); }
+function clampMin_(...args: unknown[]): unknown { return e_clampMin_.call(undefined, args); }
 /**
  * torch.clip — ATen: aten::clip, aten::clip.Tensor
  * - `clip(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
@@ -1291,7 +1290,7 @@ function clip(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
 function clip(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
 function clip(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
 function clip(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
-function clip(...args: unknown[]): unknown { return E["clip"].call(undefined, args); }
+function clip(...args: unknown[]): unknown { return e_clip.call(undefined, args); }
 /**
  * torch.clip_ — ATen: aten::clip_, aten::clip_.Tensor
  * - `clip_(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
@@ -1303,25 +1302,25 @@ function clip_(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
 function clip_(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
 function clip_(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
 function clip_(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
-function clip_(...args: unknown[]): unknown { return E["clip_"].call(undefined, args); }
+function clip_(...args: unknown[]): unknown { return e_clip_.call(undefined, args); }
 /**
  * torch.clone — ATen: aten::clone
  * - `clone(Tensor self, *, MemoryFormat? memory_format=…) -> Tensor`
  */
 function clone(self: Tensor, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
-function clone(...args: unknown[]): unknown { return E["clone"].call(undefined, args); }
+function clone(...args: unknown[]): unknown { return e_clone.call(undefined, args); }
 /**
  * torch.col_indices_copy — ATen: aten::col_indices_copy
  * - `col_indices_copy(Tensor self) -> Tensor`
  */
 function colIndicesCopy(self: Tensor): Tensor;
-function colIndicesCopy(...args: unknown[]): unknown { return E["colIndicesCopy"].call(undefined, args); }
+function colIndicesCopy(...args: unknown[]): unknown { return e_colIndicesCopy.call(undefined, args); }
 /**
  * torch.column_stack — ATen: aten::column_stack
  * - `column_stack(Tensor[] tensors) -> Tensor`
  */
 function columnStack(tensors: Tensor[]): Tensor;
-function columnStack(...args: unknown[]): unknown { return E["columnStack"].call(undefined, args); }
+function columnStack(...args: unknown[]): unknown { return e_columnStack.call(undefined, args); }
 /**
  * torch.combinations — ATen: aten::combinations
  * - `combinations(Tensor self, int r=…, bool with_replacement=…) -> Tensor`
@@ -1329,13 +1328,13 @@ function columnStack(...args: unknown[]): unknown { return E["columnStack"].call
 function combinations(self: Tensor, options?: { r?: number; withReplacement?: boolean }): Tensor;
 function combinations(self: Tensor, r: number, options?: { withReplacement?: boolean }): Tensor;
 function combinations(self: Tensor, r: number, withReplacement: boolean): Tensor;
-function combinations(...args: unknown[]): unknown { return E["combinations"].call(undefined, args); }
+function combinations(...args: unknown[]): unknown { return e_combinations.call(undefined, args); }
 /**
  * torch.complex — ATen: aten::complex
  * - `complex(Tensor real, Tensor imag) -> Tensor`
  */
 function complex(real: Tensor, imag: Tensor): Tensor;
-function complex(...args: unknown[]): unknown { return E["complex"].call(undefined, args); }
+function complex(...args: unknown[]): unknown { return e_complex.call(undefined, args); }
 /**
  * torch.concat — ATen: aten::concat, aten::concat.names
  * - `concat(Tensor[] tensors, int dim=…) -> Tensor`
@@ -1344,7 +1343,7 @@ function complex(...args: unknown[]): unknown { return E["complex"].call(undefin
 function concat(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function concat(tensors: Tensor[], dim: number): Tensor;
 function concat(tensors: Tensor[], dim: string): Tensor;
-function concat(...args: unknown[]): unknown { return E["concat"].call(undefined, args); }
+function concat(...args: unknown[]): unknown { return e_concat.call(undefined, args); }
 /**
  * torch.concatenate — ATen: aten::concatenate, aten::concatenate.names
  * - `concatenate(Tensor[] tensors, int dim=…) -> Tensor`
@@ -1353,32 +1352,32 @@ function concat(...args: unknown[]): unknown { return E["concat"].call(undefined
 function concatenate(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function concatenate(tensors: Tensor[], dim: number): Tensor;
 function concatenate(tensors: Tensor[], dim: string): Tensor;
-function concatenate(...args: unknown[]): unknown { return E["concatenate"].call(undefined, args); }
+function concatenate(...args: unknown[]): unknown { return e_concatenate.call(undefined, args); }
 /**
  * torch.conj — ATen: aten::conj
  * - `conj(Tensor self) -> Tensor`
  */
 function conj(self: Tensor): Tensor;
-function conj(...args: unknown[]): unknown { return E["conj"].call(undefined, args); }
+function conj(...args: unknown[]): unknown { return e_conj.call(undefined, args); }
 /**
  * torch.conj_physical — ATen: aten::conj_physical
  * - `conj_physical(Tensor self) -> Tensor`
  */
 function conjPhysical(self: Tensor): Tensor;
-function conjPhysical(...args: unknown[]): unknown { return E["conjPhysical"].call(undefined, args); }
+function conjPhysical(...args: unknown[]): unknown { return e_conjPhysical.call(undefined, args); }
 /**
  * torch.conj_physical_ — ATen: aten::conj_physical_
  * - `conj_physical_(Tensor self) -> Tensor`
  */
 function conjPhysical_(self: Tensor): Tensor;
-function conjPhysical_(...args: unknown[]): unknown { return E["conjPhysical_"].call(undefined, args); }
+function conjPhysical_(...args: unknown[]): unknown { return e_conjPhysical_.call(undefined, args); }
 /**
  * torch.constant_pad_nd — ATen: aten::constant_pad_nd
  * - `constant_pad_nd(Tensor self, int[] pad, Scalar value=…) -> Tensor`
  */
 function constantPadNd(self: Tensor, pad: number[], options?: { value?: Scalar }): Tensor;
 function constantPadNd(self: Tensor, pad: number[], value: Scalar): Tensor;
-function constantPadNd(...args: unknown[]): unknown { return E["constantPadNd"].call(undefined, args); }
+function constantPadNd(...args: unknown[]): unknown { return e_constantPadNd.call(undefined, args); }
 /**
  * torch.conv1d — ATen: aten::conv1d, aten::conv1d.padding
  * - `conv1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] dilation=…, int groups=…) -> Tensor`
@@ -1396,7 +1395,7 @@ function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv1d(...args: unknown[]): unknown { return E["conv1d"].call(undefined, args); }
+function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, args); }
 /**
  * torch.conv2d — ATen: aten::conv2d, aten::conv2d.padding
  * - `conv2d(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] dilation=…, int groups=…) -> Tensor`
@@ -1414,7 +1413,7 @@ function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv2d(...args: unknown[]): unknown { return E["conv2d"].call(undefined, args); }
+function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, args); }
 /**
  * torch.conv3d — ATen: aten::conv3d, aten::conv3d.padding
  * - `conv3d(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] dilation=…, int groups=…) -> Tensor`
@@ -1432,7 +1431,7 @@ function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: numb
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
 function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
-function conv3d(...args: unknown[]): unknown { return E["conv3d"].call(undefined, args); }
+function conv3d(...args: unknown[]): unknown { return e_conv3d.call(undefined, args); }
 /**
  * torch.conv_transpose1d — ATen: aten::conv_transpose1d
  * - `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] output_padding=…, int groups=…, int[1] dilation=…) -> Tensor`
@@ -1444,7 +1443,7 @@ function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose1d(...args: unknown[]): unknown { return E["convTranspose1d"].call(undefined, args); }
+function convTranspose1d(...args: unknown[]): unknown { return e_convTranspose1d.call(undefined, args); }
 /**
  * torch.conv_transpose2d — ATen: aten::conv_transpose2d.input
  * - `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] output_padding=…, int groups=…, int[2] dilation=…) -> Tensor`
@@ -1456,7 +1455,7 @@ function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose2d(...args: unknown[]): unknown { return E["convTranspose2d"].call(undefined, args); }
+function convTranspose2d(...args: unknown[]): unknown { return e_convTranspose2d.call(undefined, args); }
 /**
  * torch.conv_transpose3d — ATen: aten::conv_transpose3d.input
  * - `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] output_padding=…, int groups=…, int[3] dilation=…) -> Tensor`
@@ -1468,13 +1467,13 @@ function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, str
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
 function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
-function convTranspose3d(...args: unknown[]): unknown { return E["convTranspose3d"].call(undefined, args); }
+function convTranspose3d(...args: unknown[]): unknown { return e_convTranspose3d.call(undefined, args); }
 /**
  * torch.convolution — ATen: aten::convolution
  * - `convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor`
  */
 function convolution(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[], dilation: number[], transposed: boolean, outputPadding: number[], groups: number): Tensor;
-function convolution(...args: unknown[]): unknown { return E["convolution"].call(undefined, args); }
+function convolution(...args: unknown[]): unknown { return e_convolution.call(undefined, args); }
 /**
  * torch.copysign — ATen: aten::copysign.Tensor, aten::copysign.Scalar
  * - `copysign.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1482,37 +1481,37 @@ function convolution(...args: unknown[]): unknown { return E["convolution"].call
  */
 function copysign(self: Tensor, other: Tensor): Tensor;
 function copysign(self: Tensor, other: Scalar): Tensor;
-function copysign(...args: unknown[]): unknown { return E["copysign"].call(undefined, args); }
+function copysign(...args: unknown[]): unknown { return e_copysign.call(undefined, args); }
 /**
  * torch.corrcoef — ATen: aten::corrcoef
  * - `corrcoef(Tensor self) -> Tensor`
  */
 function corrcoef(self: Tensor): Tensor;
-function corrcoef(...args: unknown[]): unknown { return E["corrcoef"].call(undefined, args); }
+function corrcoef(...args: unknown[]): unknown { return e_corrcoef.call(undefined, args); }
 /**
  * torch.cos — ATen: aten::cos
  * - `cos(Tensor self) -> Tensor`
  */
 function cos(self: Tensor): Tensor;
-function cos(...args: unknown[]): unknown { return E["cos"].call(undefined, args); }
+function cos(...args: unknown[]): unknown { return e_cos.call(undefined, args); }
 /**
  * torch.cos_ — ATen: aten::cos_
  * - `cos_(Tensor self) -> Tensor`
  */
 function cos_(self: Tensor): Tensor;
-function cos_(...args: unknown[]): unknown { return E["cos_"].call(undefined, args); }
+function cos_(...args: unknown[]): unknown { return e_cos_.call(undefined, args); }
 /**
  * torch.cosh — ATen: aten::cosh
  * - `cosh(Tensor self) -> Tensor`
  */
 function cosh(self: Tensor): Tensor;
-function cosh(...args: unknown[]): unknown { return E["cosh"].call(undefined, args); }
+function cosh(...args: unknown[]): unknown { return e_cosh.call(undefined, args); }
 /**
  * torch.cosh_ — ATen: aten::cosh_
  * - `cosh_(Tensor self) -> Tensor`
  */
 function cosh_(self: Tensor): Tensor;
-function cosh_(...args: unknown[]): unknown { return E["cosh_"].call(undefined, args); }
+function cosh_(...args: unknown[]): unknown { return e_cosh_.call(undefined, args); }
 /**
  * torch.cosine_similarity — ATen: aten::cosine_similarity
  * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
@@ -1520,7 +1519,7 @@ function cosh_(...args: unknown[]): unknown { return E["cosh_"].call(undefined, 
 function cosineSimilarity(x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
 function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, options?: { eps?: number }): Tensor;
 function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, eps: number): Tensor;
-function cosineSimilarity(...args: unknown[]): unknown { return E["cosineSimilarity"].call(undefined, args); }
+function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilarity.call(undefined, args); }
 /**
  * torch.count_nonzero — ATen: aten::count_nonzero, aten::count_nonzero.dim_IntList
  * - `count_nonzero(Tensor self, int? dim=…) -> Tensor`
@@ -1529,26 +1528,26 @@ function cosineSimilarity(...args: unknown[]): unknown { return E["cosineSimilar
 function countNonzero(self: Tensor, options?: { dim?: number | null }): Tensor;
 function countNonzero(self: Tensor, dim: number | null): Tensor;
 function countNonzero(self: Tensor, dim: number[]): Tensor;
-function countNonzero(...args: unknown[]): unknown { return E["countNonzero"].call(undefined, args); }
+function countNonzero(...args: unknown[]): unknown { return e_countNonzero.call(undefined, args); }
 /**
  * torch.cov — ATen: aten::cov
  * - `cov(Tensor self, *, int correction=…, Tensor? fweights=…, Tensor? aweights=…) -> Tensor`
  */
 function cov(self: Tensor, options?: { correction?: number; fweights?: Tensor | null; aweights?: Tensor | null }): Tensor;
-function cov(...args: unknown[]): unknown { return E["cov"].call(undefined, args); }
+function cov(...args: unknown[]): unknown { return e_cov.call(undefined, args); }
 /**
  * torch.cross — ATen: aten::cross
  * - `cross(Tensor self, Tensor other, int? dim=…) -> Tensor`
  */
 function cross(self: Tensor, other: Tensor, options?: { dim?: number | null }): Tensor;
 function cross(self: Tensor, other: Tensor, dim: number | null): Tensor;
-function cross(...args: unknown[]): unknown { return E["cross"].call(undefined, args); }
+function cross(...args: unknown[]): unknown { return e_cross.call(undefined, args); }
 /**
  * torch.crow_indices_copy — ATen: aten::crow_indices_copy
  * - `crow_indices_copy(Tensor self) -> Tensor`
  */
 function crowIndicesCopy(self: Tensor): Tensor;
-function crowIndicesCopy(...args: unknown[]): unknown { return E["crowIndicesCopy"].call(undefined, args); }
+function crowIndicesCopy(...args: unknown[]): unknown { return e_crowIndicesCopy.call(undefined, args); }
 /**
  * torch.cummax — ATen: aten::cummax, aten::cummax.dimname
  * - `cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)`
@@ -1556,7 +1555,7 @@ function crowIndicesCopy(...args: unknown[]): unknown { return E["crowIndicesCop
  */
 function cummax(self: Tensor, dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
 function cummax(self: Tensor, dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
-function cummax(...args: unknown[]): unknown { return E["cummax"].call(undefined, args); }
+function cummax(...args: unknown[]): unknown { return e_cummax.call(undefined, args); }
 /**
  * torch.cummin — ATen: aten::cummin, aten::cummin.dimname
  * - `cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)`
@@ -1564,7 +1563,7 @@ function cummax(...args: unknown[]): unknown { return E["cummax"].call(undefined
  */
 function cummin(self: Tensor, dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
 function cummin(self: Tensor, dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
-function cummin(...args: unknown[]): unknown { return E["cummin"].call(undefined, args); }
+function cummin(...args: unknown[]): unknown { return e_cummin.call(undefined, args); }
 /**
  * torch.cumprod — ATen: aten::cumprod, aten::cumprod.dimname
  * - `cumprod(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
@@ -1572,7 +1571,7 @@ function cummin(...args: unknown[]): unknown { return E["cummin"].call(undefined
  */
 function cumprod(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function cumprod(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
-function cumprod(...args: unknown[]): unknown { return E["cumprod"].call(undefined, args); }
+function cumprod(...args: unknown[]): unknown { return e_cumprod.call(undefined, args); }
 /**
  * torch.cumsum — ATen: aten::cumsum, aten::cumsum.dimname
  * - `cumsum(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
@@ -1580,7 +1579,7 @@ function cumprod(...args: unknown[]): unknown { return E["cumprod"].call(undefin
  */
 function cumsum(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function cumsum(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
-function cumsum(...args: unknown[]): unknown { return E["cumsum"].call(undefined, args); }
+function cumsum(...args: unknown[]): unknown { return e_cumsum.call(undefined, args); }
 /**
  * torch.cumulative_trapezoid — ATen: aten::cumulative_trapezoid.x, aten::cumulative_trapezoid.dx
  * - `cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=…) -> Tensor`
@@ -1588,50 +1587,50 @@ function cumsum(...args: unknown[]): unknown { return E["cumsum"].call(undefined
  */
 function cumulativeTrapezoid(y: Tensor, x: Tensor, options?: { dim?: number }): Tensor;
 function cumulativeTrapezoid(y: Tensor, options?: { dx?: Scalar; dim?: number }): Tensor;
-function cumulativeTrapezoid(...args: unknown[]): unknown { return E["cumulativeTrapezoid"].call(undefined, args); }
+function cumulativeTrapezoid(...args: unknown[]): unknown { return e_cumulativeTrapezoid.call(undefined, args); }
 /**
  * torch.deg2rad — ATen: aten::deg2rad
  * - `deg2rad(Tensor self) -> Tensor`
  */
 function deg2rad(self: Tensor): Tensor;
-function deg2rad(...args: unknown[]): unknown { return E["deg2rad"].call(undefined, args); }
+function deg2rad(...args: unknown[]): unknown { return e_deg2rad.call(undefined, args); }
 /**
  * torch.deg2rad_ — ATen: aten::deg2rad_
  * - `deg2rad_(Tensor self) -> Tensor`
  */
 function deg2rad_(self: Tensor): Tensor;
-function deg2rad_(...args: unknown[]): unknown { return E["deg2rad_"].call(undefined, args); }
+function deg2rad_(...args: unknown[]): unknown { return e_deg2rad_.call(undefined, args); }
 /**
  * torch.det — ATen: aten::det
  * - `det(Tensor self) -> Tensor`
  */
 function det(self: Tensor): Tensor;
-function det(...args: unknown[]): unknown { return E["det"].call(undefined, args); }
+function det(...args: unknown[]): unknown { return e_det.call(undefined, args); }
 /**
  * torch.detach — ATen: aten::detach
  * - `detach(Tensor self) -> Tensor`
  */
 function detach(self: Tensor): Tensor;
-function detach(...args: unknown[]): unknown { return E["detach"].call(undefined, args); }
+function detach(...args: unknown[]): unknown { return e_detach.call(undefined, args); }
 /**
  * torch.detach_ — ATen: aten::detach_
  * - `detach_(Tensor self) -> Tensor`
  */
 function detach_(self: Tensor): Tensor;
-function detach_(...args: unknown[]): unknown { return E["detach_"].call(undefined, args); }
+function detach_(...args: unknown[]): unknown { return e_detach_.call(undefined, args); }
 /**
  * torch.detach_copy — ATen: aten::detach_copy
  * - `detach_copy(Tensor self) -> Tensor`
  */
 function detachCopy(self: Tensor): Tensor;
-function detachCopy(...args: unknown[]): unknown { return E["detachCopy"].call(undefined, args); }
+function detachCopy(...args: unknown[]): unknown { return e_detachCopy.call(undefined, args); }
 /**
  * torch.diag — ATen: aten::diag
  * - `diag(Tensor self, int diagonal=…) -> Tensor`
  */
 function diag(self: Tensor, options?: { diagonal?: number }): Tensor;
 function diag(self: Tensor, diagonal: number): Tensor;
-function diag(...args: unknown[]): unknown { return E["diag"].call(undefined, args); }
+function diag(...args: unknown[]): unknown { return e_diag.call(undefined, args); }
 /**
  * torch.diag_embed — ATen: aten::diag_embed
  * - `diag_embed(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
@@ -1640,14 +1639,14 @@ function diagEmbed(self: Tensor, options?: { offset?: number; dim1?: number; dim
 function diagEmbed(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
 function diagEmbed(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
 function diagEmbed(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
-function diagEmbed(...args: unknown[]): unknown { return E["diagEmbed"].call(undefined, args); }
+function diagEmbed(...args: unknown[]): unknown { return e_diagEmbed.call(undefined, args); }
 /**
  * torch.diagflat — ATen: aten::diagflat
  * - `diagflat(Tensor self, int offset=…) -> Tensor`
  */
 function diagflat(self: Tensor, options?: { offset?: number }): Tensor;
 function diagflat(self: Tensor, offset: number): Tensor;
-function diagflat(...args: unknown[]): unknown { return E["diagflat"].call(undefined, args); }
+function diagflat(...args: unknown[]): unknown { return e_diagflat.call(undefined, args); }
 /**
  * torch.diagonal — ATen: aten::diagonal, aten::diagonal.Dimname
  * - `diagonal(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
@@ -1658,7 +1657,7 @@ function diagonal(self: Tensor, offset: number, options?: { dim1?: number; dim2?
 function diagonal(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
 function diagonal(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
 function diagonal(self: Tensor, options?: { outdim?: string; dim1?: string; dim2?: string; offset?: number }): Tensor;
-function diagonal(...args: unknown[]): unknown { return E["diagonal"].call(undefined, args); }
+function diagonal(...args: unknown[]): unknown { return e_diagonal.call(undefined, args); }
 /**
  * torch.diagonal_copy — ATen: aten::diagonal_copy
  * - `diagonal_copy(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
@@ -1667,7 +1666,7 @@ function diagonalCopy(self: Tensor, options?: { offset?: number; dim1?: number; 
 function diagonalCopy(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
 function diagonalCopy(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
 function diagonalCopy(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
-function diagonalCopy(...args: unknown[]): unknown { return E["diagonalCopy"].call(undefined, args); }
+function diagonalCopy(...args: unknown[]): unknown { return e_diagonalCopy.call(undefined, args); }
 /**
  * torch.diagonal_scatter — ATen: aten::diagonal_scatter
  * - `diagonal_scatter(Tensor self, Tensor src, int offset=…, int dim1=…, int dim2=…) -> Tensor`
@@ -1676,7 +1675,7 @@ function diagonalScatter(self: Tensor, src: Tensor, options?: { offset?: number;
 function diagonalScatter(self: Tensor, src: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
 function diagonalScatter(self: Tensor, src: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
 function diagonalScatter(self: Tensor, src: Tensor, offset: number, dim1: number, dim2: number): Tensor;
-function diagonalScatter(...args: unknown[]): unknown { return E["diagonalScatter"].call(undefined, args); }
+function diagonalScatter(...args: unknown[]): unknown { return e_diagonalScatter.call(undefined, args); }
 /**
  * torch.diff — ATen: aten::diff
  * - `diff(Tensor self, int n=…, int dim=…, Tensor? prepend=…, Tensor? append=…) -> Tensor`
@@ -1686,20 +1685,20 @@ function diff(self: Tensor, n: number, options?: { dim?: number; prepend?: Tenso
 function diff(self: Tensor, n: number, dim: number, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
 function diff(self: Tensor, n: number, dim: number, prepend: Tensor | null, options?: { append?: Tensor | null }): Tensor;
 function diff(self: Tensor, n: number, dim: number, prepend: Tensor | null, append: Tensor | null): Tensor;
-function diff(...args: unknown[]): unknown { return E["diff"].call(undefined, args); }
+function diff(...args: unknown[]): unknown { return e_diff.call(undefined, args); }
 /**
  * torch.digamma — ATen: aten::digamma
  * - `digamma(Tensor self) -> Tensor`
  */
 function digamma(self: Tensor): Tensor;
-function digamma(...args: unknown[]): unknown { return E["digamma"].call(undefined, args); }
+function digamma(...args: unknown[]): unknown { return e_digamma.call(undefined, args); }
 /**
  * torch.dist — ATen: aten::dist
  * - `dist(Tensor self, Tensor other, Scalar p=…) -> Tensor`
  */
 function dist(self: Tensor, other: Tensor, options?: { p?: Scalar }): Tensor;
 function dist(self: Tensor, other: Tensor, p: Scalar): Tensor;
-function dist(...args: unknown[]): unknown { return E["dist"].call(undefined, args); }
+function dist(...args: unknown[]): unknown { return e_dist.call(undefined, args); }
 /**
  * torch.div — ATen: aten::div.Tensor, aten::div.Scalar, aten::div.Tensor_mode, aten::div.Scalar_mode
  * - `div.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1711,7 +1710,7 @@ function div(self: Tensor, other: Tensor): Tensor;
 function div(self: Tensor, other: Scalar): Tensor;
 function div(self: Tensor, other: Tensor, options?: { roundingMode?: string | null }): Tensor;
 function div(self: Tensor, other: Scalar, options?: { roundingMode?: string | null }): Tensor;
-function div(...args: unknown[]): unknown { return E["div"].call(undefined, args); }
+function div(...args: unknown[]): unknown { return e_div.call(undefined, args); }
 /**
  * torch.divide — ATen: aten::divide.Tensor, aten::divide.Scalar, aten::divide.Tensor_mode, aten::divide.Scalar_mode
  * - `divide.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1723,25 +1722,25 @@ function divide(self: Tensor, other: Tensor): Tensor;
 function divide(self: Tensor, other: Scalar): Tensor;
 function divide(self: Tensor, other: Tensor, options?: { roundingMode?: string | null }): Tensor;
 function divide(self: Tensor, other: Scalar, options?: { roundingMode?: string | null }): Tensor;
-function divide(...args: unknown[]): unknown { return E["divide"].call(undefined, args); }
+function divide(...args: unknown[]): unknown { return e_divide.call(undefined, args); }
 /**
  * torch.dot — ATen: aten::dot
  * - `dot(Tensor self, Tensor tensor) -> Tensor`
  */
 function dot(self: Tensor, tensor: Tensor): Tensor;
-function dot(...args: unknown[]): unknown { return E["dot"].call(undefined, args); }
+function dot(...args: unknown[]): unknown { return e_dot.call(undefined, args); }
 /**
  * torch.dropout — ATen: aten::dropout
  * - `dropout(Tensor input, float p, bool train) -> Tensor`
  */
 function dropout(input: Tensor, p: number, train: boolean): Tensor;
-function dropout(...args: unknown[]): unknown { return E["dropout"].call(undefined, args); }
+function dropout(...args: unknown[]): unknown { return e_dropout.call(undefined, args); }
 /**
  * torch.dropout_ — ATen: aten::dropout_
  * - `dropout_(Tensor self, float p, bool train) -> Tensor`
  */
 function dropout_(self: Tensor, p: number, train: boolean): Tensor;
-function dropout_(...args: unknown[]): unknown { return E["dropout_"].call(undefined, args); }
+function dropout_(...args: unknown[]): unknown { return e_dropout_.call(undefined, args); }
 /**
  * torch.dsplit — ATen: aten::dsplit.int, aten::dsplit.array
  * - `dsplit.int(Tensor self, int sections) -> Tensor[]`
@@ -1749,20 +1748,20 @@ function dropout_(...args: unknown[]): unknown { return E["dropout_"].call(undef
  */
 function dsplit(self: Tensor, sections: number): Tensor[];
 function dsplit(self: Tensor, indices: number[]): Tensor[];
-function dsplit(...args: unknown[]): unknown { return E["dsplit"].call(undefined, args); }
+function dsplit(...args: unknown[]): unknown { return e_dsplit.call(undefined, args); }
 /**
  * torch.dstack — ATen: aten::dstack
  * - `dstack(Tensor[] tensors) -> Tensor`
  */
 function dstack(tensors: Tensor[]): Tensor;
-function dstack(...args: unknown[]): unknown { return E["dstack"].call(undefined, args); }
+function dstack(...args: unknown[]): unknown { return e_dstack.call(undefined, args); }
 /**
  * torch.einsum — ATen: aten::einsum
  * - `einsum(str equation, Tensor[] tensors, *, int[]? path=…) -> Tensor`
  */
 function einsum(equation: string, tensors: Tensor[], options?: { path?: number[] | null }): Tensor;
 function einsum(equation: string, ...tensors: Tensor[]): Tensor;
-function einsum(...args: unknown[]): unknown { return E["einsum"].call(undefined, args); }
+function einsum(...args: unknown[]): unknown { return e_einsum.call(undefined, args); }
 /**
  * torch.embedding — ATen: aten::embedding
  * - `embedding(Tensor weight, Tensor indices, int padding_idx=…, bool scale_grad_by_freq=…, bool sparse=…) -> Tensor`
@@ -1771,7 +1770,7 @@ function embedding(weight: Tensor, indices: Tensor, options?: { paddingIdx?: num
 function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, options?: { scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
 function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean, options?: { sparse?: boolean }): Tensor;
 function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean, sparse: boolean): Tensor;
-function embedding(...args: unknown[]): unknown { return E["embedding"].call(undefined, args); }
+function embedding(...args: unknown[]): unknown { return e_embedding.call(undefined, args); }
 /**
  * torch.embedding_bag — ATen: aten::embedding_bag, aten::embedding_bag.padding_idx
  * - `embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=…, int mode=…, bool sparse=…, Tensor? per_sample_weights=…, bool include_last_offset=…) -> (Tensor, Tensor, Tensor, Tensor)`
@@ -1785,44 +1784,44 @@ function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGra
 function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean): [Tensor, Tensor, Tensor, Tensor];
 function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean, options?: { paddingIdx?: number | null }): [Tensor, Tensor, Tensor, Tensor];
 function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean, paddingIdx: number | null): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(...args: unknown[]): unknown { return E["embeddingBag"].call(undefined, args); }
+function embeddingBag(...args: unknown[]): unknown { return e_embeddingBag.call(undefined, args); }
 /**
  * torch.embedding_renorm_ — ATen: aten::embedding_renorm_
  * - `embedding_renorm_(Tensor self, Tensor indices, float max_norm, float norm_type) -> Tensor`
  */
 function embeddingRenorm_(self: Tensor, indices: Tensor, maxNorm: number, normType: number): Tensor;
-function embeddingRenorm_(...args: unknown[]): unknown { return E["embeddingRenorm_"].call(undefined, args); }
+function embeddingRenorm_(...args: unknown[]): unknown { return e_embeddingRenorm_.call(undefined, args); }
 /**
  * torch.empty — ATen: aten::empty.memory_format
  * - `empty.memory_format(int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function empty(size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function empty(...size: number[]): Tensor;
-function empty(...args: unknown[]): unknown { return E["empty"].call(undefined, args); }
+function empty(...args: unknown[]): unknown { return e_empty.call(undefined, args); }
 /**
  * torch.empty_like — ATen: aten::empty_like
  * - `empty_like(Tensor self, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function emptyLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function emptyLike(...args: unknown[]): unknown { return E["emptyLike"].call(undefined, args); }
+function emptyLike(...args: unknown[]): unknown { return e_emptyLike.call(undefined, args); }
 /**
  * torch.empty_permuted — ATen: aten::empty_permuted
  * - `empty_permuted(int[] size, int[] physical_layout, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function emptyPermuted(size: number[], physicalLayout: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function emptyPermuted(...args: unknown[]): unknown { return E["emptyPermuted"].call(undefined, args); }
+function emptyPermuted(...args: unknown[]): unknown { return e_emptyPermuted.call(undefined, args); }
 /**
  * torch.empty_quantized — ATen: aten::empty_quantized
  * - `empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function emptyQuantized(size: number[], qtensor: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function emptyQuantized(...args: unknown[]): unknown { return E["emptyQuantized"].call(undefined, args); }
+function emptyQuantized(...args: unknown[]): unknown { return e_emptyQuantized.call(undefined, args); }
 /**
  * torch.empty_strided — ATen: aten::empty_strided
  * - `empty_strided(int[] size, int[] stride, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function emptyStrided(size: number[], stride: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function emptyStrided(...args: unknown[]): unknown { return E["emptyStrided"].call(undefined, args); }
+function emptyStrided(...args: unknown[]): unknown { return e_emptyStrided.call(undefined, args); }
 /**
  * torch.eq — ATen: aten::eq.Tensor, aten::eq.Scalar
  * - `eq.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1830,85 +1829,85 @@ function emptyStrided(...args: unknown[]): unknown { return E["emptyStrided"].ca
  */
 function eq(self: Tensor, other: Tensor): Tensor;
 function eq(self: Tensor, other: Scalar): Tensor;
-function eq(...args: unknown[]): unknown { return E["eq"].call(undefined, args); }
+function eq(...args: unknown[]): unknown { return e_eq.call(undefined, args); }
 /**
  * torch.equal — ATen: aten::equal
  * - `equal(Tensor self, Tensor other) -> bool`
  */
 function equal(self: Tensor, other: Tensor): boolean;
-function equal(...args: unknown[]): unknown { return E["equal"].call(undefined, args); }
+function equal(...args: unknown[]): unknown { return e_equal.call(undefined, args); }
 /**
  * torch.erf — ATen: aten::erf
  * - `erf(Tensor self) -> Tensor`
  */
 function erf(self: Tensor): Tensor;
-function erf(...args: unknown[]): unknown { return E["erf"].call(undefined, args); }
+function erf(...args: unknown[]): unknown { return e_erf.call(undefined, args); }
 /**
  * torch.erf_ — ATen: aten::erf_
  * - `erf_(Tensor self) -> Tensor`
  */
 function erf_(self: Tensor): Tensor;
-function erf_(...args: unknown[]): unknown { return E["erf_"].call(undefined, args); }
+function erf_(...args: unknown[]): unknown { return e_erf_.call(undefined, args); }
 /**
  * torch.erfc — ATen: aten::erfc
  * - `erfc(Tensor self) -> Tensor`
  */
 function erfc(self: Tensor): Tensor;
-function erfc(...args: unknown[]): unknown { return E["erfc"].call(undefined, args); }
+function erfc(...args: unknown[]): unknown { return e_erfc.call(undefined, args); }
 /**
  * torch.erfc_ — ATen: aten::erfc_
  * - `erfc_(Tensor self) -> Tensor`
  */
 function erfc_(self: Tensor): Tensor;
-function erfc_(...args: unknown[]): unknown { return E["erfc_"].call(undefined, args); }
+function erfc_(...args: unknown[]): unknown { return e_erfc_.call(undefined, args); }
 /**
  * torch.erfinv — ATen: aten::erfinv
  * - `erfinv(Tensor self) -> Tensor`
  */
 function erfinv(self: Tensor): Tensor;
-function erfinv(...args: unknown[]): unknown { return E["erfinv"].call(undefined, args); }
+function erfinv(...args: unknown[]): unknown { return e_erfinv.call(undefined, args); }
 /**
  * torch.exp — ATen: aten::exp
  * - `exp(Tensor self) -> Tensor`
  */
 function exp(self: Tensor): Tensor;
-function exp(...args: unknown[]): unknown { return E["exp"].call(undefined, args); }
+function exp(...args: unknown[]): unknown { return e_exp.call(undefined, args); }
 /**
  * torch.exp2 — ATen: aten::exp2
  * - `exp2(Tensor self) -> Tensor`
  */
 function exp2(self: Tensor): Tensor;
-function exp2(...args: unknown[]): unknown { return E["exp2"].call(undefined, args); }
+function exp2(...args: unknown[]): unknown { return e_exp2.call(undefined, args); }
 /**
  * torch.exp2_ — ATen: aten::exp2_
  * - `exp2_(Tensor self) -> Tensor`
  */
 function exp2_(self: Tensor): Tensor;
-function exp2_(...args: unknown[]): unknown { return E["exp2_"].call(undefined, args); }
+function exp2_(...args: unknown[]): unknown { return e_exp2_.call(undefined, args); }
 /**
  * torch.exp_ — ATen: aten::exp_
  * - `exp_(Tensor self) -> Tensor`
  */
 function exp_(self: Tensor): Tensor;
-function exp_(...args: unknown[]): unknown { return E["exp_"].call(undefined, args); }
+function exp_(...args: unknown[]): unknown { return e_exp_.call(undefined, args); }
 /**
  * torch.expand_copy — ATen: aten::expand_copy
  * - `expand_copy(Tensor self, int[] size, *, bool implicit=…) -> Tensor`
  */
 function expandCopy(self: Tensor, size: number[], options?: { implicit?: boolean }): Tensor;
-function expandCopy(...args: unknown[]): unknown { return E["expandCopy"].call(undefined, args); }
+function expandCopy(...args: unknown[]): unknown { return e_expandCopy.call(undefined, args); }
 /**
  * torch.expm1 — ATen: aten::expm1
  * - `expm1(Tensor self) -> Tensor`
  */
 function expm1(self: Tensor): Tensor;
-function expm1(...args: unknown[]): unknown { return E["expm1"].call(undefined, args); }
+function expm1(...args: unknown[]): unknown { return e_expm1.call(undefined, args); }
 /**
  * torch.expm1_ — ATen: aten::expm1_
  * - `expm1_(Tensor self) -> Tensor`
  */
 function expm1_(self: Tensor): Tensor;
-function expm1_(...args: unknown[]): unknown { return E["expm1_"].call(undefined, args); }
+function expm1_(...args: unknown[]): unknown { return e_expm1_.call(undefined, args); }
 /**
  * torch.eye — ATen: aten::eye, aten::eye.m
  * - `eye(int n, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -1916,31 +1915,31 @@ function expm1_(...args: unknown[]): unknown { return E["expm1_"].call(undefined
  */
 function eye(n: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function eye(n: number, m: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function eye(...args: unknown[]): unknown { return E["eye"].call(undefined, args); }
+function eye(...args: unknown[]): unknown { return e_eye.call(undefined, args); }
 /**
  * torch.feature_alpha_dropout — ATen: aten::feature_alpha_dropout
  * - `feature_alpha_dropout(Tensor input, float p, bool train) -> Tensor`
  */
 function featureAlphaDropout(input: Tensor, p: number, train: boolean): Tensor;
-function featureAlphaDropout(...args: unknown[]): unknown { return E["featureAlphaDropout"].call(undefined, args); }
+function featureAlphaDropout(...args: unknown[]): unknown { return e_featureAlphaDropout.call(undefined, args); }
 /**
  * torch.feature_alpha_dropout_ — ATen: aten::feature_alpha_dropout_
  * - `feature_alpha_dropout_(Tensor self, float p, bool train) -> Tensor`
  */
 function featureAlphaDropout_(self: Tensor, p: number, train: boolean): Tensor;
-function featureAlphaDropout_(...args: unknown[]): unknown { return E["featureAlphaDropout_"].call(undefined, args); }
+function featureAlphaDropout_(...args: unknown[]): unknown { return e_featureAlphaDropout_.call(undefined, args); }
 /**
  * torch.feature_dropout — ATen: aten::feature_dropout
  * - `feature_dropout(Tensor input, float p, bool train) -> Tensor`
  */
 function featureDropout(input: Tensor, p: number, train: boolean): Tensor;
-function featureDropout(...args: unknown[]): unknown { return E["featureDropout"].call(undefined, args); }
+function featureDropout(...args: unknown[]): unknown { return e_featureDropout.call(undefined, args); }
 /**
  * torch.feature_dropout_ — ATen: aten::feature_dropout_
  * - `feature_dropout_(Tensor self, float p, bool train) -> Tensor`
  */
 function featureDropout_(self: Tensor, p: number, train: boolean): Tensor;
-function featureDropout_(...args: unknown[]): unknown { return E["featureDropout_"].call(undefined, args); }
+function featureDropout_(...args: unknown[]): unknown { return e_featureDropout_.call(undefined, args); }
 /**
  * torch.fill — ATen: aten::fill.Scalar, aten::fill.Tensor
  * - `fill.Scalar(Tensor self, Scalar value) -> Tensor`
@@ -1948,7 +1947,7 @@ function featureDropout_(...args: unknown[]): unknown { return E["featureDropout
  */
 function fill(self: Tensor, value: Scalar): Tensor;
 function fill(self: Tensor, value: Tensor): Tensor;
-function fill(...args: unknown[]): unknown { return E["fill"].call(undefined, args); }
+function fill(...args: unknown[]): unknown { return e_fill.call(undefined, args); }
 /**
  * torch.fill_ — ATen: aten::fill_.Scalar, aten::fill_.Tensor
  * - `fill_.Scalar(Tensor self, Scalar value) -> Tensor`
@@ -1956,19 +1955,19 @@ function fill(...args: unknown[]): unknown { return E["fill"].call(undefined, ar
  */
 function fill_(self: Tensor, value: Scalar): Tensor;
 function fill_(self: Tensor, value: Tensor): Tensor;
-function fill_(...args: unknown[]): unknown { return E["fill_"].call(undefined, args); }
+function fill_(...args: unknown[]): unknown { return e_fill_.call(undefined, args); }
 /**
  * torch.fix — ATen: aten::fix
  * - `fix(Tensor self) -> Tensor`
  */
 function fix(self: Tensor): Tensor;
-function fix(...args: unknown[]): unknown { return E["fix"].call(undefined, args); }
+function fix(...args: unknown[]): unknown { return e_fix.call(undefined, args); }
 /**
  * torch.fix_ — ATen: aten::fix_
  * - `fix_(Tensor self) -> Tensor`
  */
 function fix_(self: Tensor): Tensor;
-function fix_(...args: unknown[]): unknown { return E["fix_"].call(undefined, args); }
+function fix_(...args: unknown[]): unknown { return e_fix_.call(undefined, args); }
 /**
  * torch.flatten — ATen: aten::flatten.using_ints, aten::flatten.using_names
  * - `flatten.using_ints(Tensor self, int start_dim=…, int end_dim=…) -> Tensor`
@@ -1978,25 +1977,25 @@ function flatten(self: Tensor, options?: { startDim?: number; endDim?: number })
 function flatten(self: Tensor, startDim: number, options?: { endDim?: number }): Tensor;
 function flatten(self: Tensor, startDim: number, endDim: number): Tensor;
 function flatten(self: Tensor, startDim: string, endDim: string, outDim: string): Tensor;
-function flatten(...args: unknown[]): unknown { return E["flatten"].call(undefined, args); }
+function flatten(...args: unknown[]): unknown { return e_flatten.call(undefined, args); }
 /**
  * torch.flip — ATen: aten::flip
  * - `flip(Tensor self, int[] dims) -> Tensor`
  */
 function flip(self: Tensor, dims: number[]): Tensor;
-function flip(...args: unknown[]): unknown { return E["flip"].call(undefined, args); }
+function flip(...args: unknown[]): unknown { return e_flip.call(undefined, args); }
 /**
  * torch.fliplr — ATen: aten::fliplr
  * - `fliplr(Tensor self) -> Tensor`
  */
 function fliplr(self: Tensor): Tensor;
-function fliplr(...args: unknown[]): unknown { return E["fliplr"].call(undefined, args); }
+function fliplr(...args: unknown[]): unknown { return e_fliplr.call(undefined, args); }
 /**
  * torch.flipud — ATen: aten::flipud
  * - `flipud(Tensor self) -> Tensor`
  */
 function flipud(self: Tensor): Tensor;
-function flipud(...args: unknown[]): unknown { return E["flipud"].call(undefined, args); }
+function flipud(...args: unknown[]): unknown { return e_flipud.call(undefined, args); }
 /**
  * torch.float_power — ATen: aten::float_power.Tensor_Tensor, aten::float_power.Tensor_Scalar, aten::float_power.Scalar
  * - `float_power.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
@@ -2006,19 +2005,19 @@ function flipud(...args: unknown[]): unknown { return E["flipud"].call(undefined
 function floatPower(self: Tensor, exponent: Tensor): Tensor;
 function floatPower(self: Tensor, exponent: Scalar): Tensor;
 function floatPower(self: Scalar, exponent: Tensor): Tensor;
-function floatPower(...args: unknown[]): unknown { return E["floatPower"].call(undefined, args); }
+function floatPower(...args: unknown[]): unknown { return e_floatPower.call(undefined, args); }
 /**
  * torch.floor — ATen: aten::floor
  * - `floor(Tensor self) -> Tensor`
  */
 function floor(self: Tensor): Tensor;
-function floor(...args: unknown[]): unknown { return E["floor"].call(undefined, args); }
+function floor(...args: unknown[]): unknown { return e_floor.call(undefined, args); }
 /**
  * torch.floor_ — ATen: aten::floor_
  * - `floor_(Tensor self) -> Tensor`
  */
 function floor_(self: Tensor): Tensor;
-function floor_(...args: unknown[]): unknown { return E["floor_"].call(undefined, args); }
+function floor_(...args: unknown[]): unknown { return e_floor_.call(undefined, args); }
 /**
  * torch.floor_divide — ATen: aten::floor_divide, aten::floor_divide.Scalar
  * - `floor_divide(Tensor self, Tensor other) -> Tensor`
@@ -2026,19 +2025,19 @@ function floor_(...args: unknown[]): unknown { return E["floor_"].call(undefined
  */
 function floorDivide(self: Tensor, other: Tensor): Tensor;
 function floorDivide(self: Tensor, other: Scalar): Tensor;
-function floorDivide(...args: unknown[]): unknown { return E["floorDivide"].call(undefined, args); }
+function floorDivide(...args: unknown[]): unknown { return e_floorDivide.call(undefined, args); }
 /**
  * torch.fmax — ATen: aten::fmax
  * - `fmax(Tensor self, Tensor other) -> Tensor`
  */
 function fmax(self: Tensor, other: Tensor): Tensor;
-function fmax(...args: unknown[]): unknown { return E["fmax"].call(undefined, args); }
+function fmax(...args: unknown[]): unknown { return e_fmax.call(undefined, args); }
 /**
  * torch.fmin — ATen: aten::fmin
  * - `fmin(Tensor self, Tensor other) -> Tensor`
  */
 function fmin(self: Tensor, other: Tensor): Tensor;
-function fmin(...args: unknown[]): unknown { return E["fmin"].call(undefined, args); }
+function fmin(...args: unknown[]): unknown { return e_fmin.call(undefined, args); }
 /**
  * torch.fmod — ATen: aten::fmod.Tensor, aten::fmod.Scalar
  * - `fmod.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2046,25 +2045,25 @@ function fmin(...args: unknown[]): unknown { return E["fmin"].call(undefined, ar
  */
 function fmod(self: Tensor, other: Tensor): Tensor;
 function fmod(self: Tensor, other: Scalar): Tensor;
-function fmod(...args: unknown[]): unknown { return E["fmod"].call(undefined, args); }
+function fmod(...args: unknown[]): unknown { return e_fmod.call(undefined, args); }
 /**
  * torch.frac — ATen: aten::frac
  * - `frac(Tensor self) -> Tensor`
  */
 function frac(self: Tensor): Tensor;
-function frac(...args: unknown[]): unknown { return E["frac"].call(undefined, args); }
+function frac(...args: unknown[]): unknown { return e_frac.call(undefined, args); }
 /**
  * torch.frac_ — ATen: aten::frac_
  * - `frac_(Tensor self) -> Tensor`
  */
 function frac_(self: Tensor): Tensor;
-function frac_(...args: unknown[]): unknown { return E["frac_"].call(undefined, args); }
+function frac_(...args: unknown[]): unknown { return e_frac_.call(undefined, args); }
 /**
  * torch.frexp — ATen: aten::frexp.Tensor
  * - `frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent)`
  */
 function frexp(self: Tensor): NamedResult<{ mantissa: Tensor; exponent: Tensor }>;
-function frexp(...args: unknown[]): unknown { return E["frexp"].call(undefined, args); }
+function frexp(...args: unknown[]): unknown { return e_frexp.call(undefined, args); }
 /**
  * torch.frobenius_norm — ATen: aten::frobenius_norm, aten::frobenius_norm.dim
  * - `frobenius_norm(Tensor self) -> Tensor`
@@ -2073,7 +2072,7 @@ function frexp(...args: unknown[]): unknown { return E["frexp"].call(undefined, 
 function frobeniusNorm(self: Tensor): Tensor;
 function frobeniusNorm(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function frobeniusNorm(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function frobeniusNorm(...args: unknown[]): unknown { return E["frobeniusNorm"].call(undefined, args); }
+function frobeniusNorm(...args: unknown[]): unknown { return e_frobeniusNorm.call(undefined, args); }
 /**
  * torch.from_file — ATen: aten::from_file
  * - `from_file(str filename, bool? shared=…, int? size=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2081,19 +2080,19 @@ function frobeniusNorm(...args: unknown[]): unknown { return E["frobeniusNorm"].
 function fromFile(filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function fromFile(filename: string, shared: boolean | null, options?: { size?: number | null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function fromFile(filename: string, shared: boolean | null, size: number | null, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function fromFile(...args: unknown[]): unknown { return E["fromFile"].call(undefined, args); }
+function fromFile(...args: unknown[]): unknown { return e_fromFile.call(undefined, args); }
 /**
  * torch.full — ATen: aten::full
  * - `full(int[] size, Scalar fill_value, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function full(size: number[], fillValue: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function full(...args: unknown[]): unknown { return E["full"].call(undefined, args); }
+function full(...args: unknown[]): unknown { return e_full.call(undefined, args); }
 /**
  * torch.full_like — ATen: aten::full_like
  * - `full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function fullLike(self: Tensor, fillValue: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function fullLike(...args: unknown[]): unknown { return E["fullLike"].call(undefined, args); }
+function fullLike(...args: unknown[]): unknown { return e_fullLike.call(undefined, args); }
 /**
  * torch.gather — ATen: aten::gather, aten::gather.dimname
  * - `gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=…) -> Tensor`
@@ -2101,19 +2100,19 @@ function fullLike(...args: unknown[]): unknown { return E["fullLike"].call(undef
  */
 function gather(self: Tensor, dim: number, index: Tensor, options?: { sparseGrad?: boolean }): Tensor;
 function gather(self: Tensor, dim: string, index: Tensor, options?: { sparseGrad?: boolean }): Tensor;
-function gather(...args: unknown[]): unknown { return E["gather"].call(undefined, args); }
+function gather(...args: unknown[]): unknown { return e_gather.call(undefined, args); }
 /**
  * torch.gcd — ATen: aten::gcd
  * - `gcd(Tensor self, Tensor other) -> Tensor`
  */
 function gcd(self: Tensor, other: Tensor): Tensor;
-function gcd(...args: unknown[]): unknown { return E["gcd"].call(undefined, args); }
+function gcd(...args: unknown[]): unknown { return e_gcd.call(undefined, args); }
 /**
  * torch.gcd_ — ATen: aten::gcd_
  * - `gcd_(Tensor self, Tensor other) -> Tensor`
  */
 function gcd_(self: Tensor, other: Tensor): Tensor;
-function gcd_(...args: unknown[]): unknown { return E["gcd_"].call(undefined, args); }
+function gcd_(...args: unknown[]): unknown { return e_gcd_.call(undefined, args); }
 /**
  * torch.ge — ATen: aten::ge.Tensor, aten::ge.Scalar
  * - `ge.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2121,25 +2120,25 @@ function gcd_(...args: unknown[]): unknown { return E["gcd_"].call(undefined, ar
  */
 function ge(self: Tensor, other: Tensor): Tensor;
 function ge(self: Tensor, other: Scalar): Tensor;
-function ge(...args: unknown[]): unknown { return E["ge"].call(undefined, args); }
+function ge(...args: unknown[]): unknown { return e_ge.call(undefined, args); }
 /**
  * torch.geqrf — ATen: aten::geqrf
  * - `geqrf(Tensor self) -> (Tensor a, Tensor tau)`
  */
 function geqrf(self: Tensor): NamedResult<{ a: Tensor; tau: Tensor }>;
-function geqrf(...args: unknown[]): unknown { return E["geqrf"].call(undefined, args); }
+function geqrf(...args: unknown[]): unknown { return e_geqrf.call(undefined, args); }
 /**
  * torch.ger — ATen: aten::ger
  * - `ger(Tensor self, Tensor vec2) -> Tensor`
  */
 function ger(self: Tensor, vec2: Tensor): Tensor;
-function ger(...args: unknown[]): unknown { return E["ger"].call(undefined, args); }
+function ger(...args: unknown[]): unknown { return e_ger.call(undefined, args); }
 /**
  * torch.get_device — ATen: aten::get_device
  * - `get_device(Tensor self) -> int`
  */
 function getDevice(self: Tensor): number;
-function getDevice(...args: unknown[]): unknown { return E["getDevice"].call(undefined, args); }
+function getDevice(...args: unknown[]): unknown { return e_getDevice.call(undefined, args); }
 /**
  * torch.gradient — ATen: aten::gradient.scalarint, aten::gradient.scalararray, aten::gradient.array, aten::gradient.tensorarrayint, aten::gradient.tensorarray
  * - `gradient.scalarint(Tensor self, *, Scalar? spacing=…, int? dim=…, int edge_order=…) -> Tensor[]`
@@ -2153,7 +2152,7 @@ function gradient(self: Tensor, options?: { spacing?: Scalar; dim?: number[]; ed
 function gradient(self: Tensor, options?: { dim?: number[]; edgeOrder?: number }): Tensor[];
 function gradient(self: Tensor, options?: { spacing?: Tensor[]; dim?: number | null; edgeOrder?: number }): Tensor[];
 function gradient(self: Tensor, options?: { spacing?: Tensor[]; dim?: number[]; edgeOrder?: number }): Tensor[];
-function gradient(...args: unknown[]): unknown { return E["gradient"].call(undefined, args); }
+function gradient(...args: unknown[]): unknown { return e_gradient.call(undefined, args); }
 /**
  * torch.greater — ATen: aten::greater.Tensor, aten::greater.Scalar
  * - `greater.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2161,7 +2160,7 @@ function gradient(...args: unknown[]): unknown { return E["gradient"].call(undef
  */
 function greater(self: Tensor, other: Tensor): Tensor;
 function greater(self: Tensor, other: Scalar): Tensor;
-function greater(...args: unknown[]): unknown { return E["greater"].call(undefined, args); }
+function greater(...args: unknown[]): unknown { return e_greater.call(undefined, args); }
 /**
  * torch.greater_equal — ATen: aten::greater_equal.Tensor, aten::greater_equal.Scalar
  * - `greater_equal.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2169,25 +2168,25 @@ function greater(...args: unknown[]): unknown { return E["greater"].call(undefin
  */
 function greaterEqual(self: Tensor, other: Tensor): Tensor;
 function greaterEqual(self: Tensor, other: Scalar): Tensor;
-function greaterEqual(...args: unknown[]): unknown { return E["greaterEqual"].call(undefined, args); }
+function greaterEqual(...args: unknown[]): unknown { return e_greaterEqual.call(undefined, args); }
 /**
  * torch.grid_sampler — ATen: aten::grid_sampler
  * - `grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
  */
 function gridSampler(input: Tensor, grid: Tensor, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
-function gridSampler(...args: unknown[]): unknown { return E["gridSampler"].call(undefined, args); }
+function gridSampler(...args: unknown[]): unknown { return e_gridSampler.call(undefined, args); }
 /**
  * torch.grid_sampler_2d — ATen: aten::grid_sampler_2d
  * - `grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
  */
 function gridSampler2d(input: Tensor, grid: Tensor, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
-function gridSampler2d(...args: unknown[]): unknown { return E["gridSampler2d"].call(undefined, args); }
+function gridSampler2d(...args: unknown[]): unknown { return e_gridSampler2d.call(undefined, args); }
 /**
  * torch.grid_sampler_3d — ATen: aten::grid_sampler_3d
  * - `grid_sampler_3d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor`
  */
 function gridSampler3d(input: Tensor, grid: Tensor, interpolationMode: number, paddingMode: number, alignCorners: boolean): Tensor;
-function gridSampler3d(...args: unknown[]): unknown { return E["gridSampler3d"].call(undefined, args); }
+function gridSampler3d(...args: unknown[]): unknown { return e_gridSampler3d.call(undefined, args); }
 /**
  * torch.group_norm — ATen: aten::group_norm
  * - `group_norm(Tensor input, int num_groups, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enabled=…) -> Tensor`
@@ -2197,7 +2196,7 @@ function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, opti
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnabled?: boolean }): Tensor;
 function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnabled: boolean): Tensor;
-function groupNorm(...args: unknown[]): unknown { return E["groupNorm"].call(undefined, args); }
+function groupNorm(...args: unknown[]): unknown { return e_groupNorm.call(undefined, args); }
 /**
  * torch.gt — ATen: aten::gt.Tensor, aten::gt.Scalar
  * - `gt.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2205,7 +2204,7 @@ function groupNorm(...args: unknown[]): unknown { return E["groupNorm"].call(und
  */
 function gt(self: Tensor, other: Tensor): Tensor;
 function gt(self: Tensor, other: Scalar): Tensor;
-function gt(...args: unknown[]): unknown { return E["gt"].call(undefined, args); }
+function gt(...args: unknown[]): unknown { return e_gt.call(undefined, args); }
 /**
  * torch.hamming_window — ATen: aten::hamming_window, aten::hamming_window.periodic, aten::hamming_window.periodic_alpha, aten::hamming_window.periodic_alpha_beta
  * - `hamming_window(int window_length, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2217,7 +2216,7 @@ function hammingWindow(windowLength: number, options?: { dtype?: DType | null; l
 function hammingWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function hammingWindow(windowLength: number, periodic: boolean, alpha: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function hammingWindow(windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function hammingWindow(...args: unknown[]): unknown { return E["hammingWindow"].call(undefined, args); }
+function hammingWindow(...args: unknown[]): unknown { return e_hammingWindow.call(undefined, args); }
 /**
  * torch.hann_window — ATen: aten::hann_window, aten::hann_window.periodic
  * - `hann_window(int window_length, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2225,27 +2224,27 @@ function hammingWindow(...args: unknown[]): unknown { return E["hammingWindow"].
  */
 function hannWindow(windowLength: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function hannWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function hannWindow(...args: unknown[]): unknown { return E["hannWindow"].call(undefined, args); }
+function hannWindow(...args: unknown[]): unknown { return e_hannWindow.call(undefined, args); }
 /**
  * torch.hardshrink — ATen: aten::hardshrink
  * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function hardshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
 function hardshrink(self: Tensor, lambd: Scalar): Tensor;
-function hardshrink(...args: unknown[]): unknown { return E["hardshrink"].call(undefined, args); }
+function hardshrink(...args: unknown[]): unknown { return e_hardshrink.call(undefined, args); }
 /**
  * torch.hash_tensor — ATen: aten::hash_tensor
  * - `hash_tensor(Tensor self, int[1] dim=…, *, bool keepdim=…, int mode=…) -> Tensor`
  */
 function hashTensor(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean; mode?: number }): Tensor;
 function hashTensor(self: Tensor, dim: number | number[], options?: { keepdim?: boolean; mode?: number }): Tensor;
-function hashTensor(...args: unknown[]): unknown { return E["hashTensor"].call(undefined, args); }
+function hashTensor(...args: unknown[]): unknown { return e_hashTensor.call(undefined, args); }
 /**
  * torch.heaviside — ATen: aten::heaviside
  * - `heaviside(Tensor self, Tensor values) -> Tensor`
  */
 function heaviside(self: Tensor, values: Tensor): Tensor;
-function heaviside(...args: unknown[]): unknown { return E["heaviside"].call(undefined, args); }
+function heaviside(...args: unknown[]): unknown { return e_heaviside.call(undefined, args); }
 /**
  * torch.histc — ATen: aten::histc
  * - `histc(Tensor self, int bins=…, Scalar min=…, Scalar max=…) -> Tensor`
@@ -2254,7 +2253,7 @@ function histc(self: Tensor, options?: { bins?: number; min?: Scalar; max?: Scal
 function histc(self: Tensor, bins: number, options?: { min?: Scalar; max?: Scalar }): Tensor;
 function histc(self: Tensor, bins: number, min: Scalar, options?: { max?: Scalar }): Tensor;
 function histc(self: Tensor, bins: number, min: Scalar, max: Scalar): Tensor;
-function histc(...args: unknown[]): unknown { return E["histc"].call(undefined, args); }
+function histc(...args: unknown[]): unknown { return e_histc.call(undefined, args); }
 /**
  * torch.histogram — ATen: aten::histogram.bins_tensor, aten::histogram.bin_ct
  * - `histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=…, bool density=…) -> (Tensor hist, Tensor bin_edges)`
@@ -2263,7 +2262,7 @@ function histc(...args: unknown[]): unknown { return E["histc"].call(undefined, 
 function histogram(self: Tensor, bins: Tensor, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
 function histogram(self: Tensor, options?: { bins?: number; range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
 function histogram(self: Tensor, bins: number, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
-function histogram(...args: unknown[]): unknown { return E["histogram"].call(undefined, args); }
+function histogram(...args: unknown[]): unknown { return e_histogram.call(undefined, args); }
 /**
  * torch.histogramdd — ATen: aten::histogramdd.int_bins, aten::histogramdd, aten::histogramdd.TensorList_bins
  * - `histogramdd.int_bins(Tensor self, int bins, float[]? range=…, Tensor? weight=…, bool density=…) -> (Tensor hist, Tensor[] bin_edges)`
@@ -2282,7 +2281,7 @@ function histogramdd(self: Tensor, bins: Tensor[], options?: { range?: number[] 
 function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
 function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, weight: Tensor | null, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
 function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, weight: Tensor | null, density: boolean): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(...args: unknown[]): unknown { return E["histogramdd"].call(undefined, args); }
+function histogramdd(...args: unknown[]): unknown { return e_histogramdd.call(undefined, args); }
 /**
  * torch.hsplit — ATen: aten::hsplit.int, aten::hsplit.array
  * - `hsplit.int(Tensor self, int sections) -> Tensor[]`
@@ -2290,49 +2289,49 @@ function histogramdd(...args: unknown[]): unknown { return E["histogramdd"].call
  */
 function hsplit(self: Tensor, sections: number): Tensor[];
 function hsplit(self: Tensor, indices: number[]): Tensor[];
-function hsplit(...args: unknown[]): unknown { return E["hsplit"].call(undefined, args); }
+function hsplit(...args: unknown[]): unknown { return e_hsplit.call(undefined, args); }
 /**
  * torch.hstack — ATen: aten::hstack
  * - `hstack(Tensor[] tensors) -> Tensor`
  */
 function hstack(tensors: Tensor[]): Tensor;
-function hstack(...args: unknown[]): unknown { return E["hstack"].call(undefined, args); }
+function hstack(...args: unknown[]): unknown { return e_hstack.call(undefined, args); }
 /**
  * torch.hypot — ATen: aten::hypot
  * - `hypot(Tensor self, Tensor other) -> Tensor`
  */
 function hypot(self: Tensor, other: Tensor): Tensor;
-function hypot(...args: unknown[]): unknown { return E["hypot"].call(undefined, args); }
+function hypot(...args: unknown[]): unknown { return e_hypot.call(undefined, args); }
 /**
  * torch.i0 — ATen: aten::i0
  * - `i0(Tensor self) -> Tensor`
  */
 function i0(self: Tensor): Tensor;
-function i0(...args: unknown[]): unknown { return E["i0"].call(undefined, args); }
+function i0(...args: unknown[]): unknown { return e_i0.call(undefined, args); }
 /**
  * torch.i0_ — ATen: aten::i0_
  * - `i0_(Tensor self) -> Tensor`
  */
 function i0_(self: Tensor): Tensor;
-function i0_(...args: unknown[]): unknown { return E["i0_"].call(undefined, args); }
+function i0_(...args: unknown[]): unknown { return e_i0_.call(undefined, args); }
 /**
  * torch.igamma — ATen: aten::igamma
  * - `igamma(Tensor self, Tensor other) -> Tensor`
  */
 function igamma(self: Tensor, other: Tensor): Tensor;
-function igamma(...args: unknown[]): unknown { return E["igamma"].call(undefined, args); }
+function igamma(...args: unknown[]): unknown { return e_igamma.call(undefined, args); }
 /**
  * torch.igammac — ATen: aten::igammac
  * - `igammac(Tensor self, Tensor other) -> Tensor`
  */
 function igammac(self: Tensor, other: Tensor): Tensor;
-function igammac(...args: unknown[]): unknown { return E["igammac"].call(undefined, args); }
+function igammac(...args: unknown[]): unknown { return e_igammac.call(undefined, args); }
 /**
  * torch.imag — ATen: aten::imag
  * - `imag(Tensor self) -> Tensor`
  */
 function imag(self: Tensor): Tensor;
-function imag(...args: unknown[]): unknown { return E["imag"].call(undefined, args); }
+function imag(...args: unknown[]): unknown { return e_imag.call(undefined, args); }
 /**
  * torch.index_add — ATen: aten::index_add, aten::index_add.dimname
  * - `index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
@@ -2340,7 +2339,7 @@ function imag(...args: unknown[]): unknown { return E["imag"].call(undefined, ar
  */
 function indexAdd(self: Tensor, dim: number, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
 function indexAdd(self: Tensor, dim: string, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
-function indexAdd(...args: unknown[]): unknown { return E["indexAdd"].call(undefined, args); }
+function indexAdd(...args: unknown[]): unknown { return e_indexAdd.call(undefined, args); }
 /**
  * torch.index_copy — ATen: aten::index_copy, aten::index_copy.dimname
  * - `index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor`
@@ -2348,7 +2347,7 @@ function indexAdd(...args: unknown[]): unknown { return E["indexAdd"].call(undef
  */
 function indexCopy(self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor;
 function indexCopy(self: Tensor, dim: string, index: Tensor, source: Tensor): Tensor;
-function indexCopy(...args: unknown[]): unknown { return E["indexCopy"].call(undefined, args); }
+function indexCopy(...args: unknown[]): unknown { return e_indexCopy.call(undefined, args); }
 /**
  * torch.index_fill — ATen: aten::index_fill.Dimname_Scalar, aten::index_fill.Dimname_Tensor, aten::index_fill.int_Scalar, aten::index_fill.int_Tensor
  * - `index_fill.Dimname_Scalar(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
@@ -2360,27 +2359,27 @@ function indexFill(self: Tensor, dim: string, index: Tensor, value: Scalar): Ten
 function indexFill(self: Tensor, dim: string, index: Tensor, value: Tensor): Tensor;
 function indexFill(self: Tensor, dim: number, index: Tensor, value: Scalar): Tensor;
 function indexFill(self: Tensor, dim: number, index: Tensor, value: Tensor): Tensor;
-function indexFill(...args: unknown[]): unknown { return E["indexFill"].call(undefined, args); }
+function indexFill(...args: unknown[]): unknown { return e_indexFill.call(undefined, args); }
 /**
  * torch.index_put — ATen: aten::index_put
  * - `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
 function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-function indexPut(...args: unknown[]): unknown { return E["indexPut"].call(undefined, args); }
+function indexPut(...args: unknown[]): unknown { return e_indexPut.call(undefined, args); }
 /**
  * torch.index_put_ — ATen: aten::index_put_
  * - `index_put_(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
 function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
-function indexPut_(...args: unknown[]): unknown { return E["indexPut_"].call(undefined, args); }
+function indexPut_(...args: unknown[]): unknown { return e_indexPut_.call(undefined, args); }
 /**
  * torch.index_reduce — ATen: aten::index_reduce
  * - `index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=…) -> Tensor`
  */
 function indexReduce(self: Tensor, dim: number, index: Tensor, source: Tensor, reduce: string, options?: { includeSelf?: boolean }): Tensor;
-function indexReduce(...args: unknown[]): unknown { return E["indexReduce"].call(undefined, args); }
+function indexReduce(...args: unknown[]): unknown { return e_indexReduce.call(undefined, args); }
 /**
  * torch.index_select — ATen: aten::index_select, aten::index_select.dimname
  * - `index_select(Tensor self, int dim, Tensor index) -> Tensor`
@@ -2388,79 +2387,79 @@ function indexReduce(...args: unknown[]): unknown { return E["indexReduce"].call
  */
 function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor;
 function indexSelect(self: Tensor, dim: string, index: Tensor): Tensor;
-function indexSelect(...args: unknown[]): unknown { return E["indexSelect"].call(undefined, args); }
+function indexSelect(...args: unknown[]): unknown { return e_indexSelect.call(undefined, args); }
 /**
  * torch.indices_copy — ATen: aten::indices_copy
  * - `indices_copy(Tensor self) -> Tensor`
  */
 function indicesCopy(self: Tensor): Tensor;
-function indicesCopy(...args: unknown[]): unknown { return E["indicesCopy"].call(undefined, args); }
+function indicesCopy(...args: unknown[]): unknown { return e_indicesCopy.call(undefined, args); }
 /**
  * torch.inner — ATen: aten::inner
  * - `inner(Tensor self, Tensor other) -> Tensor`
  */
 function inner(self: Tensor, other: Tensor): Tensor;
-function inner(...args: unknown[]): unknown { return E["inner"].call(undefined, args); }
+function inner(...args: unknown[]): unknown { return e_inner.call(undefined, args); }
 /**
  * torch.instance_norm — ATen: aten::instance_norm
  * - `instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor`
  */
 function instanceNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, runningMean: Tensor | null, runningVar: Tensor | null, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
-function instanceNorm(...args: unknown[]): unknown { return E["instanceNorm"].call(undefined, args); }
+function instanceNorm(...args: unknown[]): unknown { return e_instanceNorm.call(undefined, args); }
 /**
  * torch.inverse — ATen: aten::inverse
  * - `inverse(Tensor self) -> Tensor`
  */
 function inverse(self: Tensor): Tensor;
-function inverse(...args: unknown[]): unknown { return E["inverse"].call(undefined, args); }
+function inverse(...args: unknown[]): unknown { return e_inverse.call(undefined, args); }
 /**
  * torch.is_complex — ATen: aten::is_complex
  * - `is_complex(Tensor self) -> bool`
  */
 function isComplex(self: Tensor): boolean;
-function isComplex(...args: unknown[]): unknown { return E["isComplex"].call(undefined, args); }
+function isComplex(...args: unknown[]): unknown { return e_isComplex.call(undefined, args); }
 /**
  * torch.is_conj — ATen: aten::is_conj
  * - `is_conj(Tensor self) -> bool`
  */
 function isConj(self: Tensor): boolean;
-function isConj(...args: unknown[]): unknown { return E["isConj"].call(undefined, args); }
+function isConj(...args: unknown[]): unknown { return e_isConj.call(undefined, args); }
 /**
  * torch.is_floating_point — ATen: aten::is_floating_point
  * - `is_floating_point(Tensor self) -> bool`
  */
 function isFloatingPoint(self: Tensor): boolean;
-function isFloatingPoint(...args: unknown[]): unknown { return E["isFloatingPoint"].call(undefined, args); }
+function isFloatingPoint(...args: unknown[]): unknown { return e_isFloatingPoint.call(undefined, args); }
 /**
  * torch.is_inference — ATen: aten::is_inference
  * - `is_inference(Tensor self) -> bool`
  */
 function isInference(self: Tensor): boolean;
-function isInference(...args: unknown[]): unknown { return E["isInference"].call(undefined, args); }
+function isInference(...args: unknown[]): unknown { return e_isInference.call(undefined, args); }
 /**
  * torch.is_neg — ATen: aten::is_neg
  * - `is_neg(Tensor self) -> bool`
  */
 function isNeg(self: Tensor): boolean;
-function isNeg(...args: unknown[]): unknown { return E["isNeg"].call(undefined, args); }
+function isNeg(...args: unknown[]): unknown { return e_isNeg.call(undefined, args); }
 /**
  * torch.is_nonzero — ATen: aten::is_nonzero
  * - `is_nonzero(Tensor self) -> bool`
  */
 function isNonzero(self: Tensor): boolean;
-function isNonzero(...args: unknown[]): unknown { return E["isNonzero"].call(undefined, args); }
+function isNonzero(...args: unknown[]): unknown { return e_isNonzero.call(undefined, args); }
 /**
  * torch.is_same_size — ATen: aten::is_same_size
  * - `is_same_size(Tensor self, Tensor other) -> bool`
  */
 function isSameSize(self: Tensor, other: Tensor): boolean;
-function isSameSize(...args: unknown[]): unknown { return E["isSameSize"].call(undefined, args); }
+function isSameSize(...args: unknown[]): unknown { return e_isSameSize.call(undefined, args); }
 /**
  * torch.is_signed — ATen: aten::is_signed
  * - `is_signed(Tensor self) -> bool`
  */
 function isSigned(self: Tensor): boolean;
-function isSigned(...args: unknown[]): unknown { return E["isSigned"].call(undefined, args); }
+function isSigned(...args: unknown[]): unknown { return e_isSigned.call(undefined, args); }
 /**
  * torch.isclose — ATen: aten::isclose
  * - `isclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> Tensor`
@@ -2469,13 +2468,13 @@ function isclose(self: Tensor, other: Tensor, options?: { rtol?: number; atol?: 
 function isclose(self: Tensor, other: Tensor, rtol: number, options?: { atol?: number; equalNan?: boolean }): Tensor;
 function isclose(self: Tensor, other: Tensor, rtol: number, atol: number, options?: { equalNan?: boolean }): Tensor;
 function isclose(self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor;
-function isclose(...args: unknown[]): unknown { return E["isclose"].call(undefined, args); }
+function isclose(...args: unknown[]): unknown { return e_isclose.call(undefined, args); }
 /**
  * torch.isfinite — ATen: aten::isfinite
  * - `isfinite(Tensor self) -> Tensor`
  */
 function isfinite(self: Tensor): Tensor;
-function isfinite(...args: unknown[]): unknown { return E["isfinite"].call(undefined, args); }
+function isfinite(...args: unknown[]): unknown { return e_isfinite.call(undefined, args); }
 /**
  * torch.isin — ATen: aten::isin.Tensor_Tensor, aten::isin.Tensor_Scalar, aten::isin.Scalar_Tensor
  * - `isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=…, bool invert=…) -> Tensor`
@@ -2485,37 +2484,37 @@ function isfinite(...args: unknown[]): unknown { return E["isfinite"].call(undef
 function isin(elements: Tensor, testElements: Tensor, options?: { assumeUnique?: boolean; invert?: boolean }): Tensor;
 function isin(elements: Tensor, testElement: Scalar, options?: { assumeUnique?: boolean; invert?: boolean }): Tensor;
 function isin(element: Scalar, testElements: Tensor, options?: { assumeUnique?: boolean; invert?: boolean }): Tensor;
-function isin(...args: unknown[]): unknown { return E["isin"].call(undefined, args); }
+function isin(...args: unknown[]): unknown { return e_isin.call(undefined, args); }
 /**
  * torch.isinf — ATen: aten::isinf
  * - `isinf(Tensor self) -> Tensor`
  */
 function isinf(self: Tensor): Tensor;
-function isinf(...args: unknown[]): unknown { return E["isinf"].call(undefined, args); }
+function isinf(...args: unknown[]): unknown { return e_isinf.call(undefined, args); }
 /**
  * torch.isnan — ATen: aten::isnan
  * - `isnan(Tensor self) -> Tensor`
  */
 function isnan(self: Tensor): Tensor;
-function isnan(...args: unknown[]): unknown { return E["isnan"].call(undefined, args); }
+function isnan(...args: unknown[]): unknown { return e_isnan.call(undefined, args); }
 /**
  * torch.isneginf — ATen: aten::isneginf
  * - `isneginf(Tensor self) -> Tensor`
  */
 function isneginf(self: Tensor): Tensor;
-function isneginf(...args: unknown[]): unknown { return E["isneginf"].call(undefined, args); }
+function isneginf(...args: unknown[]): unknown { return e_isneginf.call(undefined, args); }
 /**
  * torch.isposinf — ATen: aten::isposinf
  * - `isposinf(Tensor self) -> Tensor`
  */
 function isposinf(self: Tensor): Tensor;
-function isposinf(...args: unknown[]): unknown { return E["isposinf"].call(undefined, args); }
+function isposinf(...args: unknown[]): unknown { return e_isposinf.call(undefined, args); }
 /**
  * torch.isreal — ATen: aten::isreal
  * - `isreal(Tensor self) -> Tensor`
  */
 function isreal(self: Tensor): Tensor;
-function isreal(...args: unknown[]): unknown { return E["isreal"].call(undefined, args); }
+function isreal(...args: unknown[]): unknown { return e_isreal.call(undefined, args); }
 /**
  * torch.istft — ATen: aten::istft
  * - `istft(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool center=…, bool normalized=…, bool? onesided=…, int? length=…, bool return_complex=…) -> Tensor`
@@ -2529,7 +2528,7 @@ function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: 
 function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, options?: { length?: number | null; returnComplex?: boolean }): Tensor;
 function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, options?: { returnComplex?: boolean }): Tensor;
 function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, returnComplex: boolean): Tensor;
-function istft(...args: unknown[]): unknown { return E["istft"].call(undefined, args); }
+function istft(...args: unknown[]): unknown { return e_istft.call(undefined, args); }
 /**
  * torch.kaiser_window — ATen: aten::kaiser_window, aten::kaiser_window.periodic, aten::kaiser_window.beta
  * - `kaiser_window(int window_length, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2539,13 +2538,13 @@ function istft(...args: unknown[]): unknown { return E["istft"].call(undefined, 
 function kaiserWindow(windowLength: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function kaiserWindow(windowLength: number, periodic: boolean, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function kaiserWindow(windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function kaiserWindow(...args: unknown[]): unknown { return E["kaiserWindow"].call(undefined, args); }
+function kaiserWindow(...args: unknown[]): unknown { return e_kaiserWindow.call(undefined, args); }
 /**
  * torch.kron — ATen: aten::kron
  * - `kron(Tensor self, Tensor other) -> Tensor`
  */
 function kron(self: Tensor, other: Tensor): Tensor;
-function kron(...args: unknown[]): unknown { return E["kron"].call(undefined, args); }
+function kron(...args: unknown[]): unknown { return e_kron.call(undefined, args); }
 /**
  * torch.kthvalue — ATen: aten::kthvalue, aten::kthvalue.dimname
  * - `kthvalue(Tensor self, int k, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
@@ -2556,7 +2555,7 @@ function kthvalue(self: Tensor, k: number, dim: number, options?: { keepdim?: bo
 function kthvalue(self: Tensor, k: number, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(self: Tensor, k: number, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(self: Tensor, k: number, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function kthvalue(...args: unknown[]): unknown { return E["kthvalue"].call(undefined, args); }
+function kthvalue(...args: unknown[]): unknown { return e_kthvalue.call(undefined, args); }
 /**
  * torch.layer_norm — ATen: aten::layer_norm
  * - `layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enable=…) -> Tensor`
@@ -2566,31 +2565,31 @@ function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | nu
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnable?: boolean }): Tensor;
 function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnable: boolean): Tensor;
-function layerNorm(...args: unknown[]): unknown { return E["layerNorm"].call(undefined, args); }
+function layerNorm(...args: unknown[]): unknown { return e_layerNorm.call(undefined, args); }
 /**
  * torch.lcm — ATen: aten::lcm
  * - `lcm(Tensor self, Tensor other) -> Tensor`
  */
 function lcm(self: Tensor, other: Tensor): Tensor;
-function lcm(...args: unknown[]): unknown { return E["lcm"].call(undefined, args); }
+function lcm(...args: unknown[]): unknown { return e_lcm.call(undefined, args); }
 /**
  * torch.lcm_ — ATen: aten::lcm_
  * - `lcm_(Tensor self, Tensor other) -> Tensor`
  */
 function lcm_(self: Tensor, other: Tensor): Tensor;
-function lcm_(...args: unknown[]): unknown { return E["lcm_"].call(undefined, args); }
+function lcm_(...args: unknown[]): unknown { return e_lcm_.call(undefined, args); }
 /**
  * torch.ldexp — ATen: aten::ldexp.Tensor
  * - `ldexp.Tensor(Tensor self, Tensor other) -> Tensor`
  */
 function ldexp(self: Tensor, other: Tensor): Tensor;
-function ldexp(...args: unknown[]): unknown { return E["ldexp"].call(undefined, args); }
+function ldexp(...args: unknown[]): unknown { return e_ldexp.call(undefined, args); }
 /**
  * torch.ldexp_ — ATen: aten::ldexp_
  * - `ldexp_(Tensor self, Tensor other) -> Tensor`
  */
 function ldexp_(self: Tensor, other: Tensor): Tensor;
-function ldexp_(...args: unknown[]): unknown { return E["ldexp_"].call(undefined, args); }
+function ldexp_(...args: unknown[]): unknown { return e_ldexp_.call(undefined, args); }
 /**
  * torch.le — ATen: aten::le.Tensor, aten::le.Scalar
  * - `le.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2598,7 +2597,7 @@ function ldexp_(...args: unknown[]): unknown { return E["ldexp_"].call(undefined
  */
 function le(self: Tensor, other: Tensor): Tensor;
 function le(self: Tensor, other: Scalar): Tensor;
-function le(...args: unknown[]): unknown { return E["le"].call(undefined, args); }
+function le(...args: unknown[]): unknown { return e_le.call(undefined, args); }
 /**
  * torch.lerp — ATen: aten::lerp.Scalar, aten::lerp.Tensor
  * - `lerp.Scalar(Tensor self, Tensor end, Scalar weight) -> Tensor`
@@ -2606,7 +2605,7 @@ function le(...args: unknown[]): unknown { return E["le"].call(undefined, args);
  */
 function lerp(self: Tensor, end: Tensor, weight: Scalar): Tensor;
 function lerp(self: Tensor, end: Tensor, weight: Tensor): Tensor;
-function lerp(...args: unknown[]): unknown { return E["lerp"].call(undefined, args); }
+function lerp(...args: unknown[]): unknown { return e_lerp.call(undefined, args); }
 /**
  * torch.less — ATen: aten::less.Tensor, aten::less.Scalar
  * - `less.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2614,7 +2613,7 @@ function lerp(...args: unknown[]): unknown { return E["lerp"].call(undefined, ar
  */
 function less(self: Tensor, other: Tensor): Tensor;
 function less(self: Tensor, other: Scalar): Tensor;
-function less(...args: unknown[]): unknown { return E["less"].call(undefined, args); }
+function less(...args: unknown[]): unknown { return e_less.call(undefined, args); }
 /**
  * torch.less_equal — ATen: aten::less_equal.Tensor, aten::less_equal.Scalar
  * - `less_equal.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2622,13 +2621,13 @@ function less(...args: unknown[]): unknown { return E["less"].call(undefined, ar
  */
 function lessEqual(self: Tensor, other: Tensor): Tensor;
 function lessEqual(self: Tensor, other: Scalar): Tensor;
-function lessEqual(...args: unknown[]): unknown { return E["lessEqual"].call(undefined, args); }
+function lessEqual(...args: unknown[]): unknown { return e_lessEqual.call(undefined, args); }
 /**
  * torch.lgamma — ATen: aten::lgamma
  * - `lgamma(Tensor self) -> Tensor`
  */
 function lgamma(self: Tensor): Tensor;
-function lgamma(...args: unknown[]): unknown { return E["lgamma"].call(undefined, args); }
+function lgamma(...args: unknown[]): unknown { return e_lgamma.call(undefined, args); }
 /**
  * torch.linspace — ATen: aten::linspace, aten::linspace.Tensor_Tensor, aten::linspace.Tensor_Scalar, aten::linspace.Scalar_Tensor
  * - `linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2640,55 +2639,55 @@ function linspace(start: Scalar, end: Scalar, steps: number, options?: { dtype?:
 function linspace(start: Tensor, end: Tensor, steps: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function linspace(start: Tensor, end: Scalar, steps: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function linspace(start: Scalar, end: Tensor, steps: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function linspace(...args: unknown[]): unknown { return E["linspace"].call(undefined, args); }
+function linspace(...args: unknown[]): unknown { return e_linspace.call(undefined, args); }
 /**
  * torch.log — ATen: aten::log
  * - `log(Tensor self) -> Tensor`
  */
 function log(self: Tensor): Tensor;
-function log(...args: unknown[]): unknown { return E["log"].call(undefined, args); }
+function log(...args: unknown[]): unknown { return e_log.call(undefined, args); }
 /**
  * torch.log10 — ATen: aten::log10
  * - `log10(Tensor self) -> Tensor`
  */
 function log10(self: Tensor): Tensor;
-function log10(...args: unknown[]): unknown { return E["log10"].call(undefined, args); }
+function log10(...args: unknown[]): unknown { return e_log10.call(undefined, args); }
 /**
  * torch.log10_ — ATen: aten::log10_
  * - `log10_(Tensor self) -> Tensor`
  */
 function log10_(self: Tensor): Tensor;
-function log10_(...args: unknown[]): unknown { return E["log10_"].call(undefined, args); }
+function log10_(...args: unknown[]): unknown { return e_log10_.call(undefined, args); }
 /**
  * torch.log1p — ATen: aten::log1p
  * - `log1p(Tensor self) -> Tensor`
  */
 function log1p(self: Tensor): Tensor;
-function log1p(...args: unknown[]): unknown { return E["log1p"].call(undefined, args); }
+function log1p(...args: unknown[]): unknown { return e_log1p.call(undefined, args); }
 /**
  * torch.log1p_ — ATen: aten::log1p_
  * - `log1p_(Tensor self) -> Tensor`
  */
 function log1p_(self: Tensor): Tensor;
-function log1p_(...args: unknown[]): unknown { return E["log1p_"].call(undefined, args); }
+function log1p_(...args: unknown[]): unknown { return e_log1p_.call(undefined, args); }
 /**
  * torch.log2 — ATen: aten::log2
  * - `log2(Tensor self) -> Tensor`
  */
 function log2(self: Tensor): Tensor;
-function log2(...args: unknown[]): unknown { return E["log2"].call(undefined, args); }
+function log2(...args: unknown[]): unknown { return e_log2.call(undefined, args); }
 /**
  * torch.log2_ — ATen: aten::log2_
  * - `log2_(Tensor self) -> Tensor`
  */
 function log2_(self: Tensor): Tensor;
-function log2_(...args: unknown[]): unknown { return E["log2_"].call(undefined, args); }
+function log2_(...args: unknown[]): unknown { return e_log2_.call(undefined, args); }
 /**
  * torch.log_ — ATen: aten::log_
  * - `log_(Tensor self) -> Tensor`
  */
 function log_(self: Tensor): Tensor;
-function log_(...args: unknown[]): unknown { return E["log_"].call(undefined, args); }
+function log_(...args: unknown[]): unknown { return e_log_.call(undefined, args); }
 /**
  * torch.log_softmax — ATen: aten::log_softmax.int, aten::log_softmax.Dimname
  * - `log_softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
@@ -2697,19 +2696,19 @@ function log_(...args: unknown[]): unknown { return E["log_"].call(undefined, ar
 function logSoftmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function logSoftmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
 function logSoftmax(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
-function logSoftmax(...args: unknown[]): unknown { return E["logSoftmax"].call(undefined, args); }
+function logSoftmax(...args: unknown[]): unknown { return e_logSoftmax.call(undefined, args); }
 /**
  * torch.logaddexp — ATen: aten::logaddexp
  * - `logaddexp(Tensor self, Tensor other) -> Tensor`
  */
 function logaddexp(self: Tensor, other: Tensor): Tensor;
-function logaddexp(...args: unknown[]): unknown { return E["logaddexp"].call(undefined, args); }
+function logaddexp(...args: unknown[]): unknown { return e_logaddexp.call(undefined, args); }
 /**
  * torch.logaddexp2 — ATen: aten::logaddexp2
  * - `logaddexp2(Tensor self, Tensor other) -> Tensor`
  */
 function logaddexp2(self: Tensor, other: Tensor): Tensor;
-function logaddexp2(...args: unknown[]): unknown { return E["logaddexp2"].call(undefined, args); }
+function logaddexp2(...args: unknown[]): unknown { return e_logaddexp2.call(undefined, args); }
 /**
  * torch.logcumsumexp — ATen: aten::logcumsumexp, aten::logcumsumexp.dimname
  * - `logcumsumexp(Tensor self, int dim) -> Tensor`
@@ -2717,51 +2716,51 @@ function logaddexp2(...args: unknown[]): unknown { return E["logaddexp2"].call(u
  */
 function logcumsumexp(self: Tensor, dim: number): Tensor;
 function logcumsumexp(self: Tensor, dim: string): Tensor;
-function logcumsumexp(...args: unknown[]): unknown { return E["logcumsumexp"].call(undefined, args); }
+function logcumsumexp(...args: unknown[]): unknown { return e_logcumsumexp.call(undefined, args); }
 /**
  * torch.logdet — ATen: aten::logdet
  * - `logdet(Tensor self) -> Tensor`
  */
 function logdet(self: Tensor): Tensor;
-function logdet(...args: unknown[]): unknown { return E["logdet"].call(undefined, args); }
+function logdet(...args: unknown[]): unknown { return e_logdet.call(undefined, args); }
 /**
  * torch.logical_and — ATen: aten::logical_and
  * - `logical_and(Tensor self, Tensor other) -> Tensor`
  */
 function logicalAnd(self: Tensor, other: Tensor): Tensor;
-function logicalAnd(...args: unknown[]): unknown { return E["logicalAnd"].call(undefined, args); }
+function logicalAnd(...args: unknown[]): unknown { return e_logicalAnd.call(undefined, args); }
 /**
  * torch.logical_not — ATen: aten::logical_not
  * - `logical_not(Tensor self) -> Tensor`
  */
 function logicalNot(self: Tensor): Tensor;
-function logicalNot(...args: unknown[]): unknown { return E["logicalNot"].call(undefined, args); }
+function logicalNot(...args: unknown[]): unknown { return e_logicalNot.call(undefined, args); }
 /**
  * torch.logical_or — ATen: aten::logical_or
  * - `logical_or(Tensor self, Tensor other) -> Tensor`
  */
 function logicalOr(self: Tensor, other: Tensor): Tensor;
-function logicalOr(...args: unknown[]): unknown { return E["logicalOr"].call(undefined, args); }
+function logicalOr(...args: unknown[]): unknown { return e_logicalOr.call(undefined, args); }
 /**
  * torch.logical_xor — ATen: aten::logical_xor
  * - `logical_xor(Tensor self, Tensor other) -> Tensor`
  */
 function logicalXor(self: Tensor, other: Tensor): Tensor;
-function logicalXor(...args: unknown[]): unknown { return E["logicalXor"].call(undefined, args); }
+function logicalXor(...args: unknown[]): unknown { return e_logicalXor.call(undefined, args); }
 /**
  * torch.logit — ATen: aten::logit
  * - `logit(Tensor self, float? eps=…) -> Tensor`
  */
 function logit(self: Tensor, options?: { eps?: number | null }): Tensor;
 function logit(self: Tensor, eps: number | null): Tensor;
-function logit(...args: unknown[]): unknown { return E["logit"].call(undefined, args); }
+function logit(...args: unknown[]): unknown { return e_logit.call(undefined, args); }
 /**
  * torch.logit_ — ATen: aten::logit_
  * - `logit_(Tensor self, float? eps=…) -> Tensor`
  */
 function logit_(self: Tensor, options?: { eps?: number | null }): Tensor;
 function logit_(self: Tensor, eps: number | null): Tensor;
-function logit_(...args: unknown[]): unknown { return E["logit_"].call(undefined, args); }
+function logit_(...args: unknown[]): unknown { return e_logit_.call(undefined, args); }
 /**
  * torch.logspace — ATen: aten::logspace, aten::logspace.Tensor_Tensor, aten::logspace.Tensor_Scalar, aten::logspace.Scalar_Tensor
  * - `logspace(Scalar start, Scalar end, int steps, float base=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -2777,14 +2776,14 @@ function logspace(start: Tensor, end: Scalar, steps: number, options?: { base?: 
 function logspace(start: Tensor, end: Scalar, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(start: Scalar, end: Tensor, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(start: Scalar, end: Tensor, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function logspace(...args: unknown[]): unknown { return E["logspace"].call(undefined, args); }
+function logspace(...args: unknown[]): unknown { return e_logspace.call(undefined, args); }
 /**
  * torch.logsumexp — ATen: aten::logsumexp
  * - `logsumexp(Tensor self, int[1] dim, bool keepdim=…) -> Tensor`
  */
 function logsumexp(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function logsumexp(...args: unknown[]): unknown { return E["logsumexp"].call(undefined, args); }
+function logsumexp(...args: unknown[]): unknown { return e_logsumexp.call(undefined, args); }
 /**
  * torch.lt — ATen: aten::lt.Tensor, aten::lt.Scalar
  * - `lt.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2792,13 +2791,13 @@ function logsumexp(...args: unknown[]): unknown { return E["logsumexp"].call(und
  */
 function lt(self: Tensor, other: Tensor): Tensor;
 function lt(self: Tensor, other: Scalar): Tensor;
-function lt(...args: unknown[]): unknown { return E["lt"].call(undefined, args); }
+function lt(...args: unknown[]): unknown { return e_lt.call(undefined, args); }
 /**
  * torch.lu_solve — ATen: aten::lu_solve
  * - `lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor`
  */
 function luSolve(self: Tensor, LUData: Tensor, LUPivots: Tensor): Tensor;
-function luSolve(...args: unknown[]): unknown { return E["luSolve"].call(undefined, args); }
+function luSolve(...args: unknown[]): unknown { return e_luSolve.call(undefined, args); }
 /**
  * torch.lu_unpack — ATen: aten::lu_unpack
  * - `lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=…, bool unpack_pivots=…) -> (Tensor P, Tensor L, Tensor U)`
@@ -2806,7 +2805,7 @@ function luSolve(...args: unknown[]): unknown { return E["luSolve"].call(undefin
 function luUnpack(LUData: Tensor, LUPivots: Tensor, options?: { unpackData?: boolean; unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
 function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, options?: { unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
 function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, unpackPivots: boolean): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
-function luUnpack(...args: unknown[]): unknown { return E["luUnpack"].call(undefined, args); }
+function luUnpack(...args: unknown[]): unknown { return e_luUnpack.call(undefined, args); }
 /**
  * torch.masked_fill — ATen: aten::masked_fill.Scalar, aten::masked_fill.Tensor
  * - `masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor`
@@ -2814,37 +2813,37 @@ function luUnpack(...args: unknown[]): unknown { return E["luUnpack"].call(undef
  */
 function maskedFill(self: Tensor, mask: Tensor, value: Scalar): Tensor;
 function maskedFill(self: Tensor, mask: Tensor, value: Tensor): Tensor;
-function maskedFill(...args: unknown[]): unknown { return E["maskedFill"].call(undefined, args); }
+function maskedFill(...args: unknown[]): unknown { return e_maskedFill.call(undefined, args); }
 /**
  * torch.masked_scatter — ATen: aten::masked_scatter
  * - `masked_scatter(Tensor self, Tensor mask, Tensor source) -> Tensor`
  */
 function maskedScatter(self: Tensor, mask: Tensor, source: Tensor): Tensor;
-function maskedScatter(...args: unknown[]): unknown { return E["maskedScatter"].call(undefined, args); }
+function maskedScatter(...args: unknown[]): unknown { return e_maskedScatter.call(undefined, args); }
 /**
  * torch.masked_select — ATen: aten::masked_select
  * - `masked_select(Tensor self, Tensor mask) -> Tensor`
  */
 function maskedSelect(self: Tensor, mask: Tensor): Tensor;
-function maskedSelect(...args: unknown[]): unknown { return E["maskedSelect"].call(undefined, args); }
+function maskedSelect(...args: unknown[]): unknown { return e_maskedSelect.call(undefined, args); }
 /**
  * torch.matmul — ATen: aten::matmul
  * - `matmul(Tensor self, Tensor other) -> Tensor`
  */
 function matmul(self: Tensor, other: Tensor): Tensor;
-function matmul(...args: unknown[]): unknown { return E["matmul"].call(undefined, args); }
+function matmul(...args: unknown[]): unknown { return e_matmul.call(undefined, args); }
 /**
  * torch.matrix_exp — ATen: aten::matrix_exp
  * - `matrix_exp(Tensor self) -> Tensor`
  */
 function matrixExp(self: Tensor): Tensor;
-function matrixExp(...args: unknown[]): unknown { return E["matrixExp"].call(undefined, args); }
+function matrixExp(...args: unknown[]): unknown { return e_matrixExp.call(undefined, args); }
 /**
  * torch.matrix_power — ATen: aten::matrix_power
  * - `matrix_power(Tensor self, int n) -> Tensor`
  */
 function matrixPower(self: Tensor, n: number): Tensor;
-function matrixPower(...args: unknown[]): unknown { return E["matrixPower"].call(undefined, args); }
+function matrixPower(...args: unknown[]): unknown { return e_matrixPower.call(undefined, args); }
 /**
  * torch.max — ATen: aten::max.other, aten::max, aten::max.dim, aten::max.names_dim
  * - `max.other(Tensor self, Tensor other) -> Tensor`
@@ -2858,7 +2857,7 @@ function max(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedR
 function max(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function max(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function max(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function max(...args: unknown[]): unknown { return E["max"].call(undefined, args); }
+function max(...args: unknown[]): unknown { return e_max.call(undefined, args); }
 /**
  * torch.max_pool1d — ATen: aten::max_pool1d
  * - `max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, int[1] dilation=…, bool ceil_mode=…) -> Tensor`
@@ -2868,7 +2867,7 @@ function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number |
 function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
 function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
 function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
-function maxPool1d(...args: unknown[]): unknown { return E["maxPool1d"].call(undefined, args); }
+function maxPool1d(...args: unknown[]): unknown { return e_maxPool1d.call(undefined, args); }
 /**
  * torch.max_pool1d_with_indices — ATen: aten::max_pool1d_with_indices
  * - `max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, int[1] dilation=…, bool ceil_mode=…) -> (Tensor, Tensor)`
@@ -2878,7 +2877,7 @@ function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], strid
 function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
 function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): [Tensor, Tensor];
 function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): [Tensor, Tensor];
-function maxPool1dWithIndices(...args: unknown[]): unknown { return E["maxPool1dWithIndices"].call(undefined, args); }
+function maxPool1dWithIndices(...args: unknown[]): unknown { return e_maxPool1dWithIndices.call(undefined, args); }
 /**
  * torch.max_pool2d — ATen: aten::max_pool2d
  * - `max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=…, int[2] padding=…, int[2] dilation=…, bool ceil_mode=…) -> Tensor`
@@ -2888,7 +2887,7 @@ function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number |
 function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
 function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
 function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
-function maxPool2d(...args: unknown[]): unknown { return E["maxPool2d"].call(undefined, args); }
+function maxPool2d(...args: unknown[]): unknown { return e_maxPool2d.call(undefined, args); }
 /**
  * torch.max_pool3d — ATen: aten::max_pool3d
  * - `max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=…, int[3] padding=…, int[3] dilation=…, bool ceil_mode=…) -> Tensor`
@@ -2898,13 +2897,13 @@ function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number |
 function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
 function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
 function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
-function maxPool3d(...args: unknown[]): unknown { return E["maxPool3d"].call(undefined, args); }
+function maxPool3d(...args: unknown[]): unknown { return e_maxPool3d.call(undefined, args); }
 /**
  * torch.maximum — ATen: aten::maximum
  * - `maximum(Tensor self, Tensor other) -> Tensor`
  */
 function maximum(self: Tensor, other: Tensor): Tensor;
-function maximum(...args: unknown[]): unknown { return E["maximum"].call(undefined, args); }
+function maximum(...args: unknown[]): unknown { return e_maximum.call(undefined, args); }
 /**
  * torch.mean — ATen: aten::mean, aten::mean.dim
  * - `mean(Tensor self, *, ScalarType? dtype=…) -> Tensor`
@@ -2914,7 +2913,7 @@ function mean(self: Tensor, options?: { dtype?: DType | null }): Tensor;
 function mean(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function mean(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function mean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function mean(...args: unknown[]): unknown { return E["mean"].call(undefined, args); }
+function mean(...args: unknown[]): unknown { return e_mean.call(undefined, args); }
 /**
  * torch.median — ATen: aten::median, aten::median.dim, aten::median.names_dim
  * - `median(Tensor self) -> Tensor`
@@ -2926,7 +2925,7 @@ function median(self: Tensor, dim: number, options?: { keepdim?: boolean }): Nam
 function median(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function median(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function median(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function median(...args: unknown[]): unknown { return E["median"].call(undefined, args); }
+function median(...args: unknown[]): unknown { return e_median.call(undefined, args); }
 /**
  * torch.meshgrid — ATen: aten::meshgrid, aten::meshgrid.indexing
  * - `meshgrid(Tensor[] tensors) -> Tensor[]`
@@ -2935,7 +2934,7 @@ function median(...args: unknown[]): unknown { return E["median"].call(undefined
 function meshgrid(tensors: Tensor[]): Tensor[];
 function meshgrid(...tensors: Tensor[]): Tensor[];
 function meshgrid(tensors: Tensor[], options?: { indexing?: string }): Tensor[];
-function meshgrid(...args: unknown[]): unknown { return E["meshgrid"].call(undefined, args); }
+function meshgrid(...args: unknown[]): unknown { return e_meshgrid.call(undefined, args); }
 /**
  * torch.min — ATen: aten::min.other, aten::min, aten::min.dim, aten::min.names_dim
  * - `min.other(Tensor self, Tensor other) -> Tensor`
@@ -2949,13 +2948,13 @@ function min(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedR
 function min(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function min(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function min(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function min(...args: unknown[]): unknown { return E["min"].call(undefined, args); }
+function min(...args: unknown[]): unknown { return e_min.call(undefined, args); }
 /**
  * torch.minimum — ATen: aten::minimum
  * - `minimum(Tensor self, Tensor other) -> Tensor`
  */
 function minimum(self: Tensor, other: Tensor): Tensor;
-function minimum(...args: unknown[]): unknown { return E["minimum"].call(undefined, args); }
+function minimum(...args: unknown[]): unknown { return e_minimum.call(undefined, args); }
 /**
  * torch.mm — ATen: aten::mm, aten::mm.dtype
  * - `mm(Tensor self, Tensor mat2) -> Tensor`
@@ -2963,7 +2962,7 @@ function minimum(...args: unknown[]): unknown { return E["minimum"].call(undefin
  */
 function mm(self: Tensor, mat2: Tensor): Tensor;
 function mm(self: Tensor, mat2: Tensor, outDtype: DType): Tensor;
-function mm(...args: unknown[]): unknown { return E["mm"].call(undefined, args); }
+function mm(...args: unknown[]): unknown { return e_mm.call(undefined, args); }
 /**
  * torch.mode — ATen: aten::mode, aten::mode.dimname
  * - `mode(Tensor self, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
@@ -2974,7 +2973,7 @@ function mode(self: Tensor, dim: number, options?: { keepdim?: boolean }): Named
 function mode(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function mode(...args: unknown[]): unknown { return E["mode"].call(undefined, args); }
+function mode(...args: unknown[]): unknown { return e_mode.call(undefined, args); }
 /**
  * torch.moveaxis — ATen: aten::moveaxis.int, aten::moveaxis.intlist
  * - `moveaxis.int(Tensor self, int source, int destination) -> Tensor`
@@ -2982,7 +2981,7 @@ function mode(...args: unknown[]): unknown { return E["mode"].call(undefined, ar
  */
 function moveaxis(self: Tensor, source: number, destination: number): Tensor;
 function moveaxis(self: Tensor, source: number[], destination: number[]): Tensor;
-function moveaxis(...args: unknown[]): unknown { return E["moveaxis"].call(undefined, args); }
+function moveaxis(...args: unknown[]): unknown { return e_moveaxis.call(undefined, args); }
 /**
  * torch.movedim — ATen: aten::movedim.int, aten::movedim.intlist
  * - `movedim.int(Tensor self, int source, int destination) -> Tensor`
@@ -2990,13 +2989,13 @@ function moveaxis(...args: unknown[]): unknown { return E["moveaxis"].call(undef
  */
 function movedim(self: Tensor, source: number, destination: number): Tensor;
 function movedim(self: Tensor, source: number[], destination: number[]): Tensor;
-function movedim(...args: unknown[]): unknown { return E["movedim"].call(undefined, args); }
+function movedim(...args: unknown[]): unknown { return e_movedim.call(undefined, args); }
 /**
  * torch.msort — ATen: aten::msort
  * - `msort(Tensor self) -> Tensor`
  */
 function msort(self: Tensor): Tensor;
-function msort(...args: unknown[]): unknown { return E["msort"].call(undefined, args); }
+function msort(...args: unknown[]): unknown { return e_msort.call(undefined, args); }
 /**
  * torch.mul — ATen: aten::mul.Tensor, aten::mul.Scalar
  * - `mul.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -3004,14 +3003,14 @@ function msort(...args: unknown[]): unknown { return E["msort"].call(undefined, 
  */
 function mul(self: Tensor, other: Tensor): Tensor;
 function mul(self: Tensor, other: Scalar): Tensor;
-function mul(...args: unknown[]): unknown { return E["mul"].call(undefined, args); }
+function mul(...args: unknown[]): unknown { return e_mul.call(undefined, args); }
 /**
  * torch.multinomial — ATen: aten::multinomial
  * - `multinomial(Tensor self, int num_samples, bool replacement=…, *, Generator? generator=…) -> Tensor`
  */
 function multinomial(self: Tensor, numSamples: number, options?: { replacement?: boolean; generator?: null }): Tensor;
 function multinomial(self: Tensor, numSamples: number, replacement: boolean, options?: { generator?: null }): Tensor;
-function multinomial(...args: unknown[]): unknown { return E["multinomial"].call(undefined, args); }
+function multinomial(...args: unknown[]): unknown { return e_multinomial.call(undefined, args); }
 /**
  * torch.multiply — ATen: aten::multiply.Tensor, aten::multiply.Scalar
  * - `multiply.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -3019,19 +3018,19 @@ function multinomial(...args: unknown[]): unknown { return E["multinomial"].call
  */
 function multiply(self: Tensor, other: Tensor): Tensor;
 function multiply(self: Tensor, other: Scalar): Tensor;
-function multiply(...args: unknown[]): unknown { return E["multiply"].call(undefined, args); }
+function multiply(...args: unknown[]): unknown { return e_multiply.call(undefined, args); }
 /**
  * torch.mv — ATen: aten::mv
  * - `mv(Tensor self, Tensor vec) -> Tensor`
  */
 function mv(self: Tensor, vec: Tensor): Tensor;
-function mv(...args: unknown[]): unknown { return E["mv"].call(undefined, args); }
+function mv(...args: unknown[]): unknown { return e_mv.call(undefined, args); }
 /**
  * torch.mvlgamma — ATen: aten::mvlgamma
  * - `mvlgamma(Tensor self, int p) -> Tensor`
  */
 function mvlgamma(self: Tensor, p: number): Tensor;
-function mvlgamma(...args: unknown[]): unknown { return E["mvlgamma"].call(undefined, args); }
+function mvlgamma(...args: unknown[]): unknown { return e_mvlgamma.call(undefined, args); }
 /**
  * torch.nan_to_num — ATen: aten::nan_to_num
  * - `nan_to_num(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
@@ -3040,7 +3039,7 @@ function nanToNum(self: Tensor, options?: { nan?: number | null; posinf?: number
 function nanToNum(self: Tensor, nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
 function nanToNum(self: Tensor, nan: number | null, posinf: number | null, options?: { neginf?: number | null }): Tensor;
 function nanToNum(self: Tensor, nan: number | null, posinf: number | null, neginf: number | null): Tensor;
-function nanToNum(...args: unknown[]): unknown { return E["nanToNum"].call(undefined, args); }
+function nanToNum(...args: unknown[]): unknown { return e_nanToNum.call(undefined, args); }
 /**
  * torch.nan_to_num_ — ATen: aten::nan_to_num_
  * - `nan_to_num_(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
@@ -3049,7 +3048,7 @@ function nanToNum_(self: Tensor, options?: { nan?: number | null; posinf?: numbe
 function nanToNum_(self: Tensor, nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
 function nanToNum_(self: Tensor, nan: number | null, posinf: number | null, options?: { neginf?: number | null }): Tensor;
 function nanToNum_(self: Tensor, nan: number | null, posinf: number | null, neginf: number | null): Tensor;
-function nanToNum_(...args: unknown[]): unknown { return E["nanToNum_"].call(undefined, args); }
+function nanToNum_(...args: unknown[]): unknown { return e_nanToNum_.call(undefined, args); }
 /**
  * torch.nanmean — ATen: aten::nanmean
  * - `nanmean(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -3057,7 +3056,7 @@ function nanToNum_(...args: unknown[]): unknown { return E["nanToNum_"].call(und
 function nanmean(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function nanmean(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function nanmean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function nanmean(...args: unknown[]): unknown { return E["nanmean"].call(undefined, args); }
+function nanmean(...args: unknown[]): unknown { return e_nanmean.call(undefined, args); }
 /**
  * torch.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim, aten::nanmedian.names_dim
  * - `nanmedian(Tensor self) -> Tensor`
@@ -3069,7 +3068,7 @@ function nanmedian(self: Tensor, dim: number, options?: { keepdim?: boolean }): 
 function nanmedian(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function nanmedian(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function nanmedian(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function nanmedian(...args: unknown[]): unknown { return E["nanmedian"].call(undefined, args); }
+function nanmedian(...args: unknown[]): unknown { return e_nanmedian.call(undefined, args); }
 /**
  * torch.nanquantile — ATen: aten::nanquantile, aten::nanquantile.scalar
  * - `nanquantile(Tensor self, Tensor q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
@@ -3081,7 +3080,7 @@ function nanquantile(self: Tensor, q: Tensor, dim: number | null, keepdim: boole
 function nanquantile(self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
 function nanquantile(self: Tensor, q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
 function nanquantile(self: Tensor, q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
-function nanquantile(...args: unknown[]): unknown { return E["nanquantile"].call(undefined, args); }
+function nanquantile(...args: unknown[]): unknown { return e_nanquantile.call(undefined, args); }
 /**
  * torch.nansum — ATen: aten::nansum
  * - `nansum(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -3089,7 +3088,7 @@ function nanquantile(...args: unknown[]): unknown { return E["nanquantile"].call
 function nansum(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
 function nansum(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function nansum(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function nansum(...args: unknown[]): unknown { return E["nansum"].call(undefined, args); }
+function nansum(...args: unknown[]): unknown { return e_nansum.call(undefined, args); }
 /**
  * torch.narrow — ATen: aten::narrow, aten::narrow.Tensor
  * - `narrow(Tensor self, int dim, int start, int length) -> Tensor`
@@ -3097,13 +3096,13 @@ function nansum(...args: unknown[]): unknown { return E["nansum"].call(undefined
  */
 function narrow(self: Tensor, dim: number, start: number, length: number): Tensor;
 function narrow(self: Tensor, dim: number, start: Tensor, length: number): Tensor;
-function narrow(...args: unknown[]): unknown { return E["narrow"].call(undefined, args); }
+function narrow(...args: unknown[]): unknown { return e_narrow.call(undefined, args); }
 /**
  * torch.narrow_copy — ATen: aten::narrow_copy
  * - `narrow_copy(Tensor self, int dim, int start, int length) -> Tensor`
  */
 function narrowCopy(self: Tensor, dim: number, start: number, length: number): Tensor;
-function narrowCopy(...args: unknown[]): unknown { return E["narrowCopy"].call(undefined, args); }
+function narrowCopy(...args: unknown[]): unknown { return e_narrowCopy.call(undefined, args); }
 /**
  * torch.ne — ATen: aten::ne.Tensor, aten::ne.Scalar
  * - `ne.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -3111,49 +3110,49 @@ function narrowCopy(...args: unknown[]): unknown { return E["narrowCopy"].call(u
  */
 function ne(self: Tensor, other: Tensor): Tensor;
 function ne(self: Tensor, other: Scalar): Tensor;
-function ne(...args: unknown[]): unknown { return E["ne"].call(undefined, args); }
+function ne(...args: unknown[]): unknown { return e_ne.call(undefined, args); }
 /**
  * torch.neg — ATen: aten::neg
  * - `neg(Tensor self) -> Tensor`
  */
 function neg(self: Tensor): Tensor;
-function neg(...args: unknown[]): unknown { return E["neg"].call(undefined, args); }
+function neg(...args: unknown[]): unknown { return e_neg.call(undefined, args); }
 /**
  * torch.neg_ — ATen: aten::neg_
  * - `neg_(Tensor self) -> Tensor`
  */
 function neg_(self: Tensor): Tensor;
-function neg_(...args: unknown[]): unknown { return E["neg_"].call(undefined, args); }
+function neg_(...args: unknown[]): unknown { return e_neg_.call(undefined, args); }
 /**
  * torch.negative — ATen: aten::negative
  * - `negative(Tensor self) -> Tensor`
  */
 function negative(self: Tensor): Tensor;
-function negative(...args: unknown[]): unknown { return E["negative"].call(undefined, args); }
+function negative(...args: unknown[]): unknown { return e_negative.call(undefined, args); }
 /**
  * torch.negative_ — ATen: aten::negative_
  * - `negative_(Tensor self) -> Tensor`
  */
 function negative_(self: Tensor): Tensor;
-function negative_(...args: unknown[]): unknown { return E["negative_"].call(undefined, args); }
+function negative_(...args: unknown[]): unknown { return e_negative_.call(undefined, args); }
 /**
  * torch.nextafter — ATen: aten::nextafter
  * - `nextafter(Tensor self, Tensor other) -> Tensor`
  */
 function nextafter(self: Tensor, other: Tensor): Tensor;
-function nextafter(...args: unknown[]): unknown { return E["nextafter"].call(undefined, args); }
+function nextafter(...args: unknown[]): unknown { return e_nextafter.call(undefined, args); }
 /**
  * torch.nonzero — ATen: aten::nonzero
  * - `nonzero(Tensor self) -> Tensor`
  */
 function nonzero(self: Tensor): Tensor;
-function nonzero(...args: unknown[]): unknown { return E["nonzero"].call(undefined, args); }
+function nonzero(...args: unknown[]): unknown { return e_nonzero.call(undefined, args); }
 /**
  * torch.nonzero_static — ATen: aten::nonzero_static
  * - `nonzero_static(Tensor self, *, int size, int fill_value=…) -> Tensor`
  */
 function nonzeroStatic(self: Tensor, options?: { size?: number; fillValue?: number }): Tensor;
-function nonzeroStatic(...args: unknown[]): unknown { return E["nonzeroStatic"].call(undefined, args); }
+function nonzeroStatic(...args: unknown[]): unknown { return e_nonzeroStatic.call(undefined, args); }
 /**
  * torch.norm — ATen: aten::norm.Scalar, aten::norm.ScalarOpt_dim, aten::norm.ScalarOpt_dim_dtype, aten::norm.ScalarOpt_dtype
  * - `norm.Scalar(Tensor self, Scalar p=…) -> Tensor`
@@ -3168,7 +3167,7 @@ function norm(self: Tensor, p: Scalar | null, dim: number | number[], keepdim: b
 function norm(self: Tensor, p: Scalar | null, dim: number | number[], keepdim: boolean, options?: { dtype?: DType }): Tensor;
 function norm(self: Tensor, options?: { p?: Scalar | null; dtype?: DType }): Tensor;
 function norm(self: Tensor, p: Scalar | null, options?: { dtype?: DType }): Tensor;
-function norm(...args: unknown[]): unknown { return E["norm"].call(undefined, args); }
+function norm(...args: unknown[]): unknown { return e_norm.call(undefined, args); }
 /**
  * torch.norm_except_dim — ATen: aten::norm_except_dim
  * - `norm_except_dim(Tensor v, int pow=…, int dim=…) -> Tensor`
@@ -3176,7 +3175,7 @@ function norm(...args: unknown[]): unknown { return E["norm"].call(undefined, ar
 function normExceptDim(v: Tensor, options?: { pow?: number; dim?: number }): Tensor;
 function normExceptDim(v: Tensor, pow: number, options?: { dim?: number }): Tensor;
 function normExceptDim(v: Tensor, pow: number, dim: number): Tensor;
-function normExceptDim(...args: unknown[]): unknown { return E["normExceptDim"].call(undefined, args); }
+function normExceptDim(...args: unknown[]): unknown { return e_normExceptDim.call(undefined, args); }
 /**
  * torch.normal — ATen: aten::normal.Tensor_float, aten::normal.float_Tensor, aten::normal.Tensor_Tensor, aten::normal.float_float
  * - `normal.Tensor_float(Tensor mean, float std=…, *, Generator? generator=…) -> Tensor`
@@ -3189,7 +3188,7 @@ function normal(mean: Tensor, std: number, options?: { generator?: null }): Tens
 function normal(mean: number, std: Tensor, options?: { generator?: null }): Tensor;
 function normal(mean: Tensor, std: Tensor, options?: { generator?: null }): Tensor;
 function normal(mean: number, std: number, size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function normal(...args: unknown[]): unknown { return E["normal"].call(undefined, args); }
+function normal(...args: unknown[]): unknown { return e_normal.call(undefined, args); }
 /**
  * torch.not_equal — ATen: aten::not_equal.Tensor, aten::not_equal.Scalar
  * - `not_equal.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -3197,7 +3196,7 @@ function normal(...args: unknown[]): unknown { return E["normal"].call(undefined
  */
 function notEqual(self: Tensor, other: Tensor): Tensor;
 function notEqual(self: Tensor, other: Scalar): Tensor;
-function notEqual(...args: unknown[]): unknown { return E["notEqual"].call(undefined, args); }
+function notEqual(...args: unknown[]): unknown { return e_notEqual.call(undefined, args); }
 /**
  * torch.nuclear_norm — ATen: aten::nuclear_norm, aten::nuclear_norm.dim
  * - `nuclear_norm(Tensor self, bool keepdim=…) -> Tensor`
@@ -3207,32 +3206,32 @@ function nuclearNorm(self: Tensor, options?: { keepdim?: boolean }): Tensor;
 function nuclearNorm(self: Tensor, keepdim: boolean): Tensor;
 function nuclearNorm(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
 function nuclearNorm(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
-function nuclearNorm(...args: unknown[]): unknown { return E["nuclearNorm"].call(undefined, args); }
+function nuclearNorm(...args: unknown[]): unknown { return e_nuclearNorm.call(undefined, args); }
 /**
  * torch.numel — ATen: aten::numel
  * - `numel(Tensor self) -> int`
  */
 function numel(self: Tensor): number;
-function numel(...args: unknown[]): unknown { return E["numel"].call(undefined, args); }
+function numel(...args: unknown[]): unknown { return e_numel.call(undefined, args); }
 /**
  * torch.ones — ATen: aten::ones
  * - `ones(int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function ones(size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function ones(...size: number[]): Tensor;
-function ones(...args: unknown[]): unknown { return E["ones"].call(undefined, args); }
+function ones(...args: unknown[]): unknown { return e_ones.call(undefined, args); }
 /**
  * torch.ones_like — ATen: aten::ones_like
  * - `ones_like(Tensor self, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function onesLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function onesLike(...args: unknown[]): unknown { return E["onesLike"].call(undefined, args); }
+function onesLike(...args: unknown[]): unknown { return e_onesLike.call(undefined, args); }
 /**
  * torch.orgqr — ATen: aten::orgqr
  * - `orgqr(Tensor self, Tensor input2) -> Tensor`
  */
 function orgqr(self: Tensor, input2: Tensor): Tensor;
-function orgqr(...args: unknown[]): unknown { return E["orgqr"].call(undefined, args); }
+function orgqr(...args: unknown[]): unknown { return e_orgqr.call(undefined, args); }
 /**
  * torch.ormqr — ATen: aten::ormqr
  * - `ormqr(Tensor self, Tensor input2, Tensor input3, bool left=…, bool transpose=…) -> Tensor`
@@ -3240,13 +3239,13 @@ function orgqr(...args: unknown[]): unknown { return E["orgqr"].call(undefined, 
 function ormqr(self: Tensor, input2: Tensor, input3: Tensor, options?: { left?: boolean; transpose?: boolean }): Tensor;
 function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean, options?: { transpose?: boolean }): Tensor;
 function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean, transpose: boolean): Tensor;
-function ormqr(...args: unknown[]): unknown { return E["ormqr"].call(undefined, args); }
+function ormqr(...args: unknown[]): unknown { return e_ormqr.call(undefined, args); }
 /**
  * torch.outer — ATen: aten::outer
  * - `outer(Tensor self, Tensor vec2) -> Tensor`
  */
 function outer(self: Tensor, vec2: Tensor): Tensor;
-function outer(...args: unknown[]): unknown { return E["outer"].call(undefined, args); }
+function outer(...args: unknown[]): unknown { return e_outer.call(undefined, args); }
 /**
  * torch.pairwise_distance — ATen: aten::pairwise_distance
  * - `pairwise_distance(Tensor x1, Tensor x2, float p=…, float eps=…, bool keepdim=…) -> Tensor`
@@ -3255,70 +3254,70 @@ function pairwiseDistance(x1: Tensor, x2: Tensor, options?: { p?: number; eps?: 
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, options?: { eps?: number; keepdim?: boolean }): Tensor;
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, options?: { keepdim?: boolean }): Tensor;
 function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean): Tensor;
-function pairwiseDistance(...args: unknown[]): unknown { return E["pairwiseDistance"].call(undefined, args); }
+function pairwiseDistance(...args: unknown[]): unknown { return e_pairwiseDistance.call(undefined, args); }
 /**
  * torch.pdist — ATen: aten::pdist
  * - `pdist(Tensor self, float p=…) -> Tensor`
  */
 function pdist(self: Tensor, options?: { p?: number }): Tensor;
 function pdist(self: Tensor, p: number): Tensor;
-function pdist(...args: unknown[]): unknown { return E["pdist"].call(undefined, args); }
+function pdist(...args: unknown[]): unknown { return e_pdist.call(undefined, args); }
 /**
  * torch.permute — ATen: aten::permute
  * - `permute(Tensor self, int[] dims) -> Tensor`
  */
 function permute(self: Tensor, dims: number[]): Tensor;
-function permute(...args: unknown[]): unknown { return E["permute"].call(undefined, args); }
+function permute(...args: unknown[]): unknown { return e_permute.call(undefined, args); }
 /**
  * torch.permute_copy — ATen: aten::permute_copy
  * - `permute_copy(Tensor self, int[] dims) -> Tensor`
  */
 function permuteCopy(self: Tensor, dims: number[]): Tensor;
-function permuteCopy(...args: unknown[]): unknown { return E["permuteCopy"].call(undefined, args); }
+function permuteCopy(...args: unknown[]): unknown { return e_permuteCopy.call(undefined, args); }
 /**
  * torch.pinverse — ATen: aten::pinverse
  * - `pinverse(Tensor self, float rcond=…) -> Tensor`
  */
 function pinverse(self: Tensor, options?: { rcond?: number }): Tensor;
 function pinverse(self: Tensor, rcond: number): Tensor;
-function pinverse(...args: unknown[]): unknown { return E["pinverse"].call(undefined, args); }
+function pinverse(...args: unknown[]): unknown { return e_pinverse.call(undefined, args); }
 /**
  * torch.pixel_shuffle — ATen: aten::pixel_shuffle
  * - `pixel_shuffle(Tensor self, int upscale_factor) -> Tensor`
  */
 function pixelShuffle(self: Tensor, upscaleFactor: number): Tensor;
-function pixelShuffle(...args: unknown[]): unknown { return E["pixelShuffle"].call(undefined, args); }
+function pixelShuffle(...args: unknown[]): unknown { return e_pixelShuffle.call(undefined, args); }
 /**
  * torch.pixel_unshuffle — ATen: aten::pixel_unshuffle
  * - `pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor`
  */
 function pixelUnshuffle(self: Tensor, downscaleFactor: number): Tensor;
-function pixelUnshuffle(...args: unknown[]): unknown { return E["pixelUnshuffle"].call(undefined, args); }
+function pixelUnshuffle(...args: unknown[]): unknown { return e_pixelUnshuffle.call(undefined, args); }
 /**
  * torch.poisson — ATen: aten::poisson
  * - `poisson(Tensor self, Generator? generator=…) -> Tensor`
  */
 function poisson(self: Tensor, options?: { generator?: null }): Tensor;
 function poisson(self: Tensor, generator: null): Tensor;
-function poisson(...args: unknown[]): unknown { return E["poisson"].call(undefined, args); }
+function poisson(...args: unknown[]): unknown { return e_poisson.call(undefined, args); }
 /**
  * torch.polar — ATen: aten::polar
  * - `polar(Tensor abs, Tensor angle) -> Tensor`
  */
 function polar(abs: Tensor, angle: Tensor): Tensor;
-function polar(...args: unknown[]): unknown { return E["polar"].call(undefined, args); }
+function polar(...args: unknown[]): unknown { return e_polar.call(undefined, args); }
 /**
  * torch.polygamma — ATen: aten::polygamma
  * - `polygamma(int n, Tensor self) -> Tensor`
  */
 function polygamma(n: number, self: Tensor): Tensor;
-function polygamma(...args: unknown[]): unknown { return E["polygamma"].call(undefined, args); }
+function polygamma(...args: unknown[]): unknown { return e_polygamma.call(undefined, args); }
 /**
  * torch.positive — ATen: aten::positive
  * - `positive(Tensor self) -> Tensor`
  */
 function positive(self: Tensor): Tensor;
-function positive(...args: unknown[]): unknown { return E["positive"].call(undefined, args); }
+function positive(...args: unknown[]): unknown { return e_positive.call(undefined, args); }
 /**
  * torch.pow — ATen: aten::pow.Tensor_Tensor, aten::pow.Tensor_Scalar, aten::pow.Scalar
  * - `pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
@@ -3328,13 +3327,13 @@ function positive(...args: unknown[]): unknown { return E["positive"].call(undef
 function pow(self: Tensor, exponent: Tensor): Tensor;
 function pow(self: Tensor, exponent: Scalar): Tensor;
 function pow(self: Scalar, exponent: Tensor): Tensor;
-function pow(...args: unknown[]): unknown { return E["pow"].call(undefined, args); }
+function pow(...args: unknown[]): unknown { return e_pow.call(undefined, args); }
 /**
  * torch.prelu — ATen: aten::prelu
  * - `prelu(Tensor self, Tensor weight) -> Tensor`
  */
 function prelu(self: Tensor, weight: Tensor): Tensor;
-function prelu(...args: unknown[]): unknown { return E["prelu"].call(undefined, args); }
+function prelu(...args: unknown[]): unknown { return e_prelu.call(undefined, args); }
 /**
  * torch.prod — ATen: aten::prod, aten::prod.dim_int, aten::prod.dim_Dimname
  * - `prod(Tensor self, *, ScalarType? dtype=…) -> Tensor`
@@ -3346,21 +3345,21 @@ function prod(self: Tensor, dim: number, options?: { keepdim?: boolean; dtype?: 
 function prod(self: Tensor, dim: number, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
 function prod(self: Tensor, dim: string, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function prod(self: Tensor, dim: string, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function prod(...args: unknown[]): unknown { return E["prod"].call(undefined, args); }
+function prod(...args: unknown[]): unknown { return e_prod.call(undefined, args); }
 /**
  * torch.put — ATen: aten::put
  * - `put(Tensor self, Tensor index, Tensor source, bool accumulate=…) -> Tensor`
  */
 function put(self: Tensor, index: Tensor, source: Tensor, options?: { accumulate?: boolean }): Tensor;
 function put(self: Tensor, index: Tensor, source: Tensor, accumulate: boolean): Tensor;
-function put(...args: unknown[]): unknown { return E["put"].call(undefined, args); }
+function put(...args: unknown[]): unknown { return e_put.call(undefined, args); }
 /**
  * torch.qr — ATen: aten::qr
  * - `qr(Tensor self, bool some=…) -> (Tensor Q, Tensor R)`
  */
 function qr(self: Tensor, options?: { some?: boolean }): NamedResult<{ Q: Tensor; R: Tensor }>;
 function qr(self: Tensor, some: boolean): NamedResult<{ Q: Tensor; R: Tensor }>;
-function qr(...args: unknown[]): unknown { return E["qr"].call(undefined, args); }
+function qr(...args: unknown[]): unknown { return e_qr.call(undefined, args); }
 /**
  * torch.quantile — ATen: aten::quantile, aten::quantile.scalar
  * - `quantile(Tensor self, Tensor q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
@@ -3372,19 +3371,19 @@ function quantile(self: Tensor, q: Tensor, dim: number | null, keepdim: boolean,
 function quantile(self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
 function quantile(self: Tensor, q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
 function quantile(self: Tensor, q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
-function quantile(...args: unknown[]): unknown { return E["quantile"].call(undefined, args); }
+function quantile(...args: unknown[]): unknown { return e_quantile.call(undefined, args); }
 /**
  * torch.rad2deg — ATen: aten::rad2deg
  * - `rad2deg(Tensor self) -> Tensor`
  */
 function rad2deg(self: Tensor): Tensor;
-function rad2deg(...args: unknown[]): unknown { return E["rad2deg"].call(undefined, args); }
+function rad2deg(...args: unknown[]): unknown { return e_rad2deg.call(undefined, args); }
 /**
  * torch.rad2deg_ — ATen: aten::rad2deg_
  * - `rad2deg_(Tensor self) -> Tensor`
  */
 function rad2deg_(self: Tensor): Tensor;
-function rad2deg_(...args: unknown[]): unknown { return E["rad2deg_"].call(undefined, args); }
+function rad2deg_(...args: unknown[]): unknown { return e_rad2deg_.call(undefined, args); }
 /**
  * torch.rand — ATen: aten::rand, aten::rand.generator
  * - `rand(int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -3393,7 +3392,7 @@ function rad2deg_(...args: unknown[]): unknown { return E["rad2deg_"].call(undef
 function rand(size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function rand(...size: number[]): Tensor;
 function rand(size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function rand(...args: unknown[]): unknown { return E["rand"].call(undefined, args); }
+function rand(...args: unknown[]): unknown { return e_rand.call(undefined, args); }
 /**
  * torch.rand_like — ATen: aten::rand_like, aten::rand_like.generator
  * - `rand_like(Tensor self, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
@@ -3401,7 +3400,7 @@ function rand(...args: unknown[]): unknown { return E["rand"].call(undefined, ar
  */
 function randLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function randLike(self: Tensor, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function randLike(...args: unknown[]): unknown { return E["randLike"].call(undefined, args); }
+function randLike(...args: unknown[]): unknown { return e_randLike.call(undefined, args); }
 /**
  * torch.randint — ATen: aten::randint.low, aten::randint.low_generator, aten::randint, aten::randint.generator
  * - `randint.low(int low, int high, int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -3413,7 +3412,7 @@ function randint(low: number, high: number, size: number[], options?: { dtype?: 
 function randint(low: number, high: number, size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function randint(high: number, size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function randint(high: number, size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function randint(...args: unknown[]): unknown { return E["randint"].call(undefined, args); }
+function randint(...args: unknown[]): unknown { return e_randint.call(undefined, args); }
 /**
  * torch.randint_like — ATen: aten::randint_like, aten::randint_like.low_dtype, aten::randint_like.Tensor, aten::randint_like.generator, aten::randint_like.Tensor_generator, aten::randint_like.low_generator_dtype
  * - `randint_like(Tensor self, int high, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
@@ -3429,7 +3428,7 @@ function randintLike(self: Tensor, high: Tensor, options?: { dtype?: DType | nul
 function randintLike(self: Tensor, high: number, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function randintLike(self: Tensor, high: Tensor, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function randintLike(self: Tensor, low: number, high: number, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function randintLike(...args: unknown[]): unknown { return E["randintLike"].call(undefined, args); }
+function randintLike(...args: unknown[]): unknown { return e_randintLike.call(undefined, args); }
 /**
  * torch.randn — ATen: aten::randn, aten::randn.generator
  * - `randn(int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -3438,7 +3437,7 @@ function randintLike(...args: unknown[]): unknown { return E["randintLike"].call
 function randn(size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function randn(...size: number[]): Tensor;
 function randn(size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function randn(...args: unknown[]): unknown { return E["randn"].call(undefined, args); }
+function randn(...args: unknown[]): unknown { return e_randn.call(undefined, args); }
 /**
  * torch.randn_like — ATen: aten::randn_like, aten::randn_like.generator
  * - `randn_like(Tensor self, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
@@ -3446,7 +3445,7 @@ function randn(...args: unknown[]): unknown { return E["randn"].call(undefined, 
  */
 function randnLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function randnLike(self: Tensor, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function randnLike(...args: unknown[]): unknown { return E["randnLike"].call(undefined, args); }
+function randnLike(...args: unknown[]): unknown { return e_randnLike.call(undefined, args); }
 /**
  * torch.randperm — ATen: aten::randperm, aten::randperm.generator
  * - `randperm(int n, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -3454,7 +3453,7 @@ function randnLike(...args: unknown[]): unknown { return E["randnLike"].call(und
  */
 function randperm(n: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function randperm(n: number, options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function randperm(...args: unknown[]): unknown { return E["randperm"].call(undefined, args); }
+function randperm(...args: unknown[]): unknown { return e_randperm.call(undefined, args); }
 /**
  * torch.range — ATen: aten::range.step, aten::range
  * - `range.step(Scalar start, Scalar end, Scalar step=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
@@ -3463,43 +3462,43 @@ function randperm(...args: unknown[]): unknown { return E["randperm"].call(undef
 function range(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function range(start: Scalar, end: Scalar, step: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function range(start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function range(...args: unknown[]): unknown { return E["range"].call(undefined, args); }
+function range(...args: unknown[]): unknown { return e_range.call(undefined, args); }
 /**
  * torch.ravel — ATen: aten::ravel
  * - `ravel(Tensor self) -> Tensor`
  */
 function ravel(self: Tensor): Tensor;
-function ravel(...args: unknown[]): unknown { return E["ravel"].call(undefined, args); }
+function ravel(...args: unknown[]): unknown { return e_ravel.call(undefined, args); }
 /**
  * torch.real — ATen: aten::real
  * - `real(Tensor self) -> Tensor`
  */
 function real(self: Tensor): Tensor;
-function real(...args: unknown[]): unknown { return E["real"].call(undefined, args); }
+function real(...args: unknown[]): unknown { return e_real.call(undefined, args); }
 /**
  * torch.reciprocal — ATen: aten::reciprocal
  * - `reciprocal(Tensor self) -> Tensor`
  */
 function reciprocal(self: Tensor): Tensor;
-function reciprocal(...args: unknown[]): unknown { return E["reciprocal"].call(undefined, args); }
+function reciprocal(...args: unknown[]): unknown { return e_reciprocal.call(undefined, args); }
 /**
  * torch.reciprocal_ — ATen: aten::reciprocal_
  * - `reciprocal_(Tensor self) -> Tensor`
  */
 function reciprocal_(self: Tensor): Tensor;
-function reciprocal_(...args: unknown[]): unknown { return E["reciprocal_"].call(undefined, args); }
+function reciprocal_(...args: unknown[]): unknown { return e_reciprocal_.call(undefined, args); }
 /**
  * torch.relu — ATen: aten::relu
  * - `relu(Tensor self) -> Tensor`
  */
 function relu(self: Tensor): Tensor;
-function relu(...args: unknown[]): unknown { return E["relu"].call(undefined, args); }
+function relu(...args: unknown[]): unknown { return e_relu.call(undefined, args); }
 /**
  * torch.relu_ — ATen: aten::relu_
  * - `relu_(Tensor self) -> Tensor`
  */
 function relu_(self: Tensor): Tensor;
-function relu_(...args: unknown[]): unknown { return E["relu_"].call(undefined, args); }
+function relu_(...args: unknown[]): unknown { return e_relu_.call(undefined, args); }
 /**
  * torch.remainder — ATen: aten::remainder.Tensor, aten::remainder.Scalar, aten::remainder.Scalar_Tensor
  * - `remainder.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -3509,13 +3508,13 @@ function relu_(...args: unknown[]): unknown { return E["relu_"].call(undefined, 
 function remainder(self: Tensor, other: Tensor): Tensor;
 function remainder(self: Tensor, other: Scalar): Tensor;
 function remainder(self: Scalar, other: Tensor): Tensor;
-function remainder(...args: unknown[]): unknown { return E["remainder"].call(undefined, args); }
+function remainder(...args: unknown[]): unknown { return e_remainder.call(undefined, args); }
 /**
  * torch.renorm — ATen: aten::renorm
  * - `renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor`
  */
 function renorm(self: Tensor, p: Scalar, dim: number, maxnorm: Scalar): Tensor;
-function renorm(...args: unknown[]): unknown { return E["renorm"].call(undefined, args); }
+function renorm(...args: unknown[]): unknown { return e_renorm.call(undefined, args); }
 /**
  * torch.repeat_interleave — ATen: aten::repeat_interleave.Tensor, aten::repeat_interleave.self_Tensor, aten::repeat_interleave.self_int
  * - `repeat_interleave.Tensor(Tensor repeats, *, int? output_size=…) -> Tensor`
@@ -3527,31 +3526,31 @@ function repeatInterleave(self: Tensor, repeats: Tensor, options?: { dim?: numbe
 function repeatInterleave(self: Tensor, repeats: Tensor, dim: number | null, options?: { outputSize?: number | null }): Tensor;
 function repeatInterleave(self: Tensor, repeats: number, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
 function repeatInterleave(self: Tensor, repeats: number, dim: number | null, options?: { outputSize?: number | null }): Tensor;
-function repeatInterleave(...args: unknown[]): unknown { return E["repeatInterleave"].call(undefined, args); }
+function repeatInterleave(...args: unknown[]): unknown { return e_repeatInterleave.call(undefined, args); }
 /**
  * torch.reshape — ATen: aten::reshape
  * - `reshape(Tensor self, int[] shape) -> Tensor`
  */
 function reshape(self: Tensor, shape: number[]): Tensor;
-function reshape(...args: unknown[]): unknown { return E["reshape"].call(undefined, args); }
+function reshape(...args: unknown[]): unknown { return e_reshape.call(undefined, args); }
 /**
  * torch.resize_as_ — ATen: aten::resize_as_
  * - `resize_as_(Tensor self, Tensor the_template, *, MemoryFormat? memory_format=…) -> Tensor`
  */
 function resizeAs_(self: Tensor, theTemplate: Tensor, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
-function resizeAs_(...args: unknown[]): unknown { return E["resizeAs_"].call(undefined, args); }
+function resizeAs_(...args: unknown[]): unknown { return e_resizeAs_.call(undefined, args); }
 /**
  * torch.resolve_conj — ATen: aten::resolve_conj
  * - `resolve_conj(Tensor self) -> Tensor`
  */
 function resolveConj(self: Tensor): Tensor;
-function resolveConj(...args: unknown[]): unknown { return E["resolveConj"].call(undefined, args); }
+function resolveConj(...args: unknown[]): unknown { return e_resolveConj.call(undefined, args); }
 /**
  * torch.resolve_neg — ATen: aten::resolve_neg
  * - `resolve_neg(Tensor self) -> Tensor`
  */
 function resolveNeg(self: Tensor): Tensor;
-function resolveNeg(...args: unknown[]): unknown { return E["resolveNeg"].call(undefined, args); }
+function resolveNeg(...args: unknown[]): unknown { return e_resolveNeg.call(undefined, args); }
 /**
  * torch.rms_norm — ATen: aten::rms_norm
  * - `rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, float? eps=…) -> Tensor`
@@ -3559,14 +3558,14 @@ function resolveNeg(...args: unknown[]): unknown { return E["resolveNeg"].call(u
 function rmsNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; eps?: number | null }): Tensor;
 function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { eps?: number | null }): Tensor;
 function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, eps: number | null): Tensor;
-function rmsNorm(...args: unknown[]): unknown { return E["rmsNorm"].call(undefined, args); }
+function rmsNorm(...args: unknown[]): unknown { return e_rmsNorm.call(undefined, args); }
 /**
  * torch.roll — ATen: aten::roll
  * - `roll(Tensor self, int[1] shifts, int[1] dims=…) -> Tensor`
  */
 function roll(self: Tensor, shifts: number | number[], options?: { dims?: number | number[] }): Tensor;
 function roll(self: Tensor, shifts: number | number[], dims: number | number[]): Tensor;
-function roll(...args: unknown[]): unknown { return E["roll"].call(undefined, args); }
+function roll(...args: unknown[]): unknown { return e_roll.call(undefined, args); }
 /**
  * torch.rot90 — ATen: aten::rot90
  * - `rot90(Tensor self, int k=…, int[] dims=…) -> Tensor`
@@ -3574,7 +3573,7 @@ function roll(...args: unknown[]): unknown { return E["roll"].call(undefined, ar
 function rot90(self: Tensor, options?: { k?: number; dims?: number[] }): Tensor;
 function rot90(self: Tensor, k: number, options?: { dims?: number[] }): Tensor;
 function rot90(self: Tensor, k: number, dims: number[]): Tensor;
-function rot90(...args: unknown[]): unknown { return E["rot90"].call(undefined, args); }
+function rot90(...args: unknown[]): unknown { return e_rot90.call(undefined, args); }
 /**
  * torch.round — ATen: aten::round, aten::round.decimals
  * - `round(Tensor self) -> Tensor`
@@ -3582,7 +3581,7 @@ function rot90(...args: unknown[]): unknown { return E["rot90"].call(undefined, 
  */
 function round(self: Tensor): Tensor;
 function round(self: Tensor, options?: { decimals?: number }): Tensor;
-function round(...args: unknown[]): unknown { return E["round"].call(undefined, args); }
+function round(...args: unknown[]): unknown { return e_round.call(undefined, args); }
 /**
  * torch.round_ — ATen: aten::round_, aten::round_.decimals
  * - `round_(Tensor self) -> Tensor`
@@ -3590,19 +3589,19 @@ function round(...args: unknown[]): unknown { return E["round"].call(undefined, 
  */
 function round_(self: Tensor): Tensor;
 function round_(self: Tensor, options?: { decimals?: number }): Tensor;
-function round_(...args: unknown[]): unknown { return E["round_"].call(undefined, args); }
+function round_(...args: unknown[]): unknown { return e_round_.call(undefined, args); }
 /**
  * torch.row_indices_copy — ATen: aten::row_indices_copy
  * - `row_indices_copy(Tensor self) -> Tensor`
  */
 function rowIndicesCopy(self: Tensor): Tensor;
-function rowIndicesCopy(...args: unknown[]): unknown { return E["rowIndicesCopy"].call(undefined, args); }
+function rowIndicesCopy(...args: unknown[]): unknown { return e_rowIndicesCopy.call(undefined, args); }
 /**
  * torch.row_stack — ATen: aten::row_stack
  * - `row_stack(Tensor[] tensors) -> Tensor`
  */
 function rowStack(tensors: Tensor[]): Tensor;
-function rowStack(...args: unknown[]): unknown { return E["rowStack"].call(undefined, args); }
+function rowStack(...args: unknown[]): unknown { return e_rowStack.call(undefined, args); }
 /**
  * torch.rrelu — ATen: aten::rrelu
  * - `rrelu(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
@@ -3612,7 +3611,7 @@ function rrelu(self: Tensor, lower: Scalar, options?: { upper?: Scalar; training
 function rrelu(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
 function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
 function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
-function rrelu(...args: unknown[]): unknown { return E["rrelu"].call(undefined, args); }
+function rrelu(...args: unknown[]): unknown { return e_rrelu.call(undefined, args); }
 /**
  * torch.rrelu_ — ATen: aten::rrelu_
  * - `rrelu_(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
@@ -3622,19 +3621,19 @@ function rrelu_(self: Tensor, lower: Scalar, options?: { upper?: Scalar; trainin
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
 function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
-function rrelu_(...args: unknown[]): unknown { return E["rrelu_"].call(undefined, args); }
+function rrelu_(...args: unknown[]): unknown { return e_rrelu_.call(undefined, args); }
 /**
  * torch.rsqrt — ATen: aten::rsqrt
  * - `rsqrt(Tensor self) -> Tensor`
  */
 function rsqrt(self: Tensor): Tensor;
-function rsqrt(...args: unknown[]): unknown { return E["rsqrt"].call(undefined, args); }
+function rsqrt(...args: unknown[]): unknown { return e_rsqrt.call(undefined, args); }
 /**
  * torch.rsqrt_ — ATen: aten::rsqrt_
  * - `rsqrt_(Tensor self) -> Tensor`
  */
 function rsqrt_(self: Tensor): Tensor;
-function rsqrt_(...args: unknown[]): unknown { return E["rsqrt_"].call(undefined, args); }
+function rsqrt_(...args: unknown[]): unknown { return e_rsqrt_.call(undefined, args); }
 /**
  * torch.rsub — ATen: aten::rsub.Tensor, aten::rsub.Scalar
  * - `rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -3643,13 +3642,13 @@ function rsqrt_(...args: unknown[]): unknown { return E["rsqrt_"].call(undefined
 function rsub(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function rsub(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
 function rsub(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
-function rsub(...args: unknown[]): unknown { return E["rsub"].call(undefined, args); }
+function rsub(...args: unknown[]): unknown { return e_rsub.call(undefined, args); }
 /**
  * torch.scalar_tensor — ATen: aten::scalar_tensor
  * - `scalar_tensor(Scalar s, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function scalarTensor(s: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function scalarTensor(...args: unknown[]): unknown { return E["scalarTensor"].call(undefined, args); }
+function scalarTensor(...args: unknown[]): unknown { return e_scalarTensor.call(undefined, args); }
 /**
  * torch.scatter — ATen: aten::scatter.value, aten::scatter.src, aten::scatter.reduce, aten::scatter.value_reduce, aten::scatter.dimname_src, aten::scatter.dimname_value
  * - `scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
@@ -3665,7 +3664,7 @@ function scatter(self: Tensor, dim: number, index: Tensor, src: Tensor, options?
 function scatter(self: Tensor, dim: number, index: Tensor, value: Scalar, options?: { reduce?: string }): Tensor;
 function scatter(self: Tensor, dim: string, index: Tensor, src: Tensor): Tensor;
 function scatter(self: Tensor, dim: string, index: Tensor, value: Scalar): Tensor;
-function scatter(...args: unknown[]): unknown { return E["scatter"].call(undefined, args); }
+function scatter(...args: unknown[]): unknown { return e_scatter.call(undefined, args); }
 /**
  * torch.scatter_add — ATen: aten::scatter_add, aten::scatter_add.dimname
  * - `scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
@@ -3673,13 +3672,13 @@ function scatter(...args: unknown[]): unknown { return E["scatter"].call(undefin
  */
 function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
 function scatterAdd(self: Tensor, dim: string, index: Tensor, src: Tensor): Tensor;
-function scatterAdd(...args: unknown[]): unknown { return E["scatterAdd"].call(undefined, args); }
+function scatterAdd(...args: unknown[]): unknown { return e_scatterAdd.call(undefined, args); }
 /**
  * torch.scatter_reduce — ATen: aten::scatter_reduce.two
  * - `scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=…) -> Tensor`
  */
 function scatterReduce(self: Tensor, dim: number, index: Tensor, src: Tensor, reduce: string, options?: { includeSelf?: boolean }): Tensor;
-function scatterReduce(...args: unknown[]): unknown { return E["scatterReduce"].call(undefined, args); }
+function scatterReduce(...args: unknown[]): unknown { return e_scatterReduce.call(undefined, args); }
 /**
  * torch.searchsorted — ATen: aten::searchsorted.Tensor, aten::searchsorted.Scalar
  * - `searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=…, bool right=…, str? side=…, Tensor? sorter=…) -> Tensor`
@@ -3687,7 +3686,7 @@ function scatterReduce(...args: unknown[]): unknown { return E["scatterReduce"].
  */
 function searchsorted(sortedSequence: Tensor, self: Tensor, options?: { outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | null }): Tensor;
 function searchsorted(sortedSequence: Tensor, self: Scalar, options?: { outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | null }): Tensor;
-function searchsorted(...args: unknown[]): unknown { return E["searchsorted"].call(undefined, args); }
+function searchsorted(...args: unknown[]): unknown { return e_searchsorted.call(undefined, args); }
 /**
  * torch.select — ATen: aten::select.int, aten::select.Dimname
  * - `select.int(Tensor self, int dim, int index) -> Tensor`
@@ -3695,97 +3694,97 @@ function searchsorted(...args: unknown[]): unknown { return E["searchsorted"].ca
  */
 function select(self: Tensor, dim: number, index: number): Tensor;
 function select(self: Tensor, dim: string, index: number): Tensor;
-function select(...args: unknown[]): unknown { return E["select"].call(undefined, args); }
+function select(...args: unknown[]): unknown { return e_select.call(undefined, args); }
 /**
  * torch.select_copy — ATen: aten::select_copy.int
  * - `select_copy.int(Tensor self, int dim, int index) -> Tensor`
  */
 function selectCopy(self: Tensor, dim: number, index: number): Tensor;
-function selectCopy(...args: unknown[]): unknown { return E["selectCopy"].call(undefined, args); }
+function selectCopy(...args: unknown[]): unknown { return e_selectCopy.call(undefined, args); }
 /**
  * torch.select_scatter — ATen: aten::select_scatter
  * - `select_scatter(Tensor self, Tensor src, int dim, int index) -> Tensor`
  */
 function selectScatter(self: Tensor, src: Tensor, dim: number, index: number): Tensor;
-function selectScatter(...args: unknown[]): unknown { return E["selectScatter"].call(undefined, args); }
+function selectScatter(...args: unknown[]): unknown { return e_selectScatter.call(undefined, args); }
 /**
  * torch.selu — ATen: aten::selu
  * - `selu(Tensor self) -> Tensor`
  */
 function selu(self: Tensor): Tensor;
-function selu(...args: unknown[]): unknown { return E["selu"].call(undefined, args); }
+function selu(...args: unknown[]): unknown { return e_selu.call(undefined, args); }
 /**
  * torch.selu_ — ATen: aten::selu_
  * - `selu_(Tensor self) -> Tensor`
  */
 function selu_(self: Tensor): Tensor;
-function selu_(...args: unknown[]): unknown { return E["selu_"].call(undefined, args); }
+function selu_(...args: unknown[]): unknown { return e_selu_.call(undefined, args); }
 /**
  * torch.sgn — ATen: aten::sgn
  * - `sgn(Tensor self) -> Tensor`
  */
 function sgn(self: Tensor): Tensor;
-function sgn(...args: unknown[]): unknown { return E["sgn"].call(undefined, args); }
+function sgn(...args: unknown[]): unknown { return e_sgn.call(undefined, args); }
 /**
  * torch.sigmoid — ATen: aten::sigmoid
  * - `sigmoid(Tensor self) -> Tensor`
  */
 function sigmoid(self: Tensor): Tensor;
-function sigmoid(...args: unknown[]): unknown { return E["sigmoid"].call(undefined, args); }
+function sigmoid(...args: unknown[]): unknown { return e_sigmoid.call(undefined, args); }
 /**
  * torch.sigmoid_ — ATen: aten::sigmoid_
  * - `sigmoid_(Tensor self) -> Tensor`
  */
 function sigmoid_(self: Tensor): Tensor;
-function sigmoid_(...args: unknown[]): unknown { return E["sigmoid_"].call(undefined, args); }
+function sigmoid_(...args: unknown[]): unknown { return e_sigmoid_.call(undefined, args); }
 /**
  * torch.sign — ATen: aten::sign
  * - `sign(Tensor self) -> Tensor`
  */
 function sign(self: Tensor): Tensor;
-function sign(...args: unknown[]): unknown { return E["sign"].call(undefined, args); }
+function sign(...args: unknown[]): unknown { return e_sign.call(undefined, args); }
 /**
  * torch.signbit — ATen: aten::signbit
  * - `signbit(Tensor self) -> Tensor`
  */
 function signbit(self: Tensor): Tensor;
-function signbit(...args: unknown[]): unknown { return E["signbit"].call(undefined, args); }
+function signbit(...args: unknown[]): unknown { return e_signbit.call(undefined, args); }
 /**
  * torch.sin — ATen: aten::sin
  * - `sin(Tensor self) -> Tensor`
  */
 function sin(self: Tensor): Tensor;
-function sin(...args: unknown[]): unknown { return E["sin"].call(undefined, args); }
+function sin(...args: unknown[]): unknown { return e_sin.call(undefined, args); }
 /**
  * torch.sin_ — ATen: aten::sin_
  * - `sin_(Tensor self) -> Tensor`
  */
 function sin_(self: Tensor): Tensor;
-function sin_(...args: unknown[]): unknown { return E["sin_"].call(undefined, args); }
+function sin_(...args: unknown[]): unknown { return e_sin_.call(undefined, args); }
 /**
  * torch.sinc — ATen: aten::sinc
  * - `sinc(Tensor self) -> Tensor`
  */
 function sinc(self: Tensor): Tensor;
-function sinc(...args: unknown[]): unknown { return E["sinc"].call(undefined, args); }
+function sinc(...args: unknown[]): unknown { return e_sinc.call(undefined, args); }
 /**
  * torch.sinc_ — ATen: aten::sinc_
  * - `sinc_(Tensor self) -> Tensor`
  */
 function sinc_(self: Tensor): Tensor;
-function sinc_(...args: unknown[]): unknown { return E["sinc_"].call(undefined, args); }
+function sinc_(...args: unknown[]): unknown { return e_sinc_.call(undefined, args); }
 /**
  * torch.sinh — ATen: aten::sinh
  * - `sinh(Tensor self) -> Tensor`
  */
 function sinh(self: Tensor): Tensor;
-function sinh(...args: unknown[]): unknown { return E["sinh"].call(undefined, args); }
+function sinh(...args: unknown[]): unknown { return e_sinh.call(undefined, args); }
 /**
  * torch.sinh_ — ATen: aten::sinh_
  * - `sinh_(Tensor self) -> Tensor`
  */
 function sinh_(self: Tensor): Tensor;
-function sinh_(...args: unknown[]): unknown { return E["sinh_"].call(undefined, args); }
+function sinh_(...args: unknown[]): unknown { return e_sinh_.call(undefined, args); }
 /**
  * torch.slice_copy — ATen: aten::slice_copy.Tensor
  * - `slice_copy.Tensor(Tensor self, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
@@ -3795,7 +3794,7 @@ function sliceCopy(self: Tensor, dim: number, options?: { start?: number | null;
 function sliceCopy(self: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
 function sliceCopy(self: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
 function sliceCopy(self: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
-function sliceCopy(...args: unknown[]): unknown { return E["sliceCopy"].call(undefined, args); }
+function sliceCopy(...args: unknown[]): unknown { return e_sliceCopy.call(undefined, args); }
 /**
  * torch.slice_inverse — ATen: aten::slice_inverse
  * - `slice_inverse(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
@@ -3805,7 +3804,7 @@ function sliceInverse(self: Tensor, src: Tensor, dim: number, options?: { start?
 function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
 function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
 function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
-function sliceInverse(...args: unknown[]): unknown { return E["sliceInverse"].call(undefined, args); }
+function sliceInverse(...args: unknown[]): unknown { return e_sliceInverse.call(undefined, args); }
 /**
  * torch.slice_scatter — ATen: aten::slice_scatter
  * - `slice_scatter(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
@@ -3815,13 +3814,13 @@ function sliceScatter(self: Tensor, src: Tensor, dim: number, options?: { start?
 function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
 function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
 function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
-function sliceScatter(...args: unknown[]): unknown { return E["sliceScatter"].call(undefined, args); }
+function sliceScatter(...args: unknown[]): unknown { return e_sliceScatter.call(undefined, args); }
 /**
  * torch.slogdet — ATen: aten::slogdet
  * - `slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet)`
  */
 function slogdet(self: Tensor): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
-function slogdet(...args: unknown[]): unknown { return E["slogdet"].call(undefined, args); }
+function slogdet(...args: unknown[]): unknown { return e_slogdet.call(undefined, args); }
 /**
  * torch.softmax — ATen: aten::softmax.int, aten::softmax.Dimname
  * - `softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
@@ -3830,7 +3829,7 @@ function slogdet(...args: unknown[]): unknown { return E["slogdet"].call(undefin
 function softmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
 function softmax(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
-function softmax(...args: unknown[]): unknown { return E["softmax"].call(undefined, args); }
+function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined, args); }
 /**
  * torch.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable
  * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
@@ -3845,52 +3844,52 @@ function sort(self: Tensor, options?: { stable?: boolean | null; dim?: number; d
 function sort(self: Tensor, dim: string, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, dim: string, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, options?: { stable?: boolean | null; dim?: string; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(...args: unknown[]): unknown { return E["sort"].call(undefined, args); }
+function sort(...args: unknown[]): unknown { return e_sort.call(undefined, args); }
 /**
  * torch.split_copy — ATen: aten::split_copy.Tensor
  * - `split_copy.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
  */
 function splitCopy(self: Tensor, splitSize: number, options?: { dim?: number }): Tensor[];
 function splitCopy(self: Tensor, splitSize: number, dim: number): Tensor[];
-function splitCopy(...args: unknown[]): unknown { return E["splitCopy"].call(undefined, args); }
+function splitCopy(...args: unknown[]): unknown { return e_splitCopy.call(undefined, args); }
 /**
  * torch.split_with_sizes — ATen: aten::split_with_sizes
  * - `split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function splitWithSizes(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
 function splitWithSizes(self: Tensor, splitSizes: number[], dim: number): Tensor[];
-function splitWithSizes(...args: unknown[]): unknown { return E["splitWithSizes"].call(undefined, args); }
+function splitWithSizes(...args: unknown[]): unknown { return e_splitWithSizes.call(undefined, args); }
 /**
  * torch.split_with_sizes_copy — ATen: aten::split_with_sizes_copy
  * - `split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function splitWithSizesCopy(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
 function splitWithSizesCopy(self: Tensor, splitSizes: number[], dim: number): Tensor[];
-function splitWithSizesCopy(...args: unknown[]): unknown { return E["splitWithSizesCopy"].call(undefined, args); }
+function splitWithSizesCopy(...args: unknown[]): unknown { return e_splitWithSizesCopy.call(undefined, args); }
 /**
  * torch.sqrt — ATen: aten::sqrt
  * - `sqrt(Tensor self) -> Tensor`
  */
 function sqrt(self: Tensor): Tensor;
-function sqrt(...args: unknown[]): unknown { return E["sqrt"].call(undefined, args); }
+function sqrt(...args: unknown[]): unknown { return e_sqrt.call(undefined, args); }
 /**
  * torch.sqrt_ — ATen: aten::sqrt_
  * - `sqrt_(Tensor self) -> Tensor`
  */
 function sqrt_(self: Tensor): Tensor;
-function sqrt_(...args: unknown[]): unknown { return E["sqrt_"].call(undefined, args); }
+function sqrt_(...args: unknown[]): unknown { return e_sqrt_.call(undefined, args); }
 /**
  * torch.square — ATen: aten::square
  * - `square(Tensor self) -> Tensor`
  */
 function square(self: Tensor): Tensor;
-function square(...args: unknown[]): unknown { return E["square"].call(undefined, args); }
+function square(...args: unknown[]): unknown { return e_square.call(undefined, args); }
 /**
  * torch.square_ — ATen: aten::square_
  * - `square_(Tensor self) -> Tensor`
  */
 function square_(self: Tensor): Tensor;
-function square_(...args: unknown[]): unknown { return E["square_"].call(undefined, args); }
+function square_(...args: unknown[]): unknown { return e_square_.call(undefined, args); }
 /**
  * torch.squeeze — ATen: aten::squeeze, aten::squeeze.dim, aten::squeeze.dimname, aten::squeeze.dims
  * - `squeeze(Tensor self) -> Tensor`
@@ -3902,7 +3901,7 @@ function squeeze(self: Tensor): Tensor;
 function squeeze(self: Tensor, dim: number): Tensor;
 function squeeze(self: Tensor, dim: string): Tensor;
 function squeeze(self: Tensor, dim: number[]): Tensor;
-function squeeze(...args: unknown[]): unknown { return E["squeeze"].call(undefined, args); }
+function squeeze(...args: unknown[]): unknown { return e_squeeze.call(undefined, args); }
 /**
  * torch.squeeze_copy — ATen: aten::squeeze_copy, aten::squeeze_copy.dim, aten::squeeze_copy.dims
  * - `squeeze_copy(Tensor self) -> Tensor`
@@ -3912,14 +3911,14 @@ function squeeze(...args: unknown[]): unknown { return E["squeeze"].call(undefin
 function squeezeCopy(self: Tensor): Tensor;
 function squeezeCopy(self: Tensor, dim: number): Tensor;
 function squeezeCopy(self: Tensor, dim: number[]): Tensor;
-function squeezeCopy(...args: unknown[]): unknown { return E["squeezeCopy"].call(undefined, args); }
+function squeezeCopy(...args: unknown[]): unknown { return e_squeezeCopy.call(undefined, args); }
 /**
  * torch.stack — ATen: aten::stack
  * - `stack(Tensor[] tensors, int dim=…) -> Tensor`
  */
 function stack(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function stack(tensors: Tensor[], dim: number): Tensor;
-function stack(...args: unknown[]): unknown { return E["stack"].call(undefined, args); }
+function stack(...args: unknown[]): unknown { return e_stack.call(undefined, args); }
 /**
  * torch.std — ATen: aten::std, aten::std.dim, aten::std.correction
  * - `std(Tensor self, bool unbiased=…) -> Tensor`
@@ -3936,7 +3935,7 @@ function std(self: Tensor, options?: { dim?: number | number[] | null; correctio
 function std(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
 function std(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
 function std(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
-function std(...args: unknown[]): unknown { return E["std"].call(undefined, args); }
+function std(...args: unknown[]): unknown { return e_std.call(undefined, args); }
 /**
  * torch.std_mean — ATen: aten::std_mean, aten::std_mean.dim, aten::std_mean.correction
  * - `std_mean(Tensor self, bool unbiased=…) -> (Tensor, Tensor)`
@@ -3953,7 +3952,7 @@ function stdMean(self: Tensor, options?: { dim?: number | number[] | null; corre
 function stdMean(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
 function stdMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
 function stdMean(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(...args: unknown[]): unknown { return E["stdMean"].call(undefined, args); }
+function stdMean(...args: unknown[]): unknown { return e_stdMean.call(undefined, args); }
 /**
  * torch.stft — ATen: aten::stft, aten::stft.center
  * - `stft(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool normalized=…, bool? onesided=…, bool? return_complex=…, bool? align_to_window=…) -> Tensor`
@@ -3993,7 +3992,7 @@ function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: n
 function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
 function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, options?: { alignToWindow?: boolean | null }): Tensor;
 function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, alignToWindow: boolean | null): Tensor;
-function stft(...args: unknown[]): unknown { return E["stft"].call(undefined, args); }
+function stft(...args: unknown[]): unknown { return e_stft.call(undefined, args); }
 /**
  * torch.sub — ATen: aten::sub.Tensor, aten::sub.Scalar
  * - `sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -4002,7 +4001,7 @@ function stft(...args: unknown[]): unknown { return E["stft"].call(undefined, ar
 function sub(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function sub(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
 function sub(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
-function sub(...args: unknown[]): unknown { return E["sub"].call(undefined, args); }
+function sub(...args: unknown[]): unknown { return e_sub.call(undefined, args); }
 /**
  * torch.subtract — ATen: aten::subtract.Tensor, aten::subtract.Scalar
  * - `subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -4011,7 +4010,7 @@ function sub(...args: unknown[]): unknown { return E["sub"].call(undefined, args
 function subtract(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function subtract(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
 function subtract(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
-function subtract(...args: unknown[]): unknown { return E["subtract"].call(undefined, args); }
+function subtract(...args: unknown[]): unknown { return e_subtract.call(undefined, args); }
 /**
  * torch.sum — ATen: aten::sum.dim_IntList, aten::sum
  * - `sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
@@ -4021,7 +4020,7 @@ function sum(self: Tensor, options?: { dim?: number | number[] | null; keepdim?:
 function sum(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function sum(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
 function sum(self: Tensor, options?: { dtype?: DType | null }): Tensor;
-function sum(...args: unknown[]): unknown { return E["sum"].call(undefined, args); }
+function sum(...args: unknown[]): unknown { return e_sum.call(undefined, args); }
 /**
  * torch.svd — ATen: aten::svd
  * - `svd(Tensor self, bool some=…, bool compute_uv=…) -> (Tensor U, Tensor S, Tensor V)`
@@ -4029,19 +4028,19 @@ function sum(...args: unknown[]): unknown { return E["sum"].call(undefined, args
 function svd(self: Tensor, options?: { some?: boolean; computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
 function svd(self: Tensor, some: boolean, options?: { computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
 function svd(self: Tensor, some: boolean, computeUv: boolean): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
-function svd(...args: unknown[]): unknown { return E["svd"].call(undefined, args); }
+function svd(...args: unknown[]): unknown { return e_svd.call(undefined, args); }
 /**
  * torch.swapaxes — ATen: aten::swapaxes
  * - `swapaxes(Tensor self, int axis0, int axis1) -> Tensor`
  */
 function swapaxes(self: Tensor, axis0: number, axis1: number): Tensor;
-function swapaxes(...args: unknown[]): unknown { return E["swapaxes"].call(undefined, args); }
+function swapaxes(...args: unknown[]): unknown { return e_swapaxes.call(undefined, args); }
 /**
  * torch.swapdims — ATen: aten::swapdims
  * - `swapdims(Tensor self, int dim0, int dim1) -> Tensor`
  */
 function swapdims(self: Tensor, dim0: number, dim1: number): Tensor;
-function swapdims(...args: unknown[]): unknown { return E["swapdims"].call(undefined, args); }
+function swapdims(...args: unknown[]): unknown { return e_swapdims.call(undefined, args); }
 /**
  * torch.symeig — ATen: aten::symeig
  * - `symeig(Tensor self, bool eigenvectors=…, bool upper=…) -> (Tensor eigenvalues, Tensor eigenvectors)`
@@ -4049,56 +4048,56 @@ function swapdims(...args: unknown[]): unknown { return E["swapdims"].call(undef
 function symeig(self: Tensor, options?: { eigenvectors?: boolean; upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
 function symeig(self: Tensor, eigenvectors: boolean, options?: { upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
 function symeig(self: Tensor, eigenvectors: boolean, upper: boolean): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function symeig(...args: unknown[]): unknown { return E["symeig"].call(undefined, args); }
+function symeig(...args: unknown[]): unknown { return e_symeig.call(undefined, args); }
 /**
  * torch.t — ATen: aten::t
  * - `t(Tensor self) -> Tensor`
  */
 function t(self: Tensor): Tensor;
-function t(...args: unknown[]): unknown { return E["t"].call(undefined, args); }
+function t(...args: unknown[]): unknown { return e_t.call(undefined, args); }
 /**
  * torch.t_copy — ATen: aten::t_copy
  * - `t_copy(Tensor self) -> Tensor`
  */
 function tCopy(self: Tensor): Tensor;
-function tCopy(...args: unknown[]): unknown { return E["tCopy"].call(undefined, args); }
+function tCopy(...args: unknown[]): unknown { return e_tCopy.call(undefined, args); }
 /**
  * torch.take — ATen: aten::take
  * - `take(Tensor self, Tensor index) -> Tensor`
  */
 function take(self: Tensor, index: Tensor): Tensor;
-function take(...args: unknown[]): unknown { return E["take"].call(undefined, args); }
+function take(...args: unknown[]): unknown { return e_take.call(undefined, args); }
 /**
  * torch.take_along_dim — ATen: aten::take_along_dim
  * - `take_along_dim(Tensor self, Tensor indices, int? dim=…) -> Tensor`
  */
 function takeAlongDim(self: Tensor, indices: Tensor, options?: { dim?: number | null }): Tensor;
 function takeAlongDim(self: Tensor, indices: Tensor, dim: number | null): Tensor;
-function takeAlongDim(...args: unknown[]): unknown { return E["takeAlongDim"].call(undefined, args); }
+function takeAlongDim(...args: unknown[]): unknown { return e_takeAlongDim.call(undefined, args); }
 /**
  * torch.tan — ATen: aten::tan
  * - `tan(Tensor self) -> Tensor`
  */
 function tan(self: Tensor): Tensor;
-function tan(...args: unknown[]): unknown { return E["tan"].call(undefined, args); }
+function tan(...args: unknown[]): unknown { return e_tan.call(undefined, args); }
 /**
  * torch.tan_ — ATen: aten::tan_
  * - `tan_(Tensor self) -> Tensor`
  */
 function tan_(self: Tensor): Tensor;
-function tan_(...args: unknown[]): unknown { return E["tan_"].call(undefined, args); }
+function tan_(...args: unknown[]): unknown { return e_tan_.call(undefined, args); }
 /**
  * torch.tanh — ATen: aten::tanh
  * - `tanh(Tensor self) -> Tensor`
  */
 function tanh(self: Tensor): Tensor;
-function tanh(...args: unknown[]): unknown { return E["tanh"].call(undefined, args); }
+function tanh(...args: unknown[]): unknown { return e_tanh.call(undefined, args); }
 /**
  * torch.tanh_ — ATen: aten::tanh_
  * - `tanh_(Tensor self) -> Tensor`
  */
 function tanh_(self: Tensor): Tensor;
-function tanh_(...args: unknown[]): unknown { return E["tanh_"].call(undefined, args); }
+function tanh_(...args: unknown[]): unknown { return e_tanh_.call(undefined, args); }
 /**
  * torch.tensor_split — ATen: aten::tensor_split.sections, aten::tensor_split.indices, aten::tensor_split.tensor_indices_or_sections
  * - `tensor_split.sections(Tensor self, int sections, int dim=…) -> Tensor[]`
@@ -4111,25 +4110,25 @@ function tensorSplit(self: Tensor, indices: number[], options?: { dim?: number }
 function tensorSplit(self: Tensor, indices: number[], dim: number): Tensor[];
 function tensorSplit(self: Tensor, tensorIndicesOrSections: Tensor, options?: { dim?: number }): Tensor[];
 function tensorSplit(self: Tensor, tensorIndicesOrSections: Tensor, dim: number): Tensor[];
-function tensorSplit(...args: unknown[]): unknown { return E["tensorSplit"].call(undefined, args); }
+function tensorSplit(...args: unknown[]): unknown { return e_tensorSplit.call(undefined, args); }
 /**
  * torch.threshold — ATen: aten::threshold
  * - `threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor`
  */
 function threshold(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
-function threshold(...args: unknown[]): unknown { return E["threshold"].call(undefined, args); }
+function threshold(...args: unknown[]): unknown { return e_threshold.call(undefined, args); }
 /**
  * torch.threshold_ — ATen: aten::threshold_
  * - `threshold_(Tensor self, Scalar threshold, Scalar value) -> Tensor`
  */
 function threshold_(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
-function threshold_(...args: unknown[]): unknown { return E["threshold_"].call(undefined, args); }
+function threshold_(...args: unknown[]): unknown { return e_threshold_.call(undefined, args); }
 /**
  * torch.tile — ATen: aten::tile
  * - `tile(Tensor self, int[] dims) -> Tensor`
  */
 function tile(self: Tensor, dims: number[]): Tensor;
-function tile(...args: unknown[]): unknown { return E["tile"].call(undefined, args); }
+function tile(...args: unknown[]): unknown { return e_tile.call(undefined, args); }
 /**
  * torch.topk — ATen: aten::topk
  * - `topk(Tensor self, int k, int dim=…, bool largest=…, bool sorted=…) -> (Tensor values, Tensor indices)`
@@ -4138,13 +4137,13 @@ function topk(self: Tensor, k: number, options?: { dim?: number; largest?: boole
 function topk(self: Tensor, k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function topk(self: Tensor, k: number, dim: number, largest: boolean, options?: { sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function topk(self: Tensor, k: number, dim: number, largest: boolean, sorted: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function topk(...args: unknown[]): unknown { return E["topk"].call(undefined, args); }
+function topk(...args: unknown[]): unknown { return e_topk.call(undefined, args); }
 /**
  * torch.trace — ATen: aten::trace
  * - `trace(Tensor self) -> Tensor`
  */
 function trace(self: Tensor): Tensor;
-function trace(...args: unknown[]): unknown { return E["trace"].call(undefined, args); }
+function trace(...args: unknown[]): unknown { return e_trace.call(undefined, args); }
 /**
  * torch.transpose — ATen: aten::transpose.int, aten::transpose.Dimname
  * - `transpose.int(Tensor self, int dim0, int dim1) -> Tensor`
@@ -4152,13 +4151,13 @@ function trace(...args: unknown[]): unknown { return E["trace"].call(undefined, 
  */
 function transpose(self: Tensor, dim0: number, dim1: number): Tensor;
 function transpose(self: Tensor, dim0: string, dim1: string): Tensor;
-function transpose(...args: unknown[]): unknown { return E["transpose"].call(undefined, args); }
+function transpose(...args: unknown[]): unknown { return e_transpose.call(undefined, args); }
 /**
  * torch.transpose_copy — ATen: aten::transpose_copy.int
  * - `transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor`
  */
 function transposeCopy(self: Tensor, dim0: number, dim1: number): Tensor;
-function transposeCopy(...args: unknown[]): unknown { return E["transposeCopy"].call(undefined, args); }
+function transposeCopy(...args: unknown[]): unknown { return e_transposeCopy.call(undefined, args); }
 /**
  * torch.trapezoid — ATen: aten::trapezoid.x, aten::trapezoid.dx
  * - `trapezoid.x(Tensor y, Tensor x, *, int dim=…) -> Tensor`
@@ -4166,7 +4165,7 @@ function transposeCopy(...args: unknown[]): unknown { return E["transposeCopy"].
  */
 function trapezoid(y: Tensor, x: Tensor, options?: { dim?: number }): Tensor;
 function trapezoid(y: Tensor, options?: { dx?: Scalar; dim?: number }): Tensor;
-function trapezoid(...args: unknown[]): unknown { return E["trapezoid"].call(undefined, args); }
+function trapezoid(...args: unknown[]): unknown { return e_trapezoid.call(undefined, args); }
 /**
  * torch.trapz — ATen: aten::trapz.x, aten::trapz.dx
  * - `trapz.x(Tensor y, Tensor x, *, int dim=…) -> Tensor`
@@ -4174,7 +4173,7 @@ function trapezoid(...args: unknown[]): unknown { return E["trapezoid"].call(und
  */
 function trapz(y: Tensor, x: Tensor, options?: { dim?: number }): Tensor;
 function trapz(y: Tensor, options?: { dx?: number; dim?: number }): Tensor;
-function trapz(...args: unknown[]): unknown { return E["trapz"].call(undefined, args); }
+function trapz(...args: unknown[]): unknown { return e_trapz.call(undefined, args); }
 /**
  * torch.triangular_solve — ATen: aten::triangular_solve
  * - `triangular_solve(Tensor self, Tensor A, bool upper=…, bool transpose=…, bool unitriangular=…) -> (Tensor solution, Tensor cloned_coefficient)`
@@ -4183,35 +4182,35 @@ function triangularSolve(self: Tensor, A: Tensor, options?: { upper?: boolean; t
 function triangularSolve(self: Tensor, A: Tensor, upper: boolean, options?: { transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
 function triangularSolve(self: Tensor, A: Tensor, upper: boolean, transpose: boolean, options?: { unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
 function triangularSolve(self: Tensor, A: Tensor, upper: boolean, transpose: boolean, unitriangular: boolean): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-function triangularSolve(...args: unknown[]): unknown { return E["triangularSolve"].call(undefined, args); }
+function triangularSolve(...args: unknown[]): unknown { return e_triangularSolve.call(undefined, args); }
 /**
  * torch.tril — ATen: aten::tril
  * - `tril(Tensor self, int diagonal=…) -> Tensor`
  */
 function tril(self: Tensor, options?: { diagonal?: number }): Tensor;
 function tril(self: Tensor, diagonal: number): Tensor;
-function tril(...args: unknown[]): unknown { return E["tril"].call(undefined, args); }
+function tril(...args: unknown[]): unknown { return e_tril.call(undefined, args); }
 /**
  * torch.tril_indices — ATen: aten::tril_indices
  * - `tril_indices(int row, int col, int offset=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function trilIndices(row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function trilIndices(row: number, col: number, offset: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function trilIndices(...args: unknown[]): unknown { return E["trilIndices"].call(undefined, args); }
+function trilIndices(...args: unknown[]): unknown { return e_trilIndices.call(undefined, args); }
 /**
  * torch.triu — ATen: aten::triu
  * - `triu(Tensor self, int diagonal=…) -> Tensor`
  */
 function triu(self: Tensor, options?: { diagonal?: number }): Tensor;
 function triu(self: Tensor, diagonal: number): Tensor;
-function triu(...args: unknown[]): unknown { return E["triu"].call(undefined, args); }
+function triu(...args: unknown[]): unknown { return e_triu.call(undefined, args); }
 /**
  * torch.triu_indices — ATen: aten::triu_indices
  * - `triu_indices(int row, int col, int offset=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function triuIndices(row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function triuIndices(row: number, col: number, offset: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function triuIndices(...args: unknown[]): unknown { return E["triuIndices"].call(undefined, args); }
+function triuIndices(...args: unknown[]): unknown { return e_triuIndices.call(undefined, args); }
 /**
  * torch.true_divide — ATen: aten::true_divide.Tensor, aten::true_divide.Scalar
  * - `true_divide.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -4219,19 +4218,19 @@ function triuIndices(...args: unknown[]): unknown { return E["triuIndices"].call
  */
 function trueDivide(self: Tensor, other: Tensor): Tensor;
 function trueDivide(self: Tensor, other: Scalar): Tensor;
-function trueDivide(...args: unknown[]): unknown { return E["trueDivide"].call(undefined, args); }
+function trueDivide(...args: unknown[]): unknown { return e_trueDivide.call(undefined, args); }
 /**
  * torch.trunc — ATen: aten::trunc
  * - `trunc(Tensor self) -> Tensor`
  */
 function trunc(self: Tensor): Tensor;
-function trunc(...args: unknown[]): unknown { return E["trunc"].call(undefined, args); }
+function trunc(...args: unknown[]): unknown { return e_trunc.call(undefined, args); }
 /**
  * torch.trunc_ — ATen: aten::trunc_
  * - `trunc_(Tensor self) -> Tensor`
  */
 function trunc_(self: Tensor): Tensor;
-function trunc_(...args: unknown[]): unknown { return E["trunc_"].call(undefined, args); }
+function trunc_(...args: unknown[]): unknown { return e_trunc_.call(undefined, args); }
 /**
  * torch.unbind — ATen: aten::unbind.int, aten::unbind.Dimname
  * - `unbind.int(Tensor self, int dim=…) -> Tensor[]`
@@ -4240,65 +4239,65 @@ function trunc_(...args: unknown[]): unknown { return E["trunc_"].call(undefined
 function unbind(self: Tensor, options?: { dim?: number }): Tensor[];
 function unbind(self: Tensor, dim: number): Tensor[];
 function unbind(self: Tensor, dim: string): Tensor[];
-function unbind(...args: unknown[]): unknown { return E["unbind"].call(undefined, args); }
+function unbind(...args: unknown[]): unknown { return e_unbind.call(undefined, args); }
 /**
  * torch.unbind_copy — ATen: aten::unbind_copy.int
  * - `unbind_copy.int(Tensor self, int dim=…) -> Tensor[]`
  */
 function unbindCopy(self: Tensor, options?: { dim?: number }): Tensor[];
 function unbindCopy(self: Tensor, dim: number): Tensor[];
-function unbindCopy(...args: unknown[]): unknown { return E["unbindCopy"].call(undefined, args); }
+function unbindCopy(...args: unknown[]): unknown { return e_unbindCopy.call(undefined, args); }
 /**
  * torch.unflatten — ATen: aten::unflatten.int
  * - `unflatten.int(Tensor self, int dim, int[] sizes) -> Tensor`
  */
 function unflatten(self: Tensor, dim: number, sizes: number[]): Tensor;
-function unflatten(...args: unknown[]): unknown { return E["unflatten"].call(undefined, args); }
+function unflatten(...args: unknown[]): unknown { return e_unflatten.call(undefined, args); }
 /**
  * torch.unfold_copy — ATen: aten::unfold_copy
  * - `unfold_copy(Tensor self, int dimension, int size, int step) -> Tensor`
  */
 function unfoldCopy(self: Tensor, dimension: number, size: number, step: number): Tensor;
-function unfoldCopy(...args: unknown[]): unknown { return E["unfoldCopy"].call(undefined, args); }
+function unfoldCopy(...args: unknown[]): unknown { return e_unfoldCopy.call(undefined, args); }
 /**
  * torch.unsafe_chunk — ATen: aten::unsafe_chunk
  * - `unsafe_chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
  */
 function unsafeChunk(self: Tensor, chunks: number, options?: { dim?: number }): Tensor[];
 function unsafeChunk(self: Tensor, chunks: number, dim: number): Tensor[];
-function unsafeChunk(...args: unknown[]): unknown { return E["unsafeChunk"].call(undefined, args); }
+function unsafeChunk(...args: unknown[]): unknown { return e_unsafeChunk.call(undefined, args); }
 /**
  * torch.unsafe_split — ATen: aten::unsafe_split.Tensor
  * - `unsafe_split.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
  */
 function unsafeSplit(self: Tensor, splitSize: number, options?: { dim?: number }): Tensor[];
 function unsafeSplit(self: Tensor, splitSize: number, dim: number): Tensor[];
-function unsafeSplit(...args: unknown[]): unknown { return E["unsafeSplit"].call(undefined, args); }
+function unsafeSplit(...args: unknown[]): unknown { return e_unsafeSplit.call(undefined, args); }
 /**
  * torch.unsafe_split_with_sizes — ATen: aten::unsafe_split_with_sizes
  * - `unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function unsafeSplitWithSizes(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
 function unsafeSplitWithSizes(self: Tensor, splitSizes: number[], dim: number): Tensor[];
-function unsafeSplitWithSizes(...args: unknown[]): unknown { return E["unsafeSplitWithSizes"].call(undefined, args); }
+function unsafeSplitWithSizes(...args: unknown[]): unknown { return e_unsafeSplitWithSizes.call(undefined, args); }
 /**
  * torch.unsqueeze — ATen: aten::unsqueeze
  * - `unsqueeze(Tensor self, int dim) -> Tensor`
  */
 function unsqueeze(self: Tensor, dim: number): Tensor;
-function unsqueeze(...args: unknown[]): unknown { return E["unsqueeze"].call(undefined, args); }
+function unsqueeze(...args: unknown[]): unknown { return e_unsqueeze.call(undefined, args); }
 /**
  * torch.unsqueeze_copy — ATen: aten::unsqueeze_copy
  * - `unsqueeze_copy(Tensor self, int dim) -> Tensor`
  */
 function unsqueezeCopy(self: Tensor, dim: number): Tensor;
-function unsqueezeCopy(...args: unknown[]): unknown { return E["unsqueezeCopy"].call(undefined, args); }
+function unsqueezeCopy(...args: unknown[]): unknown { return e_unsqueezeCopy.call(undefined, args); }
 /**
  * torch.values_copy — ATen: aten::values_copy
  * - `values_copy(Tensor self) -> Tensor`
  */
 function valuesCopy(self: Tensor): Tensor;
-function valuesCopy(...args: unknown[]): unknown { return E["valuesCopy"].call(undefined, args); }
+function valuesCopy(...args: unknown[]): unknown { return e_valuesCopy.call(undefined, args); }
 /**
  * torch.vander — ATen: aten::vander
  * - `vander(Tensor x, int? N=…, bool increasing=…) -> Tensor`
@@ -4306,7 +4305,7 @@ function valuesCopy(...args: unknown[]): unknown { return E["valuesCopy"].call(u
 function vander(x: Tensor, options?: { N?: number | null; increasing?: boolean }): Tensor;
 function vander(x: Tensor, N: number | null, options?: { increasing?: boolean }): Tensor;
 function vander(x: Tensor, N: number | null, increasing: boolean): Tensor;
-function vander(...args: unknown[]): unknown { return E["vander"].call(undefined, args); }
+function vander(...args: unknown[]): unknown { return e_vander.call(undefined, args); }
 /**
  * torch.var — ATen: aten::var, aten::var.dim, aten::var.correction
  * - `var(Tensor self, bool unbiased=…) -> Tensor`
@@ -4323,7 +4322,7 @@ function var_(self: Tensor, options?: { dim?: number | number[] | null; correcti
 function var_(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
 function var_(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
 function var_(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
-function var_(...args: unknown[]): unknown { return E["var"].call(undefined, args); }
+function var_(...args: unknown[]): unknown { return e_var.call(undefined, args); }
 /**
  * torch.var_mean — ATen: aten::var_mean, aten::var_mean.dim, aten::var_mean.correction
  * - `var_mean(Tensor self, bool unbiased=…) -> (Tensor, Tensor)`
@@ -4340,37 +4339,37 @@ function varMean(self: Tensor, options?: { dim?: number | number[] | null; corre
 function varMean(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
 function varMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
 function varMean(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-function varMean(...args: unknown[]): unknown { return E["varMean"].call(undefined, args); }
+function varMean(...args: unknown[]): unknown { return e_varMean.call(undefined, args); }
 /**
  * torch.vdot — ATen: aten::vdot
  * - `vdot(Tensor self, Tensor other) -> Tensor`
  */
 function vdot(self: Tensor, other: Tensor): Tensor;
-function vdot(...args: unknown[]): unknown { return E["vdot"].call(undefined, args); }
+function vdot(...args: unknown[]): unknown { return e_vdot.call(undefined, args); }
 /**
  * torch.view_as_complex — ATen: aten::view_as_complex
  * - `view_as_complex(Tensor self) -> Tensor`
  */
 function viewAsComplex(self: Tensor): Tensor;
-function viewAsComplex(...args: unknown[]): unknown { return E["viewAsComplex"].call(undefined, args); }
+function viewAsComplex(...args: unknown[]): unknown { return e_viewAsComplex.call(undefined, args); }
 /**
  * torch.view_as_complex_copy — ATen: aten::view_as_complex_copy
  * - `view_as_complex_copy(Tensor self) -> Tensor`
  */
 function viewAsComplexCopy(self: Tensor): Tensor;
-function viewAsComplexCopy(...args: unknown[]): unknown { return E["viewAsComplexCopy"].call(undefined, args); }
+function viewAsComplexCopy(...args: unknown[]): unknown { return e_viewAsComplexCopy.call(undefined, args); }
 /**
  * torch.view_as_real — ATen: aten::view_as_real
  * - `view_as_real(Tensor self) -> Tensor`
  */
 function viewAsReal(self: Tensor): Tensor;
-function viewAsReal(...args: unknown[]): unknown { return E["viewAsReal"].call(undefined, args); }
+function viewAsReal(...args: unknown[]): unknown { return e_viewAsReal.call(undefined, args); }
 /**
  * torch.view_as_real_copy — ATen: aten::view_as_real_copy
  * - `view_as_real_copy(Tensor self) -> Tensor`
  */
 function viewAsRealCopy(self: Tensor): Tensor;
-function viewAsRealCopy(...args: unknown[]): unknown { return E["viewAsRealCopy"].call(undefined, args); }
+function viewAsRealCopy(...args: unknown[]): unknown { return e_viewAsRealCopy.call(undefined, args); }
 /**
  * torch.view_copy — ATen: aten::view_copy, aten::view_copy.dtype
  * - `view_copy(Tensor self, int[] size) -> Tensor`
@@ -4378,7 +4377,7 @@ function viewAsRealCopy(...args: unknown[]): unknown { return E["viewAsRealCopy"
  */
 function viewCopy(self: Tensor, size: number[]): Tensor;
 function viewCopy(self: Tensor, dtype: DType): Tensor;
-function viewCopy(...args: unknown[]): unknown { return E["viewCopy"].call(undefined, args); }
+function viewCopy(...args: unknown[]): unknown { return e_viewCopy.call(undefined, args); }
 /**
  * torch.vsplit — ATen: aten::vsplit.int, aten::vsplit.array
  * - `vsplit.int(Tensor self, int sections) -> Tensor[]`
@@ -4386,13 +4385,13 @@ function viewCopy(...args: unknown[]): unknown { return E["viewCopy"].call(undef
  */
 function vsplit(self: Tensor, sections: number): Tensor[];
 function vsplit(self: Tensor, indices: number[]): Tensor[];
-function vsplit(...args: unknown[]): unknown { return E["vsplit"].call(undefined, args); }
+function vsplit(...args: unknown[]): unknown { return e_vsplit.call(undefined, args); }
 /**
  * torch.vstack — ATen: aten::vstack
  * - `vstack(Tensor[] tensors) -> Tensor`
  */
 function vstack(tensors: Tensor[]): Tensor;
-function vstack(...args: unknown[]): unknown { return E["vstack"].call(undefined, args); }
+function vstack(...args: unknown[]): unknown { return e_vstack.call(undefined, args); }
 /**
  * torch.where — ATen: aten::where.self, aten::where.ScalarOther, aten::where.ScalarSelf, aten::where, aten::where.Scalar
  * - `where.self(Tensor condition, Tensor self, Tensor other) -> Tensor`
@@ -4406,7 +4405,7 @@ function where(condition: Tensor, self: Tensor, other: Scalar): Tensor;
 function where(condition: Tensor, self: Scalar, other: Tensor): Tensor;
 function where(condition: Tensor): Tensor[];
 function where(condition: Tensor, self: Scalar, other: Scalar): Tensor;
-function where(...args: unknown[]): unknown { return E["where"].call(undefined, args); }
+function where(...args: unknown[]): unknown { return e_where.call(undefined, args); }
 /**
  * torch.xlogy — ATen: aten::xlogy.Tensor, aten::xlogy.Scalar_Other, aten::xlogy.Scalar_Self
  * - `xlogy.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -4416,7 +4415,7 @@ function where(...args: unknown[]): unknown { return E["where"].call(undefined, 
 function xlogy(self: Tensor, other: Tensor): Tensor;
 function xlogy(self: Tensor, other: Scalar): Tensor;
 function xlogy(self: Scalar, other: Tensor): Tensor;
-function xlogy(...args: unknown[]): unknown { return E["xlogy"].call(undefined, args); }
+function xlogy(...args: unknown[]): unknown { return e_xlogy.call(undefined, args); }
 /**
  * torch.xlogy_ — ATen: aten::xlogy_.Tensor, aten::xlogy_.Scalar_Other
  * - `xlogy_.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -4424,25 +4423,25 @@ function xlogy(...args: unknown[]): unknown { return E["xlogy"].call(undefined, 
  */
 function xlogy_(self: Tensor, other: Tensor): Tensor;
 function xlogy_(self: Tensor, other: Scalar): Tensor;
-function xlogy_(...args: unknown[]): unknown { return E["xlogy_"].call(undefined, args); }
+function xlogy_(...args: unknown[]): unknown { return e_xlogy_.call(undefined, args); }
 /**
  * torch.zero_ — ATen: aten::zero_
  * - `zero_(Tensor self) -> Tensor`
  */
 function zero_(self: Tensor): Tensor;
-function zero_(...args: unknown[]): unknown { return E["zero_"].call(undefined, args); }
+function zero_(...args: unknown[]): unknown { return e_zero_.call(undefined, args); }
 /**
  * torch.zeros — ATen: aten::zeros
  * - `zeros(int[] size, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function zeros(size: number[], options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function zeros(...size: number[]): Tensor;
-function zeros(...args: unknown[]): unknown { return E["zeros"].call(undefined, args); }
+function zeros(...args: unknown[]): unknown { return e_zeros.call(undefined, args); }
 /**
  * torch.zeros_like — ATen: aten::zeros_like
  * - `zeros_like(Tensor self, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…, MemoryFormat? memory_format=…) -> Tensor`
  */
 function zerosLike(self: Tensor, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
-function zerosLike(...args: unknown[]): unknown { return E["zerosLike"].call(undefined, args); }
+function zerosLike(...args: unknown[]): unknown { return e_zerosLike.call(undefined, args); }
 
 export { abs, abs_, absolute, acos, acos_, acosh, acosh_, adaptiveAvgPool1d, adaptiveMaxPool1d, add, addbmm, addcdiv, addcmul, addmm, addmv, addmv_, addr, adjoint, affineGridGenerator, aliasCopy, all, allclose, alphaDropout, alphaDropout_, amax, amin, aminmax, angle, any, arange, arccos, arccos_, arccosh, arccosh_, arcsin, arcsin_, arcsinh, arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_, argmax, argmin, argsort, argwhere, asStrided, asStrided_, asStridedCopy, asStridedScatter, asin, asin_, asinh, asinh_, atan, atan2, atan_, atanh, atanh_, atleast1d, atleast2d, atleast3d, avgPool1d, baddbmm, bartlettWindow, batchNorm, bernoulli, bilinear, bincount, binomial, bitwiseAnd, bitwiseLeftShift, bitwiseNot, bitwiseOr, bitwiseRightShift, bitwiseXor, blackmanWindow, blockDiag, bmm, broadcastTensors, broadcastTo, bucketize, cartesianProd, cat, ccolIndicesCopy, cdist, ceil, ceil_, celu, celu_, chainMatmul, channelShuffle, cholesky, choleskyInverse, choleskySolve, chunk, clamp, clamp_, clampMax, clampMax_, clampMin, clampMin_, clip, clip_, clone, colIndicesCopy, columnStack, combinations, complex, concat, concatenate, conj, conjPhysical, conjPhysical_, constantPadNd, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, convolution, copysign, corrcoef, cos, cos_, cosh, cosh_, cosineSimilarity, countNonzero, cov, cross, crowIndicesCopy, cummax, cummin, cumprod, cumsum, cumulativeTrapezoid, deg2rad, deg2rad_, det, detach, detach_, detachCopy, diag, diagEmbed, diagflat, diagonal, diagonalCopy, diagonalScatter, diff, digamma, dist, div, divide, dot, dropout, dropout_, dsplit, dstack, einsum, embedding, embeddingBag, embeddingRenorm_, empty, emptyLike, emptyPermuted, emptyQuantized, emptyStrided, eq, equal, erf, erf_, erfc, erfc_, erfinv, exp, exp2, exp2_, exp_, expandCopy, expm1, expm1_, eye, featureAlphaDropout, featureAlphaDropout_, featureDropout, featureDropout_, fill, fill_, fix, fix_, flatten, flip, fliplr, flipud, floatPower, floor, floor_, floorDivide, fmax, fmin, fmod, frac, frac_, frexp, frobeniusNorm, fromFile, full, fullLike, gather, gcd, gcd_, ge, geqrf, ger, getDevice, gradient, greater, greaterEqual, gridSampler, gridSampler2d, gridSampler3d, groupNorm, gt, hammingWindow, hannWindow, hardshrink, hashTensor, heaviside, histc, histogram, histogramdd, hsplit, hstack, hypot, i0, i0_, igamma, igammac, imag, indexAdd, indexCopy, indexFill, indexPut, indexPut_, indexReduce, indexSelect, indicesCopy, inner, instanceNorm, inverse, isComplex, isConj, isFloatingPoint, isInference, isNeg, isNonzero, isSameSize, isSigned, isclose, isfinite, isin, isinf, isnan, isneginf, isposinf, isreal, istft, kaiserWindow, kron, kthvalue, layerNorm, lcm, lcm_, ldexp, ldexp_, le, lerp, less, lessEqual, lgamma, linspace, log, log10, log10_, log1p, log1p_, log2, log2_, log_, logSoftmax, logaddexp, logaddexp2, logcumsumexp, logdet, logicalAnd, logicalNot, logicalOr, logicalXor, logit, logit_, logspace, logsumexp, lt, luSolve, luUnpack, maskedFill, maskedScatter, maskedSelect, matmul, matrixExp, matrixPower, max, maxPool1d, maxPool1dWithIndices, maxPool2d, maxPool3d, maximum, mean, median, meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, multinomial, multiply, mv, mvlgamma, nanToNum, nanToNum_, nanmean, nanmedian, nanquantile, nansum, narrow, narrowCopy, ne, neg, neg_, negative, negative_, nextafter, nonzero, nonzeroStatic, norm, normExceptDim, normal, notEqual, nuclearNorm, numel, ones, onesLike, orgqr, ormqr, outer, pairwiseDistance, pdist, permute, permuteCopy, pinverse, pixelShuffle, pixelUnshuffle, poisson, polar, polygamma, positive, pow, prelu, prod, put, qr, quantile, rad2deg, rad2deg_, rand, randLike, randint, randintLike, randn, randnLike, randperm, range, ravel, real, reciprocal, reciprocal_, relu, relu_, remainder, renorm, repeatInterleave, reshape, resizeAs_, resolveConj, resolveNeg, rmsNorm, roll, rot90, round, round_, rowIndicesCopy, rowStack, rrelu, rrelu_, rsqrt, rsqrt_, rsub, scalarTensor, scatter, scatterAdd, scatterReduce, searchsorted, select, selectCopy, selectScatter, selu, selu_, sgn, sigmoid, sigmoid_, sign, signbit, sin, sin_, sinc, sinc_, sinh, sinh_, sliceCopy, sliceInverse, sliceScatter, slogdet, softmax, sort, splitCopy, splitWithSizes, splitWithSizesCopy, sqrt, sqrt_, square, square_, squeeze, squeezeCopy, stack, std, stdMean, stft, sub, subtract, sum, svd, swapaxes, swapdims, symeig, t, tCopy, take, takeAlongDim, tan, tan_, tanh, tanh_, tensorSplit, threshold, threshold_, tile, topk, trace, transpose, transposeCopy, trapezoid, trapz, triangularSolve, tril, trilIndices, triu, triuIndices, trueDivide, trunc, trunc_, unbind, unbindCopy, unflatten, unfoldCopy, unsafeChunk, unsafeSplit, unsafeSplitWithSizes, unsqueeze, unsqueezeCopy, valuesCopy, vander, var_ as var, varMean, vdot, viewAsComplex, viewAsComplexCopy, viewAsReal, viewAsRealCopy, viewCopy, vsplit, vstack, where, xlogy, xlogy_, zero_, zeros, zerosLike };

@@ -12,7 +12,7 @@ import { dtypeCode, dtypeName, isDType } from '../dtype';
 import { TorchError } from '../errors';
 import { native, TensorHandle } from '../native';
 import { Tensor } from '../tensor';
-import { ArgSpec, camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
+import { camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
 
 /** What the generator emits for one Python name (lib/generated/table.ts). */
 export interface EntrySpec {
@@ -41,6 +41,10 @@ interface Overload {
   varInts: boolean;
   /** Factory (dtype/layout/device/pin_memory): also takes `requiresGrad`. */
   factory: boolean;
+  /** Per argument: its type; whether it must be given; whether, absent, it is passed as None. */
+  types: TypeSpec[];
+  required: boolean[];
+  nullFill: boolean[];
 }
 
 interface Resolved {
@@ -91,7 +95,12 @@ function resolveOps(ops: readonly string[], method: boolean): Resolved {
     const only = positional.length === 1 ? schema.args[positional[0]].type : undefined;
     const varInts = !!only && only.list && only.base === 'int';
     const factory = keywords.has('pinMemory') && keywords.has('device');
-    overloads.push({ id, schema, text, positional, keywords, selfIndex, varInts, factory });
+    overloads.push({
+      id, schema, text, positional, keywords, selfIndex, varInts, factory,
+      types: schema.args.map((a) => a.type),
+      required: schema.args.map((a) => !a.hasDefault && !a.type.optional),
+      nullFill: schema.args.map((a) => !a.hasDefault && a.type.optional),
+    });
   }
   return { overloads, missing };
 }
@@ -145,65 +154,76 @@ function convert(v: unknown, t: TypeSpec): unknown {
   }
 }
 
-function required(a: ArgSpec): boolean {
-  return !a.hasDefault && !a.type.optional;
-}
+// What the last successful bind() found besides the slots (set right before it returns them;
+// bind and the native call it feeds run synchronously, so nothing interleaves).
+let boundAliased: unknown;
+let boundRequiresGrad = false;
+let unknownKey: string | undefined;
 
-interface Bound {
-  slots: unknown[];
-  /** The JS value bound to the argument the op writes and returns (in-place ops). */
-  aliased: unknown;
-  requiresGrad: boolean;
-}
-
-/** Binds JS arguments to one overload, or says why it does not fit (unknownKey: an option no parameter takes). */
-function bind(o: Overload, self: Tensor | undefined, args: unknown[], opts: Record<string, unknown> | undefined, varTensors: boolean): Bound | { unknownKey?: string } {
-  const params = o.schema.args;
-  const slots: unknown[] = new Array(params.length);
-  const given: unknown[] = new Array(params.length);
+/**
+ * Binds JS arguments to one overload: the argument slots for native.callOp, or null when they
+ * do not fit (`unknownKey` then names an option no parameter of this overload takes).
+ */
+function bind(o: Overload, self: Tensor | undefined, args: unknown[], opts: Record<string, unknown> | undefined, varTensors: boolean): unknown[] | null {
+  const types = o.types;
+  const n = types.length;
+  const slots: unknown[] = new Array(n);
+  const aliasAt = o.schema.aliasedArg;
+  let aliased: unknown;
   if (o.selfIndex >= 0) {
     slots[o.selfIndex] = self!.handle;
-    given[o.selfIndex] = self;
+    if (aliasAt === o.selfIndex) aliased = self;
   }
   let positional = args;
   if (o.varInts && args.length >= 1 && args.every(isInt)) positional = [args];
   if (varTensors && args.length > 0) {
     // Python's `f(eq, *tensors)`: the Tensor[] parameter collects the remaining Tensors.
-    const at = o.positional.findIndex((i) => params[i].type.list && params[i].type.base === 'Tensor');
+    const at = o.positional.findIndex((i) => types[i].list && types[i].base === 'Tensor');
     if (at >= 0 && args.length > at && args.slice(at).every((x) => x instanceof Tensor)) positional = [...args.slice(0, at), args.slice(at)];
   }
-  if (positional.length > o.positional.length) return {};
+  const pos = o.positional;
+  if (positional.length > pos.length) return null;
   for (let k = 0; k < positional.length; k++) {
     const v = positional[k];
     if (v === undefined) continue;
-    const i = o.positional[k];
-    const c = convert(v, params[i].type);
-    if (c === FAIL) return {};
+    const i = pos[k];
+    const c = convert(v, types[i]);
+    if (c === FAIL) return null;
     slots[i] = c;
-    given[i] = v;
+    if (i === aliasAt) aliased = v;
   }
   let requiresGrad = false;
   if (opts) {
     for (const key of Object.keys(opts)) {
       const v = opts[key];
       if (key === 'requiresGrad' && o.factory) {
-        if (typeof v !== 'boolean' && v !== undefined) return {};
+        if (typeof v !== 'boolean' && v !== undefined) return null;
         requiresGrad = v === true;
         continue;
       }
       const i = o.keywords.get(key);
-      if (i === undefined || given[i] !== undefined) return { unknownKey: key };
+      if (i === undefined || slots[i] !== undefined) {
+        unknownKey = key;
+        return null;
+      }
       if (v === undefined) continue;
-      const c = convert(v, params[i].type);
-      if (c === FAIL) return {};
+      const c = convert(v, types[i]);
+      if (c === FAIL) return null;
       slots[i] = c;
-      given[i] = v;
+      if (i === aliasAt) aliased = v;
     }
   }
-  for (let i = 0; i < params.length; i++) if (given[i] === undefined && required(params[i])) return {};
-  // Trailing undefined slots take the schema defaults; inner ones must be explicit too.
-  for (let i = 0; i < params.length; i++) if (given[i] === undefined && !params[i].hasDefault && params[i].type.optional) slots[i] = null;
-  return { slots, aliased: o.schema.aliasedArg >= 0 ? given[o.schema.aliasedArg] : undefined, requiresGrad };
+  const required = o.required;
+  const nullFill = o.nullFill;
+  for (let i = 0; i < n; i++) {
+    if (slots[i] !== undefined) continue;
+    if (required[i]) return null;
+    // an optional parameter without a default is passed as None explicitly
+    if (nullFill[i]) slots[i] = null;
+  }
+  boundAliased = aliased;
+  boundRequiresGrad = requiresGrad;
+  return slots;
 }
 
 /** Several results: an object with PyTorch's (camelCase) field names, also iterable in order. */
@@ -225,9 +245,9 @@ function fromNative(v: unknown, t: TypeSpec): unknown {
   return v;
 }
 
-function results(o: Overload, raw: unknown, b: Bound): unknown {
+function results(o: Overload, raw: unknown, aliased: unknown): unknown {
   const rets = o.schema.returns;
-  if (o.schema.aliasedArg >= 0 && b.aliased instanceof Tensor) return b.aliased;
+  if (o.schema.aliasedArg >= 0 && aliased instanceof Tensor) return aliased;
   if (rets.length === 0) return undefined;
   if (rets.length === 1) return fromNative(raw, rets[0].type);
   const values = (raw as unknown[]).map((v, i) => fromNative(v, rets[i].type));
@@ -266,28 +286,38 @@ export class Entry {
     }
     if (this.spec.method && !(self instanceof Tensor)) throw new TypeError(`${this.spec.name}: must be called on a Tensor`);
     let opts: Record<string, unknown> | undefined;
-    let positional = args;
-    while (positional.length && positional[positional.length - 1] === undefined) positional = positional.slice(0, -1);
-    if (positional.length && isPlainObject(positional[positional.length - 1])) {
-      opts = positional[positional.length - 1] as Record<string, unknown>;
-      positional = positional.slice(0, -1);
+    let end = args.length;
+    while (end > 0 && args[end - 1] === undefined) end--;
+    if (end > 0) {
+      const last = args[end - 1];
+      if (typeof last === 'object' && !(last instanceof Tensor) && isPlainObject(last)) {
+        opts = last;
+        end--;
+      }
     }
-    let unknownKey: string | undefined;
-    for (const o of overloads) {
-      const b = bind(o, self, positional, opts, !!this.spec.varTensors);
-      if ('slots' in b) {
-        const raw = native.callOp(o.id, ...b.slots);
-        const out = results(o, raw, b);
-        if (b.requiresGrad && out instanceof Tensor) out.requiresGrad_(true);
+    const positional = end === args.length ? args : args.slice(0, end);
+    let firstUnknown: string | undefined;
+    const varTensors = this.spec.varTensors === true;
+    for (let k = 0; k < overloads.length; k++) {
+      const o = overloads[k];
+      unknownKey = undefined;
+      const slots = bind(o, self, positional, opts, varTensors);
+      if (slots !== null) {
+        const aliased = boundAliased;
+        const requiresGrad = boundRequiresGrad;
+        boundAliased = undefined;
+        const out = results(o, native.callOp(o.id, ...slots), aliased);
+        if (requiresGrad && out instanceof Tensor) out.requiresGrad_(true);
         return out;
       }
-      if (b.unknownKey !== undefined) unknownKey ??= b.unknownKey;
+      if (unknownKey !== undefined) firstUnknown ??= unknownKey;
     }
+    const unknown = firstUnknown;
     const got = (this.spec.method ? positional : positional).map(describe).join(', ') + (opts ? `${positional.length ? ', ' : ''}${describe(opts)}` : '');
     const lines = overloads.map((o) => `  ${o.text}`).join('\n');
     const extra = missing.length ? `\n(not in LibTorch ${libtorchVersion()}: aten::${missing.join(', aten::')})` : '';
-    if (unknownKey !== undefined && overloads.every((o) => !o.keywords.has(unknownKey!))) {
-      throw new TypeError(`${this.spec.name}(): unknown option '${unknownKey}'; the overloads are:\n${lines}${extra}`);
+    if (unknown !== undefined && overloads.every((o) => !o.keywords.has(unknown))) {
+      throw new TypeError(`${this.spec.name}(): unknown option '${unknown}'; the overloads are:\n${lines}${extra}`);
     }
     throw new TypeError(`${this.spec.name}(): no overload takes (${got}); the overloads are:\n${lines}${extra}`);
   }

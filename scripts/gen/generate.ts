@@ -321,15 +321,15 @@ function emitFunctions(ns: Namespace, gens: Gen[], taken: Set<string>, file: str
   const lines: string[] = [HEADER, '/* eslint-disable */',
     "import type { Device } from '../device';", "import type { DType } from '../dtype';", "import type { Scalar, Tensor } from '../tensor';",
     "import { Entry } from '../oplayer/dispatch';", "import type { MemoryFormat, NamedResult } from '../oplayer/types';", '',
-    'const E = {'];
-  for (const g of gens) lines.push(`  ${JSON.stringify(g.js)}: new Entry(${specLiteral(g)}),`);
-  lines.push('};', '');
+    '// one module-level constant per entry: a direct reference on every call, no table lookup'];
+  for (const g of gens) lines.push(`const e_${g.js} = new Entry(${specLiteral(g)});`);
+  lines.push('');
   const exported: string[] = [];
   for (const g of gens) {
     const id = ident(g.js);
     lines.push(doc(g));
     for (const sig of allSignatures(g, false)) lines.push(`function ${id}${sig};`);
-    lines.push(`function ${id}(...args: unknown[]): unknown { return E[${JSON.stringify(g.js)}].call(undefined, args); }`);
+    lines.push(`function ${id}(...args: unknown[]): unknown { return e_${g.js}.call(undefined, args); }`);
     exported.push(id === g.js ? id : `${id} as ${g.js}`);
   }
   lines.push('', `export { ${exported.join(', ')} };`, '');
