@@ -24,7 +24,7 @@ interface Case {
   clone?: boolean;
 }
 type Tolerance = 'exact' | 'ew' | 'red' | 'lin' | 'shape';
-type ResultInfo = { kind: 'tensor' } | { kind: 'named'; fields: string[] } | { kind: 'list'; n: number } | { kind: 'scalar'; value: number | boolean | string };
+type ResultInfo = { kind: 'dtype'; value: string } | { kind: 'tensor' } | { kind: 'named'; fields: string[] } | { kind: 'list'; n: number } | { kind: 'scalar'; value: number | boolean | string };
 
 const CASES = JSON.parse(fs.readFileSync(path.join(__dirname, 'reference', 'ops_cases.json'), 'utf8')) as Case[];
 
@@ -96,6 +96,9 @@ function tensorsOf(c: Case, result: unknown, info: ResultInfo): Tensor[] {
       assert.strictEqual(items.length, info.n);
       return items;
     }
+    case 'dtype':
+      assert.strictEqual(result, info.value, `${c.id}: dtype`);
+      return [];
     case 'scalar':
       if (typeof info.value === 'boolean') assert.strictEqual(result, info.value);
       else assert.ok(Math.abs((result as number) - Number(info.value)) <= 1e-6 * Math.max(1, Math.abs(Number(info.value))), `${c.id}: ${String(result)} vs ${info.value}`);

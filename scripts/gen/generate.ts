@@ -30,7 +30,7 @@ const DENY = new RegExp('^(' + [
   'record_stream', 'data_ptr', 'set_', 'storage_offset', 'is_set_to', 'share_memory_', 'untyped_storage', 'pin_memory', 'is_pinned',
   'rnn_tanh', 'rnn_relu', 'lstm', 'gru', 'rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'quantized_lstm_cell', 'quantized_gru_cell',
   'native_.*', 'batch_norm_backward.*', 'batch_norm_gather_stats.*', 'batch_norm_elemt', 'batch_norm_stats', 'batch_norm_update_stats',
-  'cudnn_is_acceptable', 'is_distributed', 'result_type', 'can_cast', 'promote_types', 'retain_grad', 'retains_grad', 'output_nr',
+  'cudnn_is_acceptable', 'is_distributed', 'retain_grad', 'retains_grad', 'output_nr',
   'requires_grad_', 'backward', 'is_leaf', 'item', 'data', 'sym_.*', 'resize_as_sparse_', 'conv_tbc', 'choose_qparams_optimized',
   // Python-level functions whose results depend on flags: composed in lib/set-ops.ts
   'unique', 'unique_consecutive', 'unique_dim',
@@ -53,7 +53,7 @@ for (const d of dumps) {
   for (const text of d.schemas) {
     const s = parseSchema(text);
     if (!expressible(s)) continue;
-    const tensorish = s.args.some((a) => a.type.base === 'Tensor') || s.returns.some((r) => r.type.base === 'Tensor');
+    const tensorish = [...s.args, ...s.returns].some((a) => a.type.base === 'Tensor' || a.type.base === 'ScalarType');
     if (!tensorish) continue;
     const key = s.overload ? `${s.name}.${s.overload}` : s.name;
     let m = byName.get(s.name);

@@ -93,6 +93,8 @@ def flatten(r):
         return {"kind": "named", "fields": list(fields)}, list(r)
     if isinstance(r, (tuple, list)):
         return {"kind": "list", "n": len(r)}, list(r)
+    if isinstance(r, torch.dtype):
+        return {"kind": "dtype", "value": str(r).replace("torch.", "")}, []
     if isinstance(r, bool):
         return {"kind": "scalar", "value": r}, []
     if isinstance(r, (int, float)):

@@ -199,6 +199,22 @@ export const ctcLoss = pythonArgs<{
 }>('ctcLoss', composites.ctcLoss, 4, ['blank', 'reduction', 'zeroInfinity']);
 /** F.upsample (deprecated in PyTorch for interpolate, same arguments). */
 export const upsample = interpolate;
+/** F.upsample_nearest(input, size?, scaleFactor?): interpolate with mode 'nearest'. */
+export function upsampleNearest(input: Tensor, size?: number | number[] | null, scaleFactor?: number | number[] | null): Tensor {
+  return sampling.interpolate(input, { size: size ?? undefined, scaleFactor: scaleFactor ?? undefined, mode: 'nearest' });
+}
+/** F.upsample_bilinear(input, size?, scaleFactor?): interpolate with mode 'bilinear' and alignCorners = true. */
+export function upsampleBilinear(input: Tensor, size?: number | number[] | null, scaleFactor?: number | number[] | null): Tensor {
+  return sampling.interpolate(input, { size: size ?? undefined, scaleFactor: scaleFactor ?? undefined, mode: 'bilinear', alignCorners: true });
+}
+/** F.max_pool1d_with_indices & co.: the pools with returnIndices. */
+export const maxPool1dWithIndices = (input: Tensor, kernelSize: Size1, options: Omit<poolingNd.MaxPoolOptions, 'returnIndices'> = {}): Pooled =>
+  poolingNd.maxPool1d(input, kernelSize, { ...options, returnIndices: true });
+export const maxPool3dWithIndices = (input: Tensor, kernelSize: Size3, options: Omit<poolingNd.MaxPoolOptions, 'returnIndices'> = {}): Pooled =>
+  poolingNd.maxPool3d(input, kernelSize, { ...options, returnIndices: true });
+export const adaptiveMaxPool1dWithIndices = (input: Tensor, outputSize: number | [number | null]): Pooled => adaptiveMaxPool1d(input, outputSize, true);
+export const adaptiveMaxPool2dWithIndices = (input: Tensor, outputSize: number | [number | null, number | null]): Pooled => adaptiveMaxPool2d(input, outputSize, true);
+export const adaptiveMaxPool3dWithIndices = (input: Tensor, outputSize: number | [number | null, number | null, number | null]): Pooled => adaptiveMaxPool3d(input, outputSize, true);
 export { MaxUnpoolOptions } from './composites';
 
 // The generated nn.functional ops that are one ATen op and not hand-written above.

@@ -3,7 +3,7 @@
  * `returnIndices`; average pooling 1-D/3-D and adaptive average pooling are one ATen op each
  * and come from the generated layer.
  */
-import { atenOp } from '../../oplayer/dispatch';
+import { atenOp, namedResult } from '../../oplayer/dispatch';
 import { Tensor } from '../../tensor';
 import { bool, int, options, tensor } from '../args';
 
@@ -35,7 +35,7 @@ function maxPoolNd(n: 1 | 3, input: Tensor, kernelSize: Size, opts: MaxPoolOptio
   ];
   if (bool(o.returnIndices ?? false, 'returnIndices')) {
     const [values, indices] = MAX_POOL_INDICES[n - 1]!(...args) as Tensor[];
-    return { values, indices };
+    return namedResult(['values', 'indices'], [values, indices]) as { values: Tensor; indices: Tensor };
   }
   return MAX_POOL[n - 1]!(...args) as Tensor;
 }
@@ -63,7 +63,7 @@ function adaptiveMax(n: 1 | 2 | 3, input: Tensor, outputSize: number | (number |
     : Array.isArray(outputSize) && outputSize.length === n ? outputSize.map((s, i) => (s === null ? shape[shape.length - n + i] : int(s, 'outputSize', 0)))
       : (() => { throw new TypeError(`${what}: outputSize must be an integer or ${n} entries`); })();
   const [values, indices] = ADAPTIVE_MAX[n - 1](x, size) as Tensor[];
-  if (bool(o.returnIndices ?? false, 'returnIndices')) return { values, indices };
+  if (bool(o.returnIndices ?? false, 'returnIndices')) return namedResult(['values', 'indices'], [values, indices]) as { values: Tensor; indices: Tensor };
   indices.dispose();
   return values;
 }
