@@ -208,17 +208,14 @@ declare module '../tensor' {
      */
     arctanh_(): this;
     /**
-     * Tensor.argsort — ATen: aten::argsort, aten::argsort.stable, aten::argsort.dimname
+     * Tensor.argsort — ATen: aten::argsort, aten::argsort.stable
      * - `argsort(Tensor self, int dim=…, bool descending=…) -> Tensor`
      * - `argsort.stable(Tensor self, *, bool stable, int dim=…, bool descending=…) -> Tensor`
-     * - `argsort.dimname(Tensor self, str dim, bool descending=…) -> Tensor`
      */
     argsort(options?: { dim?: number; descending?: boolean }): Tensor;
     argsort(dim: number, options?: { descending?: boolean }): Tensor;
     argsort(dim: number, descending: boolean): Tensor;
     argsort(options?: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
-    argsort(dim: string, options?: { descending?: boolean }): Tensor;
-    argsort(dim: string, descending: boolean): Tensor;
     /**
      * Tensor.argwhere — ATen: aten::argwhere
      * - `argwhere(Tensor self) -> Tensor`
@@ -584,47 +581,35 @@ declare module '../tensor' {
     cross(other: Tensor, options?: { dim?: number | null }): Tensor;
     cross(other: Tensor, dim: number | null): Tensor;
     /**
-     * Tensor.cummax — ATen: aten::cummax, aten::cummax.dimname
+     * Tensor.cummax — ATen: aten::cummax
      * - `cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)`
-     * - `cummax.dimname(Tensor self, str dim) -> (Tensor values, Tensor indices)`
      */
     cummax(dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
-    cummax(dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
-     * Tensor.cummin — ATen: aten::cummin, aten::cummin.dimname
+     * Tensor.cummin — ATen: aten::cummin
      * - `cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)`
-     * - `cummin.dimname(Tensor self, str dim) -> (Tensor values, Tensor indices)`
      */
     cummin(dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
-    cummin(dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
-     * Tensor.cumprod — ATen: aten::cumprod, aten::cumprod.dimname
+     * Tensor.cumprod — ATen: aten::cumprod
      * - `cumprod(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
-     * - `cumprod.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
      */
     cumprod(dim: number, options?: { dtype?: DType | null }): Tensor;
-    cumprod(dim: string, options?: { dtype?: DType | null }): Tensor;
     /**
-     * Tensor.cumprod_ — ATen: aten::cumprod_, aten::cumprod_.dimname
+     * Tensor.cumprod_ — ATen: aten::cumprod_
      * - `cumprod_(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
-     * - `cumprod_.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
      */
     cumprod_(dim: number, options?: { dtype?: DType | null }): this;
-    cumprod_(dim: string, options?: { dtype?: DType | null }): this;
     /**
-     * Tensor.cumsum — ATen: aten::cumsum, aten::cumsum.dimname
+     * Tensor.cumsum — ATen: aten::cumsum
      * - `cumsum(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
-     * - `cumsum.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
      */
     cumsum(dim: number, options?: { dtype?: DType | null }): Tensor;
-    cumsum(dim: string, options?: { dtype?: DType | null }): Tensor;
     /**
-     * Tensor.cumsum_ — ATen: aten::cumsum_, aten::cumsum_.dimname
+     * Tensor.cumsum_ — ATen: aten::cumsum_
      * - `cumsum_(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
-     * - `cumsum_.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
      */
     cumsum_(dim: number, options?: { dtype?: DType | null }): this;
-    cumsum_(dim: string, options?: { dtype?: DType | null }): this;
     /**
      * Tensor.deg2rad — ATen: aten::deg2rad
      * - `deg2rad(Tensor self) -> Tensor`
@@ -666,15 +651,13 @@ declare module '../tensor' {
     diagflat(options?: { offset?: number }): Tensor;
     diagflat(offset: number): Tensor;
     /**
-     * Tensor.diagonal — ATen: aten::diagonal, aten::diagonal.Dimname
+     * Tensor.diagonal — ATen: aten::diagonal
      * - `diagonal(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
-     * - `diagonal.Dimname(Tensor self, *, str outdim, str dim1, str dim2, int offset=…) -> Tensor`
      */
     diagonal(options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
     diagonal(offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
     diagonal(offset: number, dim1: number, options?: { dim2?: number }): Tensor;
     diagonal(offset: number, dim1: number, dim2: number): Tensor;
-    diagonal(options?: { outdim?: string; dim1?: string; dim2?: string; offset?: number }): Tensor;
     /**
      * Tensor.diagonal_scatter — ATen: aten::diagonal_scatter
      * - `diagonal_scatter(Tensor self, Tensor src, int offset=…, int dim1=…, int dim2=…) -> Tensor`
@@ -1081,51 +1064,37 @@ declare module '../tensor' {
      */
     igammac_(other: Tensor): this;
     /**
-     * Tensor.index_add — ATen: aten::index_add, aten::index_add.dimname
+     * Tensor.index_add — ATen: aten::index_add
      * - `index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
-     * - `index_add.dimname(Tensor self, str dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
      */
     indexAdd(dim: number, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
-    indexAdd(dim: string, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
     /**
      * Tensor.index_add_ — ATen: aten::index_add_
      * - `index_add_(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
      */
     indexAdd_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): this;
     /**
-     * Tensor.index_copy — ATen: aten::index_copy, aten::index_copy.dimname
+     * Tensor.index_copy — ATen: aten::index_copy
      * - `index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor`
-     * - `index_copy.dimname(Tensor self, str dim, Tensor index, Tensor source) -> Tensor`
      */
     indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
-    indexCopy(dim: string, index: Tensor, source: Tensor): Tensor;
     /**
-     * Tensor.index_copy_ — ATen: aten::index_copy_, aten::index_copy_.dimname
+     * Tensor.index_copy_ — ATen: aten::index_copy_
      * - `index_copy_(Tensor self, int dim, Tensor index, Tensor source) -> Tensor`
-     * - `index_copy_.dimname(Tensor self, str dim, Tensor index, Tensor source) -> Tensor`
      */
     indexCopy_(dim: number, index: Tensor, source: Tensor): this;
-    indexCopy_(dim: string, index: Tensor, source: Tensor): this;
     /**
-     * Tensor.index_fill — ATen: aten::index_fill.Dimname_Scalar, aten::index_fill.Dimname_Tensor, aten::index_fill.int_Scalar, aten::index_fill.int_Tensor
-     * - `index_fill.Dimname_Scalar(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
-     * - `index_fill.Dimname_Tensor(Tensor self, str dim, Tensor index, Tensor value) -> Tensor`
+     * Tensor.index_fill — ATen: aten::index_fill.int_Scalar, aten::index_fill.int_Tensor
      * - `index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
      * - `index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
      */
-    indexFill(dim: string, index: Tensor, value: Scalar): Tensor;
-    indexFill(dim: string, index: Tensor, value: Tensor): Tensor;
     indexFill(dim: number, index: Tensor, value: Scalar): Tensor;
     indexFill(dim: number, index: Tensor, value: Tensor): Tensor;
     /**
-     * Tensor.index_fill_ — ATen: aten::index_fill_.Dimname_Scalar, aten::index_fill_.Dimname_Tensor, aten::index_fill_.int_Scalar, aten::index_fill_.int_Tensor
-     * - `index_fill_.Dimname_Scalar(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
-     * - `index_fill_.Dimname_Tensor(Tensor self, str dim, Tensor index, Tensor value) -> Tensor`
+     * Tensor.index_fill_ — ATen: aten::index_fill_.int_Scalar, aten::index_fill_.int_Tensor
      * - `index_fill_.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
      * - `index_fill_.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
      */
-    indexFill_(dim: string, index: Tensor, value: Scalar): this;
-    indexFill_(dim: string, index: Tensor, value: Tensor): this;
     indexFill_(dim: number, index: Tensor, value: Scalar): this;
     indexFill_(dim: number, index: Tensor, value: Tensor): this;
     /**
@@ -1257,15 +1226,12 @@ declare module '../tensor' {
      */
     kron(other: Tensor): Tensor;
     /**
-     * Tensor.kthvalue — ATen: aten::kthvalue, aten::kthvalue.dimname
+     * Tensor.kthvalue — ATen: aten::kthvalue
      * - `kthvalue(Tensor self, int k, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
-     * - `kthvalue.dimname(Tensor self, int k, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     kthvalue(k: number, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     kthvalue(k: number, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     kthvalue(k: number, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-    kthvalue(k: number, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    kthvalue(k: number, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.lcm — ATen: aten::lcm
      * - `lcm(Tensor self, Tensor other) -> Tensor`
@@ -1398,12 +1364,10 @@ declare module '../tensor' {
      */
     logaddexp2(other: Tensor): Tensor;
     /**
-     * Tensor.logcumsumexp — ATen: aten::logcumsumexp, aten::logcumsumexp.dimname
+     * Tensor.logcumsumexp — ATen: aten::logcumsumexp
      * - `logcumsumexp(Tensor self, int dim) -> Tensor`
-     * - `logcumsumexp.dimname(Tensor self, str dim) -> Tensor`
      */
     logcumsumexp(dim: number): Tensor;
-    logcumsumexp(dim: string): Tensor;
     /**
      * Tensor.logdet — ATen: aten::logdet
      * - `logdet(Tensor self) -> Tensor`
@@ -1502,31 +1466,25 @@ declare module '../tensor' {
      */
     maximum(other: Tensor): Tensor;
     /**
-     * Tensor.median — ATen: aten::median, aten::median.dim, aten::median.names_dim
+     * Tensor.median — ATen: aten::median, aten::median.dim
      * - `median(Tensor self) -> Tensor`
      * - `median.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
-     * - `median.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     median(): Tensor;
     median(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     median(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-    median(dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    median(dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.minimum — ATen: aten::minimum
      * - `minimum(Tensor self, Tensor other) -> Tensor`
      */
     minimum(other: Tensor): Tensor;
     /**
-     * Tensor.mode — ATen: aten::mode, aten::mode.dimname
+     * Tensor.mode — ATen: aten::mode
      * - `mode(Tensor self, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
-     * - `mode.dimname(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     mode(options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     mode(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     mode(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-    mode(dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    mode(dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.moveaxis — ATen: aten::moveaxis.int, aten::moveaxis.intlist
      * - `moveaxis.int(Tensor self, int source, int destination) -> Tensor`
@@ -1605,16 +1563,13 @@ declare module '../tensor' {
     nanmean(dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
     nanmean(dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
     /**
-     * Tensor.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim, aten::nanmedian.names_dim
+     * Tensor.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim
      * - `nanmedian(Tensor self) -> Tensor`
      * - `nanmedian.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
-     * - `nanmedian.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     nanmedian(): Tensor;
     nanmedian(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     nanmedian(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-    nanmedian(dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    nanmedian(dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.nanquantile — ATen: aten::nanquantile, aten::nanquantile.scalar
      * - `nanquantile(Tensor self, Tensor q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
@@ -1780,16 +1735,13 @@ declare module '../tensor' {
      */
     prelu(weight: Tensor): Tensor;
     /**
-     * Tensor.prod — ATen: aten::prod, aten::prod.dim_int, aten::prod.dim_Dimname
+     * Tensor.prod — ATen: aten::prod, aten::prod.dim_int
      * - `prod(Tensor self, *, ScalarType? dtype=…) -> Tensor`
      * - `prod.dim_int(Tensor self, int dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
-     * - `prod.dim_Dimname(Tensor self, str dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
      */
     prod(options?: { dtype?: DType | null }): Tensor;
     prod(dim: number, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
     prod(dim: number, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-    prod(dim: string, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-    prod(dim: string, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
     /**
      * Tensor.put — ATen: aten::put
      * - `put(Tensor self, Tensor index, Tensor source, bool accumulate=…) -> Tensor`
@@ -1952,20 +1904,16 @@ declare module '../tensor' {
      */
     rsqrt_(): this;
     /**
-     * Tensor.scatter — ATen: aten::scatter.value, aten::scatter.src, aten::scatter.reduce, aten::scatter.value_reduce, aten::scatter.dimname_src, aten::scatter.dimname_value
+     * Tensor.scatter — ATen: aten::scatter.value, aten::scatter.src, aten::scatter.reduce, aten::scatter.value_reduce
      * - `scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
      * - `scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
      * - `scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor`
      * - `scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor`
-     * - `scatter.dimname_src(Tensor self, str dim, Tensor index, Tensor src) -> Tensor`
-     * - `scatter.dimname_value(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
      */
     scatter(dim: number, index: Tensor, value: Scalar): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor, options?: { reduce?: string }): Tensor;
     scatter(dim: number, index: Tensor, value: Scalar, options?: { reduce?: string }): Tensor;
-    scatter(dim: string, index: Tensor, src: Tensor): Tensor;
-    scatter(dim: string, index: Tensor, value: Scalar): Tensor;
     /**
      * Tensor.scatter_ — ATen: aten::scatter_.src, aten::scatter_.value, aten::scatter_.reduce, aten::scatter_.value_reduce
      * - `scatter_.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
@@ -1978,12 +1926,10 @@ declare module '../tensor' {
     scatter_(dim: number, index: Tensor, src: Tensor, options?: { reduce?: string }): this;
     scatter_(dim: number, index: Tensor, value: Scalar, options?: { reduce?: string }): this;
     /**
-     * Tensor.scatter_add — ATen: aten::scatter_add, aten::scatter_add.dimname
+     * Tensor.scatter_add — ATen: aten::scatter_add
      * - `scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
-     * - `scatter_add.dimname(Tensor self, str dim, Tensor index, Tensor src) -> Tensor`
      */
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    scatterAdd(dim: string, index: Tensor, src: Tensor): Tensor;
     /**
      * Tensor.scatter_add_ — ATen: aten::scatter_add_
      * - `scatter_add_(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
@@ -2083,19 +2029,14 @@ declare module '../tensor' {
      */
     slogdet(): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
     /**
-     * Tensor.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable
+     * Tensor.sort — ATen: aten::sort, aten::sort.stable
      * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
      * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
-     * - `sort.dimname(Tensor self, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
-     * - `sort.dimname_stable(Tensor self, *, bool? stable, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
      */
     sort(options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(dim: number, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(options?: { stable?: boolean | null; dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(dim: string, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(dim: string, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(options?: { stable?: boolean | null; dim?: string; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.split_with_sizes — ATen: aten::split_with_sizes
      * - `split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
@@ -2118,15 +2059,13 @@ declare module '../tensor' {
      */
     square_(): this;
     /**
-     * Tensor.squeeze_ — ATen: aten::squeeze_, aten::squeeze_.dim, aten::squeeze_.dimname, aten::squeeze_.dims
+     * Tensor.squeeze_ — ATen: aten::squeeze_, aten::squeeze_.dim, aten::squeeze_.dims
      * - `squeeze_(Tensor self) -> Tensor`
      * - `squeeze_.dim(Tensor self, int dim) -> Tensor`
-     * - `squeeze_.dimname(Tensor self, str dim) -> Tensor`
      * - `squeeze_.dims(Tensor self, int[] dim) -> Tensor`
      */
     squeeze_(): this;
     squeeze_(dim: number): this;
-    squeeze_(dim: string): this;
     squeeze_(dim: number[]): this;
     squeeze_(...dim: number[]): this;
     /**
@@ -2353,13 +2292,11 @@ declare module '../tensor' {
      */
     typeAs(other: Tensor): Tensor;
     /**
-     * Tensor.unbind — ATen: aten::unbind.int, aten::unbind.Dimname
+     * Tensor.unbind — ATen: aten::unbind.int
      * - `unbind.int(Tensor self, int dim=…) -> Tensor[]`
-     * - `unbind.Dimname(Tensor self, str dim) -> Tensor[]`
      */
     unbind(options?: { dim?: number }): Tensor[];
     unbind(dim: number): Tensor[];
-    unbind(dim: string): Tensor[];
     /**
      * Tensor.unflatten — ATen: aten::unflatten.int
      * - `unflatten.int(Tensor self, int dim, int[] sizes) -> Tensor`

@@ -28,7 +28,7 @@ const e_addr = new Entry({ name: 'torch.addr', ops: ["addr"] });
 const e_adjoint = new Entry({ name: 'torch.adjoint', ops: ["adjoint"] });
 const e_affineGridGenerator = new Entry({ name: 'torch.affine_grid_generator', ops: ["affine_grid_generator"] });
 const e_aliasCopy = new Entry({ name: 'torch.alias_copy', ops: ["alias_copy"] });
-const e_all = new Entry({ name: 'torch.all', ops: ["all","all.dim","all.dimname","all.dims"] });
+const e_all = new Entry({ name: 'torch.all', ops: ["all","all.dim","all.dims"] });
 const e_allclose = new Entry({ name: 'torch.allclose', ops: ["allclose"] });
 const e_alphaDropout = new Entry({ name: 'torch.alpha_dropout', ops: ["alpha_dropout"] });
 const e_alphaDropout_ = new Entry({ name: 'torch.alpha_dropout_', ops: ["alpha_dropout_"] });
@@ -36,7 +36,7 @@ const e_amax = new Entry({ name: 'torch.amax', ops: ["amax"] });
 const e_amin = new Entry({ name: 'torch.amin', ops: ["amin"] });
 const e_aminmax = new Entry({ name: 'torch.aminmax', ops: ["aminmax"] });
 const e_angle = new Entry({ name: 'torch.angle', ops: ["angle"] });
-const e_any = new Entry({ name: 'torch.any', ops: ["any.dim","any","any.dimname","any.dims"] });
+const e_any = new Entry({ name: 'torch.any', ops: ["any.dim","any","any.dims"] });
 const e_arange = new Entry({ name: 'torch.arange', ops: ["arange","arange.start","arange.start_step"] });
 const e_arccos = new Entry({ name: 'torch.arccos', ops: ["arccos"] });
 const e_arccos_ = new Entry({ name: 'torch.arccos_', ops: ["arccos_"] });
@@ -53,7 +53,7 @@ const e_arctanh = new Entry({ name: 'torch.arctanh', ops: ["arctanh"] });
 const e_arctanh_ = new Entry({ name: 'torch.arctanh_', ops: ["arctanh_"] });
 const e_argmax = new Entry({ name: 'torch.argmax', ops: ["argmax"] });
 const e_argmin = new Entry({ name: 'torch.argmin', ops: ["argmin"] });
-const e_argsort = new Entry({ name: 'torch.argsort', ops: ["argsort","argsort.stable","argsort.dimname"] });
+const e_argsort = new Entry({ name: 'torch.argsort', ops: ["argsort","argsort.stable"] });
 const e_argwhere = new Entry({ name: 'torch.argwhere', ops: ["argwhere"] });
 const e_asStrided = new Entry({ name: 'torch.as_strided', ops: ["as_strided"] });
 const e_asStrided_ = new Entry({ name: 'torch.as_strided_', ops: ["as_strided_"] });
@@ -93,7 +93,7 @@ const e_broadcastTo = new Entry({ name: 'torch.broadcast_to', ops: ["broadcast_t
 const e_bucketize = new Entry({ name: 'torch.bucketize', ops: ["bucketize.Tensor","bucketize.Scalar"] });
 const e_canCast = new Entry({ name: 'torch.can_cast', ops: ["can_cast"] });
 const e_cartesianProd = new Entry({ name: 'torch.cartesian_prod', ops: ["cartesian_prod"], varTensors: true });
-const e_cat = new Entry({ name: 'torch.cat', ops: ["cat","cat.names"] });
+const e_cat = new Entry({ name: 'torch.cat', ops: ["cat"] });
 const e_ccolIndicesCopy = new Entry({ name: 'torch.ccol_indices_copy', ops: ["ccol_indices_copy"] });
 const e_cdist = new Entry({ name: 'torch.cdist', ops: ["cdist"] });
 const e_ceil = new Entry({ name: 'torch.ceil', ops: ["ceil"] });
@@ -119,8 +119,8 @@ const e_colIndicesCopy = new Entry({ name: 'torch.col_indices_copy', ops: ["col_
 const e_columnStack = new Entry({ name: 'torch.column_stack', ops: ["column_stack"] });
 const e_combinations = new Entry({ name: 'torch.combinations', ops: ["combinations"] });
 const e_complex = new Entry({ name: 'torch.complex', ops: ["complex"] });
-const e_concat = new Entry({ name: 'torch.concat', ops: ["concat","concat.names"] });
-const e_concatenate = new Entry({ name: 'torch.concatenate', ops: ["concatenate","concatenate.names"] });
+const e_concat = new Entry({ name: 'torch.concat', ops: ["concat"] });
+const e_concatenate = new Entry({ name: 'torch.concatenate', ops: ["concatenate"] });
 const e_conj = new Entry({ name: 'torch.conj', ops: ["conj"] });
 const e_conjPhysical = new Entry({ name: 'torch.conj_physical', ops: ["conj_physical"] });
 const e_conjPhysical_ = new Entry({ name: 'torch.conj_physical_', ops: ["conj_physical_"] });
@@ -143,10 +143,10 @@ const e_countNonzero = new Entry({ name: 'torch.count_nonzero', ops: ["count_non
 const e_cov = new Entry({ name: 'torch.cov', ops: ["cov"] });
 const e_cross = new Entry({ name: 'torch.cross', ops: ["cross"] });
 const e_crowIndicesCopy = new Entry({ name: 'torch.crow_indices_copy', ops: ["crow_indices_copy"] });
-const e_cummax = new Entry({ name: 'torch.cummax', ops: ["cummax","cummax.dimname"] });
-const e_cummin = new Entry({ name: 'torch.cummin', ops: ["cummin","cummin.dimname"] });
-const e_cumprod = new Entry({ name: 'torch.cumprod', ops: ["cumprod","cumprod.dimname"] });
-const e_cumsum = new Entry({ name: 'torch.cumsum', ops: ["cumsum","cumsum.dimname"] });
+const e_cummax = new Entry({ name: 'torch.cummax', ops: ["cummax"] });
+const e_cummin = new Entry({ name: 'torch.cummin', ops: ["cummin"] });
+const e_cumprod = new Entry({ name: 'torch.cumprod', ops: ["cumprod"] });
+const e_cumsum = new Entry({ name: 'torch.cumsum', ops: ["cumsum"] });
 const e_cumulativeTrapezoid = new Entry({ name: 'torch.cumulative_trapezoid', ops: ["cumulative_trapezoid.x","cumulative_trapezoid.dx"] });
 const e_deg2rad = new Entry({ name: 'torch.deg2rad', ops: ["deg2rad"] });
 const e_deg2rad_ = new Entry({ name: 'torch.deg2rad_', ops: ["deg2rad_"] });
@@ -157,7 +157,7 @@ const e_detachCopy = new Entry({ name: 'torch.detach_copy', ops: ["detach_copy"]
 const e_diag = new Entry({ name: 'torch.diag', ops: ["diag"] });
 const e_diagEmbed = new Entry({ name: 'torch.diag_embed', ops: ["diag_embed"] });
 const e_diagflat = new Entry({ name: 'torch.diagflat', ops: ["diagflat"] });
-const e_diagonal = new Entry({ name: 'torch.diagonal', ops: ["diagonal","diagonal.Dimname"] });
+const e_diagonal = new Entry({ name: 'torch.diagonal', ops: ["diagonal"] });
 const e_diagonalCopy = new Entry({ name: 'torch.diagonal_copy', ops: ["diagonal_copy"] });
 const e_diagonalScatter = new Entry({ name: 'torch.diagonal_scatter', ops: ["diagonal_scatter"] });
 const e_diff = new Entry({ name: 'torch.diff', ops: ["diff"] });
@@ -202,7 +202,7 @@ const e_fill = new Entry({ name: 'torch.fill', ops: ["fill.Scalar","fill.Tensor"
 const e_fill_ = new Entry({ name: 'torch.fill_', ops: ["fill_.Scalar","fill_.Tensor"] });
 const e_fix = new Entry({ name: 'torch.fix', ops: ["fix"] });
 const e_fix_ = new Entry({ name: 'torch.fix_', ops: ["fix_"] });
-const e_flatten = new Entry({ name: 'torch.flatten', ops: ["flatten.using_ints","flatten.using_names"] });
+const e_flatten = new Entry({ name: 'torch.flatten', ops: ["flatten.using_ints"] });
 const e_flip = new Entry({ name: 'torch.flip', ops: ["flip"] });
 const e_fliplr = new Entry({ name: 'torch.fliplr', ops: ["fliplr"] });
 const e_flipud = new Entry({ name: 'torch.flipud', ops: ["flipud"] });
@@ -220,7 +220,7 @@ const e_frobeniusNorm = new Entry({ name: 'torch.frobenius_norm', ops: ["frobeni
 const e_fromFile = new Entry({ name: 'torch.from_file', ops: ["from_file"] });
 const e_full = new Entry({ name: 'torch.full', ops: ["full"] });
 const e_fullLike = new Entry({ name: 'torch.full_like', ops: ["full_like"] });
-const e_gather = new Entry({ name: 'torch.gather', ops: ["gather","gather.dimname"] });
+const e_gather = new Entry({ name: 'torch.gather', ops: ["gather"] });
 const e_gcd = new Entry({ name: 'torch.gcd', ops: ["gcd"] });
 const e_gcd_ = new Entry({ name: 'torch.gcd_', ops: ["gcd_"] });
 const e_ge = new Entry({ name: 'torch.ge', ops: ["ge.Tensor","ge.Scalar"] });
@@ -251,13 +251,13 @@ const e_i0_ = new Entry({ name: 'torch.i0_', ops: ["i0_"] });
 const e_igamma = new Entry({ name: 'torch.igamma', ops: ["igamma"] });
 const e_igammac = new Entry({ name: 'torch.igammac', ops: ["igammac"] });
 const e_imag = new Entry({ name: 'torch.imag', ops: ["imag"] });
-const e_indexAdd = new Entry({ name: 'torch.index_add', ops: ["index_add","index_add.dimname"] });
-const e_indexCopy = new Entry({ name: 'torch.index_copy', ops: ["index_copy","index_copy.dimname"] });
-const e_indexFill = new Entry({ name: 'torch.index_fill', ops: ["index_fill.Dimname_Scalar","index_fill.Dimname_Tensor","index_fill.int_Scalar","index_fill.int_Tensor"] });
+const e_indexAdd = new Entry({ name: 'torch.index_add', ops: ["index_add"] });
+const e_indexCopy = new Entry({ name: 'torch.index_copy', ops: ["index_copy"] });
+const e_indexFill = new Entry({ name: 'torch.index_fill', ops: ["index_fill.int_Scalar","index_fill.int_Tensor"] });
 const e_indexPut = new Entry({ name: 'torch.index_put', ops: ["index_put"] });
 const e_indexPut_ = new Entry({ name: 'torch.index_put_', ops: ["index_put_"] });
 const e_indexReduce = new Entry({ name: 'torch.index_reduce', ops: ["index_reduce"] });
-const e_indexSelect = new Entry({ name: 'torch.index_select', ops: ["index_select","index_select.dimname"] });
+const e_indexSelect = new Entry({ name: 'torch.index_select', ops: ["index_select"] });
 const e_indicesCopy = new Entry({ name: 'torch.indices_copy', ops: ["indices_copy"] });
 const e_inner = new Entry({ name: 'torch.inner', ops: ["inner"] });
 const e_instanceNorm = new Entry({ name: 'torch.instance_norm', ops: ["instance_norm"] });
@@ -281,7 +281,7 @@ const e_isreal = new Entry({ name: 'torch.isreal', ops: ["isreal"] });
 const e_istft = new Entry({ name: 'torch.istft', ops: ["istft"] });
 const e_kaiserWindow = new Entry({ name: 'torch.kaiser_window', ops: ["kaiser_window","kaiser_window.periodic","kaiser_window.beta"] });
 const e_kron = new Entry({ name: 'torch.kron', ops: ["kron"] });
-const e_kthvalue = new Entry({ name: 'torch.kthvalue', ops: ["kthvalue","kthvalue.dimname"] });
+const e_kthvalue = new Entry({ name: 'torch.kthvalue', ops: ["kthvalue"] });
 const e_layerNorm = new Entry({ name: 'torch.layer_norm', ops: ["layer_norm"] });
 const e_lcm = new Entry({ name: 'torch.lcm', ops: ["lcm"] });
 const e_lcm_ = new Entry({ name: 'torch.lcm_', ops: ["lcm_"] });
@@ -301,10 +301,10 @@ const e_log1p_ = new Entry({ name: 'torch.log1p_', ops: ["log1p_"] });
 const e_log2 = new Entry({ name: 'torch.log2', ops: ["log2"] });
 const e_log2_ = new Entry({ name: 'torch.log2_', ops: ["log2_"] });
 const e_log_ = new Entry({ name: 'torch.log_', ops: ["log_"] });
-const e_logSoftmax = new Entry({ name: 'torch.log_softmax', ops: ["log_softmax.int","log_softmax.Dimname"] });
+const e_logSoftmax = new Entry({ name: 'torch.log_softmax', ops: ["log_softmax.int"] });
 const e_logaddexp = new Entry({ name: 'torch.logaddexp', ops: ["logaddexp"] });
 const e_logaddexp2 = new Entry({ name: 'torch.logaddexp2', ops: ["logaddexp2"] });
-const e_logcumsumexp = new Entry({ name: 'torch.logcumsumexp', ops: ["logcumsumexp","logcumsumexp.dimname"] });
+const e_logcumsumexp = new Entry({ name: 'torch.logcumsumexp', ops: ["logcumsumexp"] });
 const e_logdet = new Entry({ name: 'torch.logdet', ops: ["logdet"] });
 const e_logicalAnd = new Entry({ name: 'torch.logical_and', ops: ["logical_and"] });
 const e_logicalNot = new Entry({ name: 'torch.logical_not', ops: ["logical_not"] });
@@ -323,19 +323,19 @@ const e_maskedSelect = new Entry({ name: 'torch.masked_select', ops: ["masked_se
 const e_matmul = new Entry({ name: 'torch.matmul', ops: ["matmul"] });
 const e_matrixExp = new Entry({ name: 'torch.matrix_exp', ops: ["matrix_exp"] });
 const e_matrixPower = new Entry({ name: 'torch.matrix_power', ops: ["matrix_power"] });
-const e_max = new Entry({ name: 'torch.max', ops: ["max.other","max","max.dim","max.names_dim"] });
+const e_max = new Entry({ name: 'torch.max', ops: ["max.other","max","max.dim"] });
 const e_maxPool1d = new Entry({ name: 'torch.max_pool1d', ops: ["max_pool1d"] });
 const e_maxPool1dWithIndices = new Entry({ name: 'torch.max_pool1d_with_indices', ops: ["max_pool1d_with_indices"] });
 const e_maxPool2d = new Entry({ name: 'torch.max_pool2d', ops: ["max_pool2d"] });
 const e_maxPool3d = new Entry({ name: 'torch.max_pool3d', ops: ["max_pool3d"] });
 const e_maximum = new Entry({ name: 'torch.maximum', ops: ["maximum"] });
 const e_mean = new Entry({ name: 'torch.mean', ops: ["mean","mean.dim"] });
-const e_median = new Entry({ name: 'torch.median', ops: ["median","median.dim","median.names_dim"] });
+const e_median = new Entry({ name: 'torch.median', ops: ["median","median.dim"] });
 const e_meshgrid = new Entry({ name: 'torch.meshgrid', ops: ["meshgrid","meshgrid.indexing"], varTensors: true });
-const e_min = new Entry({ name: 'torch.min', ops: ["min.other","min","min.dim","min.names_dim"] });
+const e_min = new Entry({ name: 'torch.min', ops: ["min.other","min","min.dim"] });
 const e_minimum = new Entry({ name: 'torch.minimum', ops: ["minimum"] });
 const e_mm = new Entry({ name: 'torch.mm', ops: ["mm","mm.dtype"] });
-const e_mode = new Entry({ name: 'torch.mode', ops: ["mode","mode.dimname"] });
+const e_mode = new Entry({ name: 'torch.mode', ops: ["mode"] });
 const e_moveaxis = new Entry({ name: 'torch.moveaxis', ops: ["moveaxis.int","moveaxis.intlist"] });
 const e_movedim = new Entry({ name: 'torch.movedim', ops: ["movedim.int","movedim.intlist"] });
 const e_msort = new Entry({ name: 'torch.msort', ops: ["msort"] });
@@ -347,7 +347,7 @@ const e_mvlgamma = new Entry({ name: 'torch.mvlgamma', ops: ["mvlgamma"] });
 const e_nanToNum = new Entry({ name: 'torch.nan_to_num', ops: ["nan_to_num"] });
 const e_nanToNum_ = new Entry({ name: 'torch.nan_to_num_', ops: ["nan_to_num_"] });
 const e_nanmean = new Entry({ name: 'torch.nanmean', ops: ["nanmean"] });
-const e_nanmedian = new Entry({ name: 'torch.nanmedian', ops: ["nanmedian","nanmedian.dim","nanmedian.names_dim"] });
+const e_nanmedian = new Entry({ name: 'torch.nanmedian', ops: ["nanmedian","nanmedian.dim"] });
 const e_nanquantile = new Entry({ name: 'torch.nanquantile', ops: ["nanquantile","nanquantile.scalar"] });
 const e_nansum = new Entry({ name: 'torch.nansum', ops: ["nansum"] });
 const e_narrow = new Entry({ name: 'torch.narrow', ops: ["narrow","narrow.Tensor"] });
@@ -384,7 +384,7 @@ const e_polygamma = new Entry({ name: 'torch.polygamma', ops: ["polygamma"] });
 const e_positive = new Entry({ name: 'torch.positive', ops: ["positive"] });
 const e_pow = new Entry({ name: 'torch.pow', ops: ["pow.Tensor_Tensor","pow.Tensor_Scalar","pow.Scalar"] });
 const e_prelu = new Entry({ name: 'torch.prelu', ops: ["prelu"] });
-const e_prod = new Entry({ name: 'torch.prod', ops: ["prod","prod.dim_int","prod.dim_Dimname"] });
+const e_prod = new Entry({ name: 'torch.prod', ops: ["prod","prod.dim_int"] });
 const e_promoteTypes = new Entry({ name: 'torch.promote_types', ops: ["promote_types"] });
 const e_put = new Entry({ name: 'torch.put', ops: ["put"] });
 const e_qr = new Entry({ name: 'torch.qr', ops: ["qr"] });
@@ -426,11 +426,11 @@ const e_rsqrt = new Entry({ name: 'torch.rsqrt', ops: ["rsqrt"] });
 const e_rsqrt_ = new Entry({ name: 'torch.rsqrt_', ops: ["rsqrt_"] });
 const e_rsub = new Entry({ name: 'torch.rsub', ops: ["rsub.Tensor","rsub.Scalar"] });
 const e_scalarTensor = new Entry({ name: 'torch.scalar_tensor', ops: ["scalar_tensor"] });
-const e_scatter = new Entry({ name: 'torch.scatter', ops: ["scatter.value","scatter.src","scatter.reduce","scatter.value_reduce","scatter.dimname_src","scatter.dimname_value"] });
-const e_scatterAdd = new Entry({ name: 'torch.scatter_add', ops: ["scatter_add","scatter_add.dimname"] });
+const e_scatter = new Entry({ name: 'torch.scatter', ops: ["scatter.value","scatter.src","scatter.reduce","scatter.value_reduce"] });
+const e_scatterAdd = new Entry({ name: 'torch.scatter_add', ops: ["scatter_add"] });
 const e_scatterReduce = new Entry({ name: 'torch.scatter_reduce', ops: ["scatter_reduce.two"] });
 const e_searchsorted = new Entry({ name: 'torch.searchsorted', ops: ["searchsorted.Tensor","searchsorted.Scalar"] });
-const e_select = new Entry({ name: 'torch.select', ops: ["select.int","select.Dimname"] });
+const e_select = new Entry({ name: 'torch.select', ops: ["select.int"] });
 const e_selectCopy = new Entry({ name: 'torch.select_copy', ops: ["select_copy.int"] });
 const e_selectScatter = new Entry({ name: 'torch.select_scatter', ops: ["select_scatter"] });
 const e_selu = new Entry({ name: 'torch.selu', ops: ["selu"] });
@@ -450,8 +450,8 @@ const e_sliceCopy = new Entry({ name: 'torch.slice_copy', ops: ["slice_copy.Tens
 const e_sliceInverse = new Entry({ name: 'torch.slice_inverse', ops: ["slice_inverse"] });
 const e_sliceScatter = new Entry({ name: 'torch.slice_scatter', ops: ["slice_scatter"] });
 const e_slogdet = new Entry({ name: 'torch.slogdet', ops: ["slogdet"] });
-const e_softmax = new Entry({ name: 'torch.softmax', ops: ["softmax.int","softmax.Dimname"] });
-const e_sort = new Entry({ name: 'torch.sort', ops: ["sort","sort.stable","sort.dimname","sort.dimname_stable"] });
+const e_softmax = new Entry({ name: 'torch.softmax', ops: ["softmax.int"] });
+const e_sort = new Entry({ name: 'torch.sort', ops: ["sort","sort.stable"] });
 const e_splitCopy = new Entry({ name: 'torch.split_copy', ops: ["split_copy.Tensor"] });
 const e_splitWithSizes = new Entry({ name: 'torch.split_with_sizes', ops: ["split_with_sizes"] });
 const e_splitWithSizesCopy = new Entry({ name: 'torch.split_with_sizes_copy', ops: ["split_with_sizes_copy"] });
@@ -459,7 +459,7 @@ const e_sqrt = new Entry({ name: 'torch.sqrt', ops: ["sqrt"] });
 const e_sqrt_ = new Entry({ name: 'torch.sqrt_', ops: ["sqrt_"] });
 const e_square = new Entry({ name: 'torch.square', ops: ["square"] });
 const e_square_ = new Entry({ name: 'torch.square_', ops: ["square_"] });
-const e_squeeze = new Entry({ name: 'torch.squeeze', ops: ["squeeze","squeeze.dim","squeeze.dimname","squeeze.dims"] });
+const e_squeeze = new Entry({ name: 'torch.squeeze', ops: ["squeeze","squeeze.dim","squeeze.dims"] });
 const e_squeezeCopy = new Entry({ name: 'torch.squeeze_copy', ops: ["squeeze_copy","squeeze_copy.dim","squeeze_copy.dims"] });
 const e_stack = new Entry({ name: 'torch.stack', ops: ["stack"] });
 const e_std = new Entry({ name: 'torch.std', ops: ["std","std.dim","std.correction"] });
@@ -486,7 +486,7 @@ const e_threshold_ = new Entry({ name: 'torch.threshold_', ops: ["threshold_"] }
 const e_tile = new Entry({ name: 'torch.tile', ops: ["tile"] });
 const e_topk = new Entry({ name: 'torch.topk', ops: ["topk"] });
 const e_trace = new Entry({ name: 'torch.trace', ops: ["trace"] });
-const e_transpose = new Entry({ name: 'torch.transpose', ops: ["transpose.int","transpose.Dimname"] });
+const e_transpose = new Entry({ name: 'torch.transpose', ops: ["transpose.int"] });
 const e_transposeCopy = new Entry({ name: 'torch.transpose_copy', ops: ["transpose_copy.int"] });
 const e_trapezoid = new Entry({ name: 'torch.trapezoid', ops: ["trapezoid.x","trapezoid.dx"] });
 const e_trapz = new Entry({ name: 'torch.trapz', ops: ["trapz.x","trapz.dx"] });
@@ -498,7 +498,7 @@ const e_triuIndices = new Entry({ name: 'torch.triu_indices', ops: ["triu_indice
 const e_trueDivide = new Entry({ name: 'torch.true_divide', ops: ["true_divide.Tensor","true_divide.Scalar"] });
 const e_trunc = new Entry({ name: 'torch.trunc', ops: ["trunc"] });
 const e_trunc_ = new Entry({ name: 'torch.trunc_', ops: ["trunc_"] });
-const e_unbind = new Entry({ name: 'torch.unbind', ops: ["unbind.int","unbind.Dimname"] });
+const e_unbind = new Entry({ name: 'torch.unbind', ops: ["unbind.int"] });
 const e_unbindCopy = new Entry({ name: 'torch.unbind_copy', ops: ["unbind_copy.int"] });
 const e_unflatten = new Entry({ name: 'torch.unflatten', ops: ["unflatten.int"] });
 const e_unfoldCopy = new Entry({ name: 'torch.unfold_copy', ops: ["unfold_copy"] });
@@ -652,17 +652,14 @@ function affineGridGenerator(...args: unknown[]): unknown { return e_affineGridG
 function aliasCopy(self: Tensor): Tensor;
 function aliasCopy(...args: unknown[]): unknown { return e_aliasCopy.call(undefined, args); }
 /**
- * torch.all — ATen: aten::all, aten::all.dim, aten::all.dimname, aten::all.dims
+ * torch.all — ATen: aten::all, aten::all.dim, aten::all.dims
  * - `all(Tensor self) -> Tensor`
  * - `all.dim(Tensor self, int dim, bool keepdim=…) -> Tensor`
- * - `all.dimname(Tensor self, str dim, bool keepdim=…) -> Tensor`
  * - `all.dims(Tensor self, int[]? dim=…, bool keepdim=…) -> Tensor`
  */
 function all(self: Tensor): Tensor;
 function all(self: Tensor, dim: number, options?: { keepdim?: boolean }): Tensor;
 function all(self: Tensor, dim: number, keepdim: boolean): Tensor;
-function all(self: Tensor, dim: string, options?: { keepdim?: boolean }): Tensor;
-function all(self: Tensor, dim: string, keepdim: boolean): Tensor;
 function all(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
 function all(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
 function all(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
@@ -717,17 +714,14 @@ function aminmax(...args: unknown[]): unknown { return e_aminmax.call(undefined,
 function angle(self: Tensor): Tensor;
 function angle(...args: unknown[]): unknown { return e_angle.call(undefined, args); }
 /**
- * torch.any — ATen: aten::any.dim, aten::any, aten::any.dimname, aten::any.dims
+ * torch.any — ATen: aten::any.dim, aten::any, aten::any.dims
  * - `any.dim(Tensor self, int dim, bool keepdim=…) -> Tensor`
  * - `any(Tensor self) -> Tensor`
- * - `any.dimname(Tensor self, str dim, bool keepdim=…) -> Tensor`
  * - `any.dims(Tensor self, int[]? dim=…, bool keepdim=…) -> Tensor`
  */
 function any(self: Tensor, dim: number, options?: { keepdim?: boolean }): Tensor;
 function any(self: Tensor, dim: number, keepdim: boolean): Tensor;
 function any(self: Tensor): Tensor;
-function any(self: Tensor, dim: string, options?: { keepdim?: boolean }): Tensor;
-function any(self: Tensor, dim: string, keepdim: boolean): Tensor;
 function any(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
 function any(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
 function any(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
@@ -838,17 +832,14 @@ function argmin(self: Tensor, dim: number | null, options?: { keepdim?: boolean 
 function argmin(self: Tensor, dim: number | null, keepdim: boolean): Tensor;
 function argmin(...args: unknown[]): unknown { return e_argmin.call(undefined, args); }
 /**
- * torch.argsort — ATen: aten::argsort, aten::argsort.stable, aten::argsort.dimname
+ * torch.argsort — ATen: aten::argsort, aten::argsort.stable
  * - `argsort(Tensor self, int dim=…, bool descending=…) -> Tensor`
  * - `argsort.stable(Tensor self, *, bool stable, int dim=…, bool descending=…) -> Tensor`
- * - `argsort.dimname(Tensor self, str dim, bool descending=…) -> Tensor`
  */
 function argsort(self: Tensor, options?: { dim?: number; descending?: boolean }): Tensor;
 function argsort(self: Tensor, dim: number, options?: { descending?: boolean }): Tensor;
 function argsort(self: Tensor, dim: number, descending: boolean): Tensor;
 function argsort(self: Tensor, options?: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
-function argsort(self: Tensor, dim: string, options?: { descending?: boolean }): Tensor;
-function argsort(self: Tensor, dim: string, descending: boolean): Tensor;
 function argsort(...args: unknown[]): unknown { return e_argsort.call(undefined, args); }
 /**
  * torch.argwhere — ATen: aten::argwhere
@@ -1144,13 +1135,11 @@ function cartesianProd(tensors: Tensor[]): Tensor;
 function cartesianProd(...tensors: Tensor[]): Tensor;
 function cartesianProd(...args: unknown[]): unknown { return e_cartesianProd.call(undefined, args); }
 /**
- * torch.cat — ATen: aten::cat, aten::cat.names
+ * torch.cat — ATen: aten::cat
  * - `cat(Tensor[] tensors, int dim=…) -> Tensor`
- * - `cat.names(Tensor[] tensors, str dim) -> Tensor`
  */
 function cat(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function cat(tensors: Tensor[], dim: number): Tensor;
-function cat(tensors: Tensor[], dim: string): Tensor;
 function cat(...args: unknown[]): unknown { return e_cat.call(undefined, args); }
 /**
  * torch.ccol_indices_copy — ATen: aten::ccol_indices_copy
@@ -1346,22 +1335,18 @@ function combinations(...args: unknown[]): unknown { return e_combinations.call(
 function complex(real: Tensor, imag: Tensor): Tensor;
 function complex(...args: unknown[]): unknown { return e_complex.call(undefined, args); }
 /**
- * torch.concat — ATen: aten::concat, aten::concat.names
+ * torch.concat — ATen: aten::concat
  * - `concat(Tensor[] tensors, int dim=…) -> Tensor`
- * - `concat.names(Tensor[] tensors, str dim) -> Tensor`
  */
 function concat(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function concat(tensors: Tensor[], dim: number): Tensor;
-function concat(tensors: Tensor[], dim: string): Tensor;
 function concat(...args: unknown[]): unknown { return e_concat.call(undefined, args); }
 /**
- * torch.concatenate — ATen: aten::concatenate, aten::concatenate.names
+ * torch.concatenate — ATen: aten::concatenate
  * - `concatenate(Tensor[] tensors, int dim=…) -> Tensor`
- * - `concatenate.names(Tensor[] tensors, str dim) -> Tensor`
  */
 function concatenate(tensors: Tensor[], options?: { dim?: number }): Tensor;
 function concatenate(tensors: Tensor[], dim: number): Tensor;
-function concatenate(tensors: Tensor[], dim: string): Tensor;
 function concatenate(...args: unknown[]): unknown { return e_concatenate.call(undefined, args); }
 /**
  * torch.conj — ATen: aten::conj
@@ -1559,36 +1544,28 @@ function cross(...args: unknown[]): unknown { return e_cross.call(undefined, arg
 function crowIndicesCopy(self: Tensor): Tensor;
 function crowIndicesCopy(...args: unknown[]): unknown { return e_crowIndicesCopy.call(undefined, args); }
 /**
- * torch.cummax — ATen: aten::cummax, aten::cummax.dimname
+ * torch.cummax — ATen: aten::cummax
  * - `cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)`
- * - `cummax.dimname(Tensor self, str dim) -> (Tensor values, Tensor indices)`
  */
 function cummax(self: Tensor, dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
-function cummax(self: Tensor, dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
 function cummax(...args: unknown[]): unknown { return e_cummax.call(undefined, args); }
 /**
- * torch.cummin — ATen: aten::cummin, aten::cummin.dimname
+ * torch.cummin — ATen: aten::cummin
  * - `cummin(Tensor self, int dim) -> (Tensor values, Tensor indices)`
- * - `cummin.dimname(Tensor self, str dim) -> (Tensor values, Tensor indices)`
  */
 function cummin(self: Tensor, dim: number): NamedResult<{ values: Tensor; indices: Tensor }>;
-function cummin(self: Tensor, dim: string): NamedResult<{ values: Tensor; indices: Tensor }>;
 function cummin(...args: unknown[]): unknown { return e_cummin.call(undefined, args); }
 /**
- * torch.cumprod — ATen: aten::cumprod, aten::cumprod.dimname
+ * torch.cumprod — ATen: aten::cumprod
  * - `cumprod(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
- * - `cumprod.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
  */
 function cumprod(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function cumprod(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
 function cumprod(...args: unknown[]): unknown { return e_cumprod.call(undefined, args); }
 /**
- * torch.cumsum — ATen: aten::cumsum, aten::cumsum.dimname
+ * torch.cumsum — ATen: aten::cumsum
  * - `cumsum(Tensor self, int dim, *, ScalarType? dtype=…) -> Tensor`
- * - `cumsum.dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
  */
 function cumsum(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function cumsum(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
 function cumsum(...args: unknown[]): unknown { return e_cumsum.call(undefined, args); }
 /**
  * torch.cumulative_trapezoid — ATen: aten::cumulative_trapezoid.x, aten::cumulative_trapezoid.dx
@@ -1658,15 +1635,13 @@ function diagflat(self: Tensor, options?: { offset?: number }): Tensor;
 function diagflat(self: Tensor, offset: number): Tensor;
 function diagflat(...args: unknown[]): unknown { return e_diagflat.call(undefined, args); }
 /**
- * torch.diagonal — ATen: aten::diagonal, aten::diagonal.Dimname
+ * torch.diagonal — ATen: aten::diagonal
  * - `diagonal(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
- * - `diagonal.Dimname(Tensor self, *, str outdim, str dim1, str dim2, int offset=…) -> Tensor`
  */
 function diagonal(self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
 function diagonal(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
 function diagonal(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
 function diagonal(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
-function diagonal(self: Tensor, options?: { outdim?: string; dim1?: string; dim2?: string; offset?: number }): Tensor;
 function diagonal(...args: unknown[]): unknown { return e_diagonal.call(undefined, args); }
 /**
  * torch.diagonal_copy — ATen: aten::diagonal_copy
@@ -1979,14 +1954,12 @@ function fix(...args: unknown[]): unknown { return e_fix.call(undefined, args); 
 function fix_(self: Tensor): Tensor;
 function fix_(...args: unknown[]): unknown { return e_fix_.call(undefined, args); }
 /**
- * torch.flatten — ATen: aten::flatten.using_ints, aten::flatten.using_names
+ * torch.flatten — ATen: aten::flatten.using_ints
  * - `flatten.using_ints(Tensor self, int start_dim=…, int end_dim=…) -> Tensor`
- * - `flatten.using_names(Tensor self, str start_dim, str end_dim, str out_dim) -> Tensor`
  */
 function flatten(self: Tensor, options?: { startDim?: number; endDim?: number }): Tensor;
 function flatten(self: Tensor, startDim: number, options?: { endDim?: number }): Tensor;
 function flatten(self: Tensor, startDim: number, endDim: number): Tensor;
-function flatten(self: Tensor, startDim: string, endDim: string, outDim: string): Tensor;
 function flatten(...args: unknown[]): unknown { return e_flatten.call(undefined, args); }
 /**
  * torch.flip — ATen: aten::flip
@@ -2104,12 +2077,10 @@ function full(...args: unknown[]): unknown { return e_full.call(undefined, args)
 function fullLike(self: Tensor, fillValue: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
 function fullLike(...args: unknown[]): unknown { return e_fullLike.call(undefined, args); }
 /**
- * torch.gather — ATen: aten::gather, aten::gather.dimname
+ * torch.gather — ATen: aten::gather
  * - `gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=…) -> Tensor`
- * - `gather.dimname(Tensor self, str dim, Tensor index, *, bool sparse_grad=…) -> Tensor`
  */
 function gather(self: Tensor, dim: number, index: Tensor, options?: { sparseGrad?: boolean }): Tensor;
-function gather(self: Tensor, dim: string, index: Tensor, options?: { sparseGrad?: boolean }): Tensor;
 function gather(...args: unknown[]): unknown { return e_gather.call(undefined, args); }
 /**
  * torch.gcd — ATen: aten::gcd
@@ -2343,30 +2314,22 @@ function igammac(...args: unknown[]): unknown { return e_igammac.call(undefined,
 function imag(self: Tensor): Tensor;
 function imag(...args: unknown[]): unknown { return e_imag.call(undefined, args); }
 /**
- * torch.index_add — ATen: aten::index_add, aten::index_add.dimname
+ * torch.index_add — ATen: aten::index_add
  * - `index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
- * - `index_add.dimname(Tensor self, str dim, Tensor index, Tensor source, *, Scalar alpha=…) -> Tensor`
  */
 function indexAdd(self: Tensor, dim: number, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
-function indexAdd(self: Tensor, dim: string, index: Tensor, source: Tensor, options?: { alpha?: Scalar }): Tensor;
 function indexAdd(...args: unknown[]): unknown { return e_indexAdd.call(undefined, args); }
 /**
- * torch.index_copy — ATen: aten::index_copy, aten::index_copy.dimname
+ * torch.index_copy — ATen: aten::index_copy
  * - `index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor`
- * - `index_copy.dimname(Tensor self, str dim, Tensor index, Tensor source) -> Tensor`
  */
 function indexCopy(self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor;
-function indexCopy(self: Tensor, dim: string, index: Tensor, source: Tensor): Tensor;
 function indexCopy(...args: unknown[]): unknown { return e_indexCopy.call(undefined, args); }
 /**
- * torch.index_fill — ATen: aten::index_fill.Dimname_Scalar, aten::index_fill.Dimname_Tensor, aten::index_fill.int_Scalar, aten::index_fill.int_Tensor
- * - `index_fill.Dimname_Scalar(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
- * - `index_fill.Dimname_Tensor(Tensor self, str dim, Tensor index, Tensor value) -> Tensor`
+ * torch.index_fill — ATen: aten::index_fill.int_Scalar, aten::index_fill.int_Tensor
  * - `index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
  * - `index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor`
  */
-function indexFill(self: Tensor, dim: string, index: Tensor, value: Scalar): Tensor;
-function indexFill(self: Tensor, dim: string, index: Tensor, value: Tensor): Tensor;
 function indexFill(self: Tensor, dim: number, index: Tensor, value: Scalar): Tensor;
 function indexFill(self: Tensor, dim: number, index: Tensor, value: Tensor): Tensor;
 function indexFill(...args: unknown[]): unknown { return e_indexFill.call(undefined, args); }
@@ -2391,12 +2354,10 @@ function indexPut_(...args: unknown[]): unknown { return e_indexPut_.call(undefi
 function indexReduce(self: Tensor, dim: number, index: Tensor, source: Tensor, reduce: string, options?: { includeSelf?: boolean }): Tensor;
 function indexReduce(...args: unknown[]): unknown { return e_indexReduce.call(undefined, args); }
 /**
- * torch.index_select — ATen: aten::index_select, aten::index_select.dimname
+ * torch.index_select — ATen: aten::index_select
  * - `index_select(Tensor self, int dim, Tensor index) -> Tensor`
- * - `index_select.dimname(Tensor self, str dim, Tensor index) -> Tensor`
  */
 function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor;
-function indexSelect(self: Tensor, dim: string, index: Tensor): Tensor;
 function indexSelect(...args: unknown[]): unknown { return e_indexSelect.call(undefined, args); }
 /**
  * torch.indices_copy — ATen: aten::indices_copy
@@ -2556,15 +2517,12 @@ function kaiserWindow(...args: unknown[]): unknown { return e_kaiserWindow.call(
 function kron(self: Tensor, other: Tensor): Tensor;
 function kron(...args: unknown[]): unknown { return e_kron.call(undefined, args); }
 /**
- * torch.kthvalue — ATen: aten::kthvalue, aten::kthvalue.dimname
+ * torch.kthvalue — ATen: aten::kthvalue
  * - `kthvalue(Tensor self, int k, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `kthvalue.dimname(Tensor self, int k, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function kthvalue(self: Tensor, k: number, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(self: Tensor, k: number, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(self: Tensor, k: number, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function kthvalue(self: Tensor, k: number, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function kthvalue(self: Tensor, k: number, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(...args: unknown[]): unknown { return e_kthvalue.call(undefined, args); }
 /**
  * torch.layer_norm — ATen: aten::layer_norm
@@ -2699,13 +2657,11 @@ function log2_(...args: unknown[]): unknown { return e_log2_.call(undefined, arg
 function log_(self: Tensor): Tensor;
 function log_(...args: unknown[]): unknown { return e_log_.call(undefined, args); }
 /**
- * torch.log_softmax — ATen: aten::log_softmax.int, aten::log_softmax.Dimname
+ * torch.log_softmax — ATen: aten::log_softmax.int
  * - `log_softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
- * - `log_softmax.Dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
  */
 function logSoftmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function logSoftmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
-function logSoftmax(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
 function logSoftmax(...args: unknown[]): unknown { return e_logSoftmax.call(undefined, args); }
 /**
  * torch.logaddexp — ATen: aten::logaddexp
@@ -2720,12 +2676,10 @@ function logaddexp(...args: unknown[]): unknown { return e_logaddexp.call(undefi
 function logaddexp2(self: Tensor, other: Tensor): Tensor;
 function logaddexp2(...args: unknown[]): unknown { return e_logaddexp2.call(undefined, args); }
 /**
- * torch.logcumsumexp — ATen: aten::logcumsumexp, aten::logcumsumexp.dimname
+ * torch.logcumsumexp — ATen: aten::logcumsumexp
  * - `logcumsumexp(Tensor self, int dim) -> Tensor`
- * - `logcumsumexp.dimname(Tensor self, str dim) -> Tensor`
  */
 function logcumsumexp(self: Tensor, dim: number): Tensor;
-function logcumsumexp(self: Tensor, dim: string): Tensor;
 function logcumsumexp(...args: unknown[]): unknown { return e_logcumsumexp.call(undefined, args); }
 /**
  * torch.logdet — ATen: aten::logdet
@@ -2855,18 +2809,15 @@ function matrixExp(...args: unknown[]): unknown { return e_matrixExp.call(undefi
 function matrixPower(self: Tensor, n: number): Tensor;
 function matrixPower(...args: unknown[]): unknown { return e_matrixPower.call(undefined, args); }
 /**
- * torch.max — ATen: aten::max.other, aten::max, aten::max.dim, aten::max.names_dim
+ * torch.max — ATen: aten::max.other, aten::max, aten::max.dim
  * - `max.other(Tensor self, Tensor other) -> Tensor`
  * - `max(Tensor self) -> Tensor`
  * - `max.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `max.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function max(self: Tensor, other: Tensor): Tensor;
 function max(self: Tensor): Tensor;
 function max(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function max(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function max(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function max(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function max(...args: unknown[]): unknown { return e_max.call(undefined, args); }
 /**
  * torch.max_pool1d — ATen: aten::max_pool1d
@@ -2925,16 +2876,13 @@ function mean(self: Tensor, dim: number | number[] | null, options?: { keepdim?:
 function mean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
 function mean(...args: unknown[]): unknown { return e_mean.call(undefined, args); }
 /**
- * torch.median — ATen: aten::median, aten::median.dim, aten::median.names_dim
+ * torch.median — ATen: aten::median, aten::median.dim
  * - `median(Tensor self) -> Tensor`
  * - `median.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `median.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function median(self: Tensor): Tensor;
 function median(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function median(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function median(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function median(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function median(...args: unknown[]): unknown { return e_median.call(undefined, args); }
 /**
  * torch.meshgrid — ATen: aten::meshgrid, aten::meshgrid.indexing
@@ -2946,18 +2894,15 @@ function meshgrid(...tensors: Tensor[]): Tensor[];
 function meshgrid(tensors: Tensor[], options?: { indexing?: string }): Tensor[];
 function meshgrid(...args: unknown[]): unknown { return e_meshgrid.call(undefined, args); }
 /**
- * torch.min — ATen: aten::min.other, aten::min, aten::min.dim, aten::min.names_dim
+ * torch.min — ATen: aten::min.other, aten::min, aten::min.dim
  * - `min.other(Tensor self, Tensor other) -> Tensor`
  * - `min(Tensor self) -> Tensor`
  * - `min.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `min.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function min(self: Tensor, other: Tensor): Tensor;
 function min(self: Tensor): Tensor;
 function min(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function min(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function min(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function min(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function min(...args: unknown[]): unknown { return e_min.call(undefined, args); }
 /**
  * torch.minimum — ATen: aten::minimum
@@ -2974,15 +2919,12 @@ function mm(self: Tensor, mat2: Tensor): Tensor;
 function mm(self: Tensor, mat2: Tensor, outDtype: DType): Tensor;
 function mm(...args: unknown[]): unknown { return e_mm.call(undefined, args); }
 /**
- * torch.mode — ATen: aten::mode, aten::mode.dimname
+ * torch.mode — ATen: aten::mode
  * - `mode(Tensor self, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `mode.dimname(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function mode(self: Tensor, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function mode(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function mode(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(...args: unknown[]): unknown { return e_mode.call(undefined, args); }
 /**
  * torch.moveaxis — ATen: aten::moveaxis.int, aten::moveaxis.intlist
@@ -3068,16 +3010,13 @@ function nanmean(self: Tensor, dim: number | number[] | null, options?: { keepdi
 function nanmean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
 function nanmean(...args: unknown[]): unknown { return e_nanmean.call(undefined, args); }
 /**
- * torch.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim, aten::nanmedian.names_dim
+ * torch.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim
  * - `nanmedian(Tensor self) -> Tensor`
  * - `nanmedian.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
- * - `nanmedian.names_dim(Tensor self, str dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function nanmedian(self: Tensor): Tensor;
 function nanmedian(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function nanmedian(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function nanmedian(self: Tensor, dim: string, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function nanmedian(self: Tensor, dim: string, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function nanmedian(...args: unknown[]): unknown { return e_nanmedian.call(undefined, args); }
 /**
  * torch.nanquantile — ATen: aten::nanquantile, aten::nanquantile.scalar
@@ -3345,16 +3284,13 @@ function pow(...args: unknown[]): unknown { return e_pow.call(undefined, args); 
 function prelu(self: Tensor, weight: Tensor): Tensor;
 function prelu(...args: unknown[]): unknown { return e_prelu.call(undefined, args); }
 /**
- * torch.prod — ATen: aten::prod, aten::prod.dim_int, aten::prod.dim_Dimname
+ * torch.prod — ATen: aten::prod, aten::prod.dim_int
  * - `prod(Tensor self, *, ScalarType? dtype=…) -> Tensor`
  * - `prod.dim_int(Tensor self, int dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
- * - `prod.dim_Dimname(Tensor self, str dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function prod(self: Tensor, options?: { dtype?: DType | null }): Tensor;
 function prod(self: Tensor, dim: number, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
 function prod(self: Tensor, dim: number, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
-function prod(self: Tensor, dim: string, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function prod(self: Tensor, dim: string, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
 function prod(...args: unknown[]): unknown { return e_prod.call(undefined, args); }
 /**
  * torch.promote_types — ATen: aten::promote_types
@@ -3678,28 +3614,22 @@ function rsub(...args: unknown[]): unknown { return e_rsub.call(undefined, args)
 function scalarTensor(s: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function scalarTensor(...args: unknown[]): unknown { return e_scalarTensor.call(undefined, args); }
 /**
- * torch.scatter — ATen: aten::scatter.value, aten::scatter.src, aten::scatter.reduce, aten::scatter.value_reduce, aten::scatter.dimname_src, aten::scatter.dimname_value
+ * torch.scatter — ATen: aten::scatter.value, aten::scatter.src, aten::scatter.reduce, aten::scatter.value_reduce
  * - `scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor`
  * - `scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
  * - `scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor`
  * - `scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor`
- * - `scatter.dimname_src(Tensor self, str dim, Tensor index, Tensor src) -> Tensor`
- * - `scatter.dimname_value(Tensor self, str dim, Tensor index, Scalar value) -> Tensor`
  */
 function scatter(self: Tensor, dim: number, index: Tensor, value: Scalar): Tensor;
 function scatter(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
 function scatter(self: Tensor, dim: number, index: Tensor, src: Tensor, options?: { reduce?: string }): Tensor;
 function scatter(self: Tensor, dim: number, index: Tensor, value: Scalar, options?: { reduce?: string }): Tensor;
-function scatter(self: Tensor, dim: string, index: Tensor, src: Tensor): Tensor;
-function scatter(self: Tensor, dim: string, index: Tensor, value: Scalar): Tensor;
 function scatter(...args: unknown[]): unknown { return e_scatter.call(undefined, args); }
 /**
- * torch.scatter_add — ATen: aten::scatter_add, aten::scatter_add.dimname
+ * torch.scatter_add — ATen: aten::scatter_add
  * - `scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor`
- * - `scatter_add.dimname(Tensor self, str dim, Tensor index, Tensor src) -> Tensor`
  */
 function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
-function scatterAdd(self: Tensor, dim: string, index: Tensor, src: Tensor): Tensor;
 function scatterAdd(...args: unknown[]): unknown { return e_scatterAdd.call(undefined, args); }
 /**
  * torch.scatter_reduce — ATen: aten::scatter_reduce.two
@@ -3716,12 +3646,10 @@ function searchsorted(sortedSequence: Tensor, self: Tensor, options?: { outInt32
 function searchsorted(sortedSequence: Tensor, self: Scalar, options?: { outInt32?: boolean; right?: boolean; side?: string | null; sorter?: Tensor | null }): Tensor;
 function searchsorted(...args: unknown[]): unknown { return e_searchsorted.call(undefined, args); }
 /**
- * torch.select — ATen: aten::select.int, aten::select.Dimname
+ * torch.select — ATen: aten::select.int
  * - `select.int(Tensor self, int dim, int index) -> Tensor`
- * - `select.Dimname(Tensor self, str dim, int index) -> Tensor`
  */
 function select(self: Tensor, dim: number, index: number): Tensor;
-function select(self: Tensor, dim: string, index: number): Tensor;
 function select(...args: unknown[]): unknown { return e_select.call(undefined, args); }
 /**
  * torch.select_copy — ATen: aten::select_copy.int
@@ -3850,28 +3778,21 @@ function sliceScatter(...args: unknown[]): unknown { return e_sliceScatter.call(
 function slogdet(self: Tensor): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
 function slogdet(...args: unknown[]): unknown { return e_slogdet.call(undefined, args); }
 /**
- * torch.softmax — ATen: aten::softmax.int, aten::softmax.Dimname
+ * torch.softmax — ATen: aten::softmax.int
  * - `softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
- * - `softmax.Dimname(Tensor self, str dim, *, ScalarType? dtype=…) -> Tensor`
  */
 function softmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
 function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
-function softmax(self: Tensor, dim: string, options?: { dtype?: DType | null }): Tensor;
 function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined, args); }
 /**
- * torch.sort — ATen: aten::sort, aten::sort.stable, aten::sort.dimname, aten::sort.dimname_stable
+ * torch.sort — ATen: aten::sort, aten::sort.stable
  * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
  * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
- * - `sort.dimname(Tensor self, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
- * - `sort.dimname_stable(Tensor self, *, bool? stable, str dim, bool descending=…) -> (Tensor values, Tensor indices)`
  */
 function sort(self: Tensor, options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, dim: number, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, options?: { stable?: boolean | null; dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor, dim: string, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor, dim: string, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor, options?: { stable?: boolean | null; dim?: string; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(...args: unknown[]): unknown { return e_sort.call(undefined, args); }
 /**
  * torch.split_copy — ATen: aten::split_copy.Tensor
@@ -3919,15 +3840,13 @@ function square(...args: unknown[]): unknown { return e_square.call(undefined, a
 function square_(self: Tensor): Tensor;
 function square_(...args: unknown[]): unknown { return e_square_.call(undefined, args); }
 /**
- * torch.squeeze — ATen: aten::squeeze, aten::squeeze.dim, aten::squeeze.dimname, aten::squeeze.dims
+ * torch.squeeze — ATen: aten::squeeze, aten::squeeze.dim, aten::squeeze.dims
  * - `squeeze(Tensor self) -> Tensor`
  * - `squeeze.dim(Tensor self, int dim) -> Tensor`
- * - `squeeze.dimname(Tensor self, str dim) -> Tensor`
  * - `squeeze.dims(Tensor self, int[] dim) -> Tensor`
  */
 function squeeze(self: Tensor): Tensor;
 function squeeze(self: Tensor, dim: number): Tensor;
-function squeeze(self: Tensor, dim: string): Tensor;
 function squeeze(self: Tensor, dim: number[]): Tensor;
 function squeeze(...args: unknown[]): unknown { return e_squeeze.call(undefined, args); }
 /**
@@ -4173,12 +4092,10 @@ function topk(...args: unknown[]): unknown { return e_topk.call(undefined, args)
 function trace(self: Tensor): Tensor;
 function trace(...args: unknown[]): unknown { return e_trace.call(undefined, args); }
 /**
- * torch.transpose — ATen: aten::transpose.int, aten::transpose.Dimname
+ * torch.transpose — ATen: aten::transpose.int
  * - `transpose.int(Tensor self, int dim0, int dim1) -> Tensor`
- * - `transpose.Dimname(Tensor self, str dim0, str dim1) -> Tensor`
  */
 function transpose(self: Tensor, dim0: number, dim1: number): Tensor;
-function transpose(self: Tensor, dim0: string, dim1: string): Tensor;
 function transpose(...args: unknown[]): unknown { return e_transpose.call(undefined, args); }
 /**
  * torch.transpose_copy — ATen: aten::transpose_copy.int
@@ -4260,13 +4177,11 @@ function trunc(...args: unknown[]): unknown { return e_trunc.call(undefined, arg
 function trunc_(self: Tensor): Tensor;
 function trunc_(...args: unknown[]): unknown { return e_trunc_.call(undefined, args); }
 /**
- * torch.unbind — ATen: aten::unbind.int, aten::unbind.Dimname
+ * torch.unbind — ATen: aten::unbind.int
  * - `unbind.int(Tensor self, int dim=…) -> Tensor[]`
- * - `unbind.Dimname(Tensor self, str dim) -> Tensor[]`
  */
 function unbind(self: Tensor, options?: { dim?: number }): Tensor[];
 function unbind(self: Tensor, dim: number): Tensor[];
-function unbind(self: Tensor, dim: string): Tensor[];
 function unbind(...args: unknown[]): unknown { return e_unbind.call(undefined, args); }
 /**
  * torch.unbind_copy — ATen: aten::unbind_copy.int
