@@ -289,6 +289,8 @@ case("F_gaussian_nll_loss", "F.gaussian_nll_loss", ["$a", "$b", "$p"], tol="red"
 case("F_ctc_loss", "F.ctc_loss", ["$ctc_lp", "$ctc_t", "$ctc_il", "$ctc_tl"], tol="red"); case("F_ctc_loss_sum", "F.ctc_loss", ["$ctc_lp", "$ctc_t", "$ctc_il", "$ctc_tl"], {"reduction": "sum", "zero_infinity": True}, tol="red")
 case("F_upsample_nearest", "F.upsample_nearest", ["$img", None, 2], tol="exact"); case("F_upsample_bilinear", "F.upsample_bilinear", ["$img", [5, 7]], tol="ew")
 case("F_max_pool1d_with_indices", "F.max_pool1d_with_indices", ["$seq", 2], tol="exact"); case("F_adaptive_max_pool2d_with_indices", "F.adaptive_max_pool2d_with_indices", ["$img", 3], tol="exact")
+case("F_softmax_kw_dim", "F.softmax", ["$a"], {"dim": 1}); case("F_log_softmax_kw_dim", "F.log_softmax", ["$a"], {"dim": 0})
+case("F_cross_entropy_kw_target", "F.cross_entropy", ["$logits"], {"target": "$target"}, tol="red")
 # ---- losses ----
 case("F_cross_entropy", "F.cross_entropy", ["$logits", "$target"], tol="red"); case("F_cross_entropy_ls", "F.cross_entropy", ["$logits", "$target"], {"label_smoothing": 0.1}, tol="red")
 case("F_cross_entropy_probs", "F.cross_entropy", ["$logits", "$probs"], tol="red"); case("F_cross_entropy_w_ignore", "F.cross_entropy", ["$logits", "$target"], {"weight": "$cw", "ignore_index": 2, "reduction": "sum"}, tol="red")
