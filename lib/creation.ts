@@ -86,7 +86,12 @@ export function randn(...args: unknown[]): Tensor { const [shape, opts] = sizeAr
 export function rand(shape: ShapeArg, opts?: TensorOptions): Tensor;
 export function rand(...size: number[]): Tensor;
 export function rand(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.rand, [shape], opts); }
-export function randint(low: number, high: number, shape: ShapeArg, opts?: TensorOptions): Tensor {
+export function randint(low: number, high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
+/** randint(high, shape): low = 0, as PyTorch. */
+export function randint(high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg | TensorOptions, opts?: TensorOptions): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high, shape as TensorOptions | undefined);
+  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new TypeError('randint(low, high, shape): shape must be an array of integers');
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError('randint(low, high, shape): low and high must be integers');
   const o = checkOptions(opts);
   return finish(native.callOp(O.randint(), low, high, shapeOf(shape), o.dtype ?? dtypeCode('int64'), null, o.device, null), o.requiresGrad);

@@ -106,7 +106,7 @@ export const squeeze = orGenerated((a: Tensor, dim?: number): Tensor => asTensor
 export const unsqueeze = orGenerated((a: Tensor, dim: number): Tensor => asTensor(a, 'input').unsqueeze(dim), G.unsqueeze);
 export const argmax = orGenerated((a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').argmax(dim, keepdim), G.argmax);
 export const argmin = orGenerated((a: Tensor, dim?: number, keepdim?: boolean): Tensor => asTensor(a, 'input').argmin(dim, keepdim), G.argmin);
-export const norm = orGenerated((a: Tensor, p?: number, dim?: number | number[], keepdim?: boolean): Tensor => asTensor(a, 'input').norm(p, dim, keepdim), G.norm);
+export const norm = orGenerated((a: Tensor, p?: number | 'fro' | 'nuc', dim?: number | number[], keepdim?: boolean): Tensor => asTensor(a, 'input').norm(p, dim, keepdim), G.norm);
 export const maximum = orGenerated((a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').max(asTensor(b, 'other')), G.maximum);
 export const minimum = orGenerated((a: Tensor, b: Tensor): Tensor => asTensor(a, 'input').min(asTensor(b, 'other')), G.minimum);
 /** torch.max(t) → the largest element; torch.max(t, dim, keepdim?) → { values, indices }; torch.max(a, b) → elementwise. */

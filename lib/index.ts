@@ -13,7 +13,7 @@ export * from './functions';
 export * from './generated/torch-exports';
 import './generated/tensor-methods';
 export { unique, uniqueConsecutive, tensordot, lu, UniqueOptions } from './set-ops';
-export { isTensor } from './tensor-extras';
+export { isTensor, nonzero } from './tensor-extras';
 export { tidy, tidyOwned, keep, memory } from './memory';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, getNumThreads, setNumThreads, cuda, version, trimMemory } from './runtime';

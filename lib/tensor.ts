@@ -47,7 +47,7 @@ const O = {
   argmax: lazyOp('aten::argmax'), argmin: lazyOp('aten::argmin'),
   std: lazyOp('aten::std'), stdDim: lazyOp('aten::std', 'dim'),
   var: lazyOp('aten::var'), varDim: lazyOp('aten::var', 'dim'),
-  vnorm: lazyOp('aten::linalg_vector_norm'),
+  vnorm: lazyOp('aten::linalg_vector_norm'), matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
   land: lazyOp('aten::logical_and'), lor: lazyOp('aten::logical_or'), lnot: lazyOp('aten::logical_not'),
   softmax: lazyOp('aten::softmax', 'int'), logSoftmax: lazyOp('aten::log_softmax', 'int'),
   allclose: lazyOp('aten::allclose'), equal: lazyOp('aten::equal'),
@@ -443,8 +443,11 @@ export class Tensor implements Disposable {
     return GEN.var.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
   }
   /** The vector p-norm over `dim` (all elements when omitted), as Tensor.norm(p, dim, keepdim). */
-  norm(p: number = 2, dim?: number | number[], keepdim = false): Tensor {
-    if (typeof p !== 'number') throw new TypeError('norm(p): p must be a number');
+  norm(p: number | 'fro' | 'nuc' = 2, dim?: number | number[], keepdim = false): Tensor {
+    // torch.norm's string orders: 'fro' is the 2-norm of the entries, 'nuc' the nuclear norm of matrices
+    if (p === 'fro') p = 2;
+    if (p === 'nuc') return wrap(native.callOp(O.matrixNormStr(), this.handle, 'nuc', optDims(dim, 'dim') ?? [-2, -1], checkBool(keepdim, 'keepdim')));
+    if (typeof p !== 'number') throw new TypeError("norm(p): p must be a number, 'fro' or 'nuc'");
     return wrap(native.callOp(O.vnorm(), this.handle, p, optDims(dim, 'dim') ?? null, checkBool(keepdim, 'keepdim')));
   }
 

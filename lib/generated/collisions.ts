@@ -51,6 +51,7 @@ export const COLLISIONS: Readonly<Record<string, readonly string[]>> = {
     "narrow",
     "ne",
     "neg",
+    "nonzero",
     "norm",
     "ones",
     "onesLike",

@@ -180,6 +180,9 @@ case("m_byte", ".byte", ["$j"], tol="exact"); case("m_char", ".char", ["$i"], to
 case("m_element_size", ".element_size", ["$a"], tol="exact"); case("m_nelement", ".nelement", ["$x3"], tol="exact"); case("m_ndimension", ".ndimension", ["$x3"], tol="exact")
 case("is_tensor", "torch.is_tensor", ["$a"], tol="exact"); case("result_type", "torch.result_type", ["$i", "$a"], tol="exact"); case("promote_types", "torch.promote_types", [D("int32"), D("float64")], tol="exact")
 case("can_cast", "torch.can_cast", [D("float32"), D("int32")], tol="exact")
+case("nonzero_as_tuple", "torch.nonzero", ["$i"], {"as_tuple": True}, tol="exact"); case("m_nonzero_as_tuple", ".nonzero", ["$mask"], {"as_tuple": True}, tol="exact")
+case("norm_fro", "torch.norm", ["$a", "fro"], tol="red"); case("norm_nuc", "torch.norm", ["$a", "nuc"], tol="lin"); case("m_norm_fro_dim", ".norm", ["$x3", "fro", [1, 2]], tol="red")
+case("randint_high", "torch.randint", [10, [4]], tol="shape")
 # ---- creation ----
 case("zeros", "torch.zeros", [[2, 3]], tol="exact"); case("zeros_var", "torch.zeros", [2, 3], tol="exact"); case("ones_dtype", "torch.ones", [[2]], {"dtype": D("float64")}, tol="exact")
 case("full", "torch.full", [[2, 2], 1.5], tol="exact"); case("full_int", "torch.full", [[3], 4], tol="exact"); case("arange", "torch.arange", [5], tol="exact")
