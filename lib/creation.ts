@@ -55,20 +55,43 @@ function likeOp(id: () => number, like: Tensor, leading: unknown[], opts?: Tenso
 }
 
 type ShapeArg = number[] | number;
+
+/** `f([2, 3], opts)`, or Python's varargs `f(2, 3)` / `f(2, 3, opts)`. */
+function sizeArgs(args: unknown[]): [number[], TensorOptions | undefined] {
+  const last = args[args.length - 1];
+  const opts = last !== null && typeof last === 'object' && !Array.isArray(last) ? (last as TensorOptions) : undefined;
+  const dims = opts === undefined ? args : args.slice(0, -1);
+  return [dims.length === 1 && Array.isArray(dims[0]) ? shapeOf(dims[0] as number[]) : shapeArgs(dims as number[], 'size'), opts];
+}
 function shapeOf(shape: ShapeArg): number[] {
   return shapeArgs([shape], 'shape');
 }
 
-export function zeros(shape: ShapeArg, opts?: TensorOptions): Tensor { return factory(O.zeros, [shapeOf(shape)], opts); }
-export function ones(shape: ShapeArg, opts?: TensorOptions): Tensor { return factory(O.ones, [shapeOf(shape)], opts); }
-export function empty(shape: ShapeArg, opts?: TensorOptions): Tensor { return factory(O.empty, [shapeOf(shape)], opts); }
+export function zeros(shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function zeros(...size: number[]): Tensor;
+export function zeros(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.zeros, [shape], opts); }
+export function ones(shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function ones(...size: number[]): Tensor;
+export function ones(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.ones, [shape], opts); }
+export function empty(shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function empty(...size: number[]): Tensor;
+export function empty(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.empty, [shape], opts); }
 export function full(shape: ShapeArg, value: Scalar, opts?: TensorOptions): Tensor {
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError('full(shape, value): value must be a number');
   return factory(O.full, [shapeOf(shape), value], opts);
 }
-export function randn(shape: ShapeArg, opts?: TensorOptions): Tensor { return factory(O.randn, [shapeOf(shape)], opts); }
-export function rand(shape: ShapeArg, opts?: TensorOptions): Tensor { return factory(O.rand, [shapeOf(shape)], opts); }
-export function randint(low: number, high: number, shape: ShapeArg, opts?: TensorOptions): Tensor {
+export function randn(shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function randn(...size: number[]): Tensor;
+export function randn(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.randn, [shape], opts); }
+export function rand(shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function rand(...size: number[]): Tensor;
+export function rand(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.rand, [shape], opts); }
+export function randint(low: number, high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
+/** randint(high, shape): low = 0, as PyTorch. */
+export function randint(high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
+export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg | TensorOptions, opts?: TensorOptions): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high, shape as TensorOptions | undefined);
+  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new TypeError('randint(low, high, shape): shape must be an array of integers');
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError('randint(low, high, shape): low and high must be integers');
   const o = checkOptions(opts);
   return finish(native.callOp(O.randint(), low, high, shapeOf(shape), o.dtype ?? dtypeCode('int64'), null, o.device, null), o.requiresGrad);

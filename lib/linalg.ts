@@ -1,6 +1,8 @@
 /** torch.linalg: SVD (sync and on a worker thread), singular values, norms — on the input's device. */
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
+import { namedResult, withFallback } from './oplayer/dispatch';
+import * as G from './generated/linalg';
 import { asTensor, Tensor, wrap } from './tensor';
 
 const O = {
@@ -9,7 +11,8 @@ const O = {
   matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
 };
 
-export interface SVDResult {
+/** `{ U, S, Vh }`, also iterable: `const [U, S, Vh] = linalg.svd(A)`. */
+export interface SVDResult extends Iterable<Tensor> {
   U: Tensor;
   S: Tensor;
   Vh: Tensor;
@@ -27,17 +30,17 @@ function svdArgs(A: Tensor, opts: { fullMatrices?: boolean }): [TensorHandle, bo
 export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVDResult {
   const [a, full] = svdArgs(A, opts);
   const [U, S, Vh] = native.callOp(O.svd(), a, full) as TensorHandle[];
-  return { U: wrap(U), S: wrap(S), Vh: wrap(Vh) };
+  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
 }
 
 /** svd on a libuv worker thread: the event loop keeps running while LAPACK/cuSOLVER works. */
 export async function svdAsync(A: Tensor, opts: { fullMatrices?: boolean } = {}): Promise<SVDResult> {
   const [a, full] = svdArgs(A, opts);
   const [U, S, Vh] = (await native.callOpAsync(O.svd(), a, full)) as TensorHandle[];
-  return { U: wrap(U), S: wrap(S), Vh: wrap(Vh) };
+  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
 }
 
-export function svdvals(A: Tensor): Tensor {
+function svdvalsImpl(A: Tensor): Tensor {
   return wrap(native.callOp(O.svdvals(), asTensor(A, 'svdvals(A)').handle));
 }
 
@@ -46,7 +49,7 @@ export function svdvals(A: Tensor): Tensor {
  * input) the vector norm; 'fro' | 'nuc' or a 2-tuple `dim` the matrix norm; absent both, the
  * 2-norm of the flattened input.
  */
-export function norm(A: Tensor, ord?: number | 'fro' | 'nuc', dim?: number | [number, number], keepdim = false): Tensor {
+function normImpl(A: Tensor, ord?: number | 'fro' | 'nuc' | null, dim?: number | number[] | null, keepdim = false): Tensor {
   const a = asTensor(A, 'norm(A)');
   if (typeof keepdim !== 'boolean') throw new TypeError('norm: keepdim must be a boolean');
   if (dim !== undefined && !(Number.isInteger(dim) || (Array.isArray(dim) && dim.every(Number.isInteger))))
@@ -61,3 +64,10 @@ export function norm(A: Tensor, ord?: number | 'fro' | 'nuc', dim?: number | [nu
   const dims = dim === undefined ? null : Array.isArray(dim) ? dim : [dim];
   return wrap(native.callOp(O.vectorNorm(), a.handle, ord ?? 2, dims, keepdim));
 }
+
+/** PyTorch's other call forms (`linalg.norm(A, { dim: 1 })`, `{ ord, keepdim, dtype }`) reach the generated op when these reject them. */
+export const svdvals = withFallback(svdvalsImpl as (...a: unknown[]) => unknown, G.svdvals as (...a: unknown[]) => unknown) as unknown as typeof svdvalsImpl & typeof G.svdvals;
+export const norm = withFallback(normImpl as (...a: unknown[]) => unknown, G.norm as (...a: unknown[]) => unknown) as unknown as typeof normImpl & typeof G.norm;
+
+// The generated torch.linalg ops not hand-written above (lib/generated, `npm run gen:ops`).
+export * from './generated/linalg-exports';

@@ -9,6 +9,8 @@ import { TorchError } from './errors';
 import { track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
+import { method as generatedMethod, namedResult } from './oplayer/dispatch';
+import { TENSOR_METHODS } from './generated/tensor-table';
 
 export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
@@ -45,7 +47,7 @@ const O = {
   argmax: lazyOp('aten::argmax'), argmin: lazyOp('aten::argmin'),
   std: lazyOp('aten::std'), stdDim: lazyOp('aten::std', 'dim'),
   var: lazyOp('aten::var'), varDim: lazyOp('aten::var', 'dim'),
-  vnorm: lazyOp('aten::linalg_vector_norm'),
+  vnorm: lazyOp('aten::linalg_vector_norm'), matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
   land: lazyOp('aten::logical_and'), lor: lazyOp('aten::logical_or'), lnot: lazyOp('aten::logical_not'),
   softmax: lazyOp('aten::softmax', 'int'), logSoftmax: lazyOp('aten::log_softmax', 'int'),
   allclose: lazyOp('aten::allclose'), equal: lazyOp('aten::equal'),
@@ -61,6 +63,48 @@ const O = {
   toDtype: lazyOp('aten::to', 'dtype'), toDevice: lazyOp('aten::to', 'device'),
   clone: lazyOp('aten::clone'), detach: lazyOp('aten::detach'), contiguous: lazyOp('aten::contiguous'),
 };
+
+/**
+ * Hand-written methods hand PyTorch's keyword arguments (rounding_mode, alpha, correction …)
+ * to the generated layer (lib/generated), which knows every overload of the op.
+ */
+const GEN = {
+  add: generatedMethod(TENSOR_METHODS.add), sub: generatedMethod(TENSOR_METHODS.sub), div: generatedMethod(TENSOR_METHODS.div),
+  add_: generatedMethod(TENSOR_METHODS.add_), sub_: generatedMethod(TENSOR_METHODS.sub_), div_: generatedMethod(TENSOR_METHODS.div_),
+  std: generatedMethod(TENSOR_METHODS.std), var: generatedMethod(TENSOR_METHODS.var),
+  clamp: generatedMethod(TENSOR_METHODS.clamp), clamp_: generatedMethod(TENSOR_METHODS.clamp_),
+  max: generatedMethod(TENSOR_METHODS.max), min: generatedMethod(TENSOR_METHODS.min),
+};
+
+export interface ClampOptions { min?: Operand | null; max?: Operand | null }
+export type RoundingMode = 'trunc' | 'floor' | null;
+/** `alpha` of add/sub: PyTorch's keyword `{ alpha }`, or (as svf-torch always took it) a number. */
+export type AlphaOption = number | { alpha?: Scalar };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function alphaOptions(alpha: AlphaOption | undefined, name: string): { alpha?: Scalar } | undefined {
+  if (alpha === undefined) return undefined;
+  if (typeof alpha === 'number') return { alpha };
+  if (!isPlainObject(alpha)) throw new TypeError(`${name}(other, options): options must be { alpha } or a number`);
+  return alpha;
+}
+
+/** Reductions' `(dim?, keepdim?, { dtype })`, also as `({ dtype })` or `(dim, { keepdim, dtype })`, as Python's keywords allow. */
+function reductionArgs(dim: unknown, keepdim: unknown, opts: unknown, name: string): [number | number[] | undefined, boolean, { dtype?: DType }] {
+  let o: Record<string, unknown> = isPlainObject(opts) ? opts : {};
+  if (opts !== undefined && !isPlainObject(opts)) throw new TypeError(`${name}: options must be an object`);
+  if (isPlainObject(dim)) { o = { ...dim, ...o }; dim = undefined; }
+  if (isPlainObject(keepdim)) { o = { ...keepdim, ...o }; keepdim = undefined; }
+  for (const k of Object.keys(o)) {
+    if (k !== 'dtype' && k !== 'keepdim' && k !== 'dim') throw new TypeError(`${name}(): unknown option '${k}'`);
+  }
+  if (o.dim !== undefined) dim = o.dim;
+  if (o.keepdim !== undefined) keepdim = o.keepdim;
+  return [dim === null ? undefined : (dim as number | number[] | undefined), (keepdim ?? false) as boolean, { dtype: o.dtype as DType | undefined }];
+}
 
 function isScalar(v: unknown): v is Scalar {
   return typeof v === 'number' || typeof v === 'boolean';
@@ -86,6 +130,13 @@ export function shapeArgs(args: (number | number[])[], what: string): number[] {
 function optDims(dim: number | number[] | undefined, what: string): number[] | undefined {
   if (dim === undefined || dim === null) return undefined;
   return typeof dim === 'number' ? [checkInt(dim, what)] : checkInts(dim, what);
+}
+
+export interface StdVarOptions {
+  unbiased?: boolean;
+  keepdim?: boolean;
+  /** Bessel's correction as PyTorch ≥ 1.10: 0 = biased, 1 = unbiased. */
+  correction?: number | null;
 }
 
 export class Tensor implements Disposable {
@@ -288,10 +339,21 @@ export class Tensor implements Disposable {
   }
 
   // ---- math ----------------------------------------------------------------------------------
-  add(other: Operand, alpha?: number): Tensor { return binary(this, other, O.add, O.addS, 'add', alpha); }
-  sub(other: Operand, alpha?: number): Tensor { return binary(this, other, O.sub, O.subS, 'sub', alpha); }
+  /** self + alpha·other; `alpha` as PyTorch's keyword (`{ alpha: 2 }`) or a plain number. */
+  add(other: Operand, alpha?: AlphaOption): Tensor {
+    if (alpha === undefined) return binary(this, other, O.add, O.addS, 'add');
+    return GEN.add.call(this, other, alphaOptions(alpha, 'add')) as Tensor;
+  }
+  sub(other: Operand, alpha?: AlphaOption): Tensor {
+    if (alpha === undefined) return binary(this, other, O.sub, O.subS, 'sub');
+    return GEN.sub.call(this, other, alphaOptions(alpha, 'sub')) as Tensor;
+  }
   mul(other: Operand): Tensor { return binary(this, other, O.mul, O.mulS, 'mul'); }
-  div(other: Operand): Tensor { return binary(this, other, O.div, O.divS, 'div'); }
+  /** self / other; `{ roundingMode: 'trunc' | 'floor' }` as torch.div. */
+  div(other: Operand, options?: { roundingMode?: RoundingMode }): Tensor {
+    if (options === undefined) return binary(this, other, O.div, O.divS, 'div');
+    return GEN.div.call(this, other, options) as Tensor;
+  }
   pow(exponent: Operand): Tensor { return binary(this, exponent, O.pow, O.powS, 'pow'); }
   neg(): Tensor { return unary(this, O.neg); }
   sqrt(): Tensor { return unary(this, O.sqrt); }
@@ -303,7 +365,8 @@ export class Tensor implements Disposable {
   sigmoid(): Tensor { return unary(this, O.sigmoid); }
   tanh(): Tensor { return unary(this, O.tanh); }
   relu(): Tensor { return unary(this, O.relu); }
-  clamp(min?: Operand | null, max?: Operand | null): Tensor {
+  clamp(min?: Operand | null | ClampOptions, max?: Operand | null): Tensor {
+    if (isPlainObject(min)) return GEN.clamp.call(this, min) as Tensor;
     if (min instanceof Tensor || max instanceof Tensor) {
       const lo = min == null ? null : asTensor(min, 'min').handle;
       const hi = max == null ? null : asTensor(max, 'max').handle;
@@ -316,15 +379,23 @@ export class Tensor implements Disposable {
   bmm(other: Tensor): Tensor { return wrap(native.callOp(O.bmm(), this.handle, asTensor(other, 'other').handle)); }
 
   // ---- reductions ----------------------------------------------------------------------------
-  sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+  sum(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+  sum(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+  sum(dim: number | number[] | null | undefined, keepdim?: boolean, options?: { dtype?: DType | null }): Tensor;
+  sum(d?: unknown, k?: unknown, o?: unknown): Tensor {
+    const [dim, keepdim, opts] = reductionArgs(d, k, o, 'sum');
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    const dt = opts.dtype != null ? dtypeCode(opts.dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.sum(), this.handle, dt));
     return wrap(native.callOp(O.sumDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
-  mean(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+  mean(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+  mean(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+  mean(dim: number | number[] | null | undefined, keepdim?: boolean, options?: { dtype?: DType | null }): Tensor;
+  mean(d?: unknown, k?: unknown, o?: unknown): Tensor {
+    const [dim, keepdim, opts] = reductionArgs(d, k, o, 'mean');
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    const dt = opts.dtype != null ? dtypeCode(opts.dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.mean(), this.handle, dt));
     return wrap(native.callOp(O.meanDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
@@ -332,13 +403,17 @@ export class Tensor implements Disposable {
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  max(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
+  max(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (typeof keepdim !== 'boolean') return GEN.max.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
     return minMax(this, dim, keepdim, O.max, O.maxDim, O.maximum);
   }
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  min(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
+  min(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
+    if (typeof keepdim !== 'boolean') return GEN.min.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
     return minMax(this, dim, keepdim, O.min, O.minDim, O.minimum);
   }
   argmax(dim?: number, keepdim = false): Tensor {
@@ -356,15 +431,23 @@ export class Tensor implements Disposable {
     if (dim === undefined) return unary(this, O.any);
     return wrap(native.callOp(O.anyDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
   }
-  std(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return stdVar(this, dim, opts, O.std, O.stdDim);
+  /** std(dim?, { unbiased = true, keepdim = false }); PyTorch's other forms (`{ correction }`, positional unbiased) too. */
+  std(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
+    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, opts, O.std, O.stdDim);
+    if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.std, O.stdDim);
+    return GEN.std.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
   }
-  var(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return stdVar(this, dim, opts, O.var, O.varDim);
+  var(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
+    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, opts, O.var, O.varDim);
+    if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.var, O.varDim);
+    return GEN.var.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
   }
   /** The vector p-norm over `dim` (all elements when omitted), as Tensor.norm(p, dim, keepdim). */
-  norm(p: number = 2, dim?: number | number[], keepdim = false): Tensor {
-    if (typeof p !== 'number') throw new TypeError('norm(p): p must be a number');
+  norm(p: number | 'fro' | 'nuc' = 2, dim?: number | number[], keepdim = false): Tensor {
+    // torch.norm's string orders: 'fro' is the 2-norm of the entries, 'nuc' the nuclear norm of matrices
+    if (p === 'fro') p = 2;
+    if (p === 'nuc') return wrap(native.callOp(O.matrixNormStr(), this.handle, 'nuc', optDims(dim, 'dim') ?? [-2, -1], checkBool(keepdim, 'keepdim')));
+    if (typeof p !== 'number') throw new TypeError("norm(p): p must be a number, 'fro' or 'nuc'");
     return wrap(native.callOp(O.vnorm(), this.handle, p, optDims(dim, 'dim') ?? null, checkBool(keepdim, 'keepdim')));
   }
 
@@ -390,10 +473,22 @@ export class Tensor implements Disposable {
   }
 
   // ---- in place ------------------------------------------------------------------------------
-  add_(other: Operand, alpha?: number): this { return inplace(this, other, O.add_, O.addS_, 'add_', alpha); }
-  sub_(other: Operand, alpha?: number): this { return inplace(this, other, O.sub_, O.subS_, 'sub_', alpha); }
+  add_(other: Operand, alpha?: AlphaOption): this {
+    if (alpha === undefined || typeof alpha === 'number') return inplace(this, other, O.add_, O.addS_, 'add_', alpha);
+    GEN.add_.call(this, other, alphaOptions(alpha, 'add_'));
+    return this;
+  }
+  sub_(other: Operand, alpha?: AlphaOption): this {
+    if (alpha === undefined || typeof alpha === 'number') return inplace(this, other, O.sub_, O.subS_, 'sub_', alpha);
+    GEN.sub_.call(this, other, alphaOptions(alpha, 'sub_'));
+    return this;
+  }
   mul_(other: Operand): this { return inplace(this, other, O.mul_, O.mulS_, 'mul_'); }
-  div_(other: Operand): this { return inplace(this, other, O.div_, O.divS_, 'div_'); }
+  div_(other: Operand, options?: { roundingMode?: RoundingMode }): this {
+    if (options === undefined) return inplace(this, other, O.div_, O.divS_, 'div_');
+    GEN.div_.call(this, other, options);
+    return this;
+  }
   zero_(): this { native.callOp(O.zero_(), this.handle); return this; }
   fill_(value: Scalar): this {
     if (!isScalar(value)) throw new TypeError('fill_(value): value must be a number or boolean');
@@ -404,7 +499,8 @@ export class Tensor implements Disposable {
     native.callOp(O.copy_(), this.handle, asTensor(src, 'src').handle, checkBool(nonBlocking, 'nonBlocking'));
     return this;
   }
-  clamp_(min?: Scalar | null, max?: Scalar | null): this {
+  clamp_(min?: Scalar | null | ClampOptions, max?: Scalar | null): this {
+    if (isPlainObject(min)) { GEN.clamp_.call(this, min); return this; }
     native.callOp(O.clamp_(), this.handle, optScalar(min, 'min'), optScalar(max, 'max'));
     return this;
   }
@@ -459,7 +555,7 @@ function minMax(
   if (dim === undefined) return wrap(native.callOp(all(), self.handle));
   if (dim instanceof Tensor) return wrap(native.callOp(elementwise(), self.handle, dim.handle));
   const [values, indices] = native.callOp(byDim(), self.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')) as TensorHandle[];
-  return { values: wrap(values), indices: wrap(indices) };
+  return namedResult(['values', 'indices'], [wrap(values), wrap(indices)]) as { values: Tensor; indices: Tensor };
 }
 
 function stdVar(

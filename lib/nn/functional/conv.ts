@@ -24,7 +24,12 @@ export function checkPadding(p: unknown, what = 'padding'): [number, number] | '
 }
 
 /** F.conv2d(input, weight, bias?, {stride, padding, dilation, groups}). */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | (Conv2dOptions & { bias?: Tensor | null }), opts: Conv2dOptions = {}): Tensor {
+  // PyTorch's keywords may all come in one object after weight: conv2d(x, w, { bias, stride, padding })
+  if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) {
+    const { bias: b, ...rest } = options(bias, 'conv2d');
+    return conv2d(input, weight, b ?? null, rest);
+  }
   const o = options(opts, 'conv2d');
   const x = tensor(input, 'input');
   const w = tensor(weight, 'weight');

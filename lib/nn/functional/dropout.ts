@@ -8,6 +8,10 @@ const DROPOUT = lazyOp('aten::dropout');
 const DROPOUT_ = lazyOp('aten::dropout_');
 const FEATURE_DROPOUT = lazyOp('aten::feature_dropout');
 const FEATURE_DROPOUT_ = lazyOp('aten::feature_dropout_');
+const ALPHA_DROPOUT = lazyOp('aten::alpha_dropout');
+const ALPHA_DROPOUT_ = lazyOp('aten::alpha_dropout_');
+const FEATURE_ALPHA_DROPOUT = lazyOp('aten::feature_alpha_dropout');
+const FEATURE_ALPHA_DROPOUT_ = lazyOp('aten::feature_alpha_dropout_');
 
 export interface DropoutOptions {
   p?: number;
@@ -27,7 +31,7 @@ function run(input: Tensor, pOrOpts: number | DropoutOptions | undefined, outOfP
   return wrap(native.callOp(outOfPlace(), x.handle, p, training));
 }
 
-/** F.dropout(input, p=0.5 | {p, training=true, inplace=false}). */
+/** F.dropout(input, p=0.5 | {p, training=true, inplace=false}); training=false returns input unchanged, as PyTorch. */
 export function dropout(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
   return run(input, pOrOpts, DROPOUT, DROPOUT_, 'dropout');
 }
@@ -35,4 +39,25 @@ export function dropout(input: Tensor, pOrOpts?: number | DropoutOptions): Tenso
 /** F.dropout2d: zeroes whole channels. */
 export function dropout2d(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
   return run(input, pOrOpts, FEATURE_DROPOUT, FEATURE_DROPOUT_, 'dropout2d');
+}
+
+/** F.dropout1d (N, C, L) or (C, L): zeroes whole channels. */
+export function dropout1d(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
+  const x = tensor(input, 'input');
+  if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`dropout1d: Expected 2D or 3D input, but received a ${x.ndim}D input`);
+  return run(input, pOrOpts, FEATURE_DROPOUT, FEATURE_DROPOUT_, 'dropout1d');
+}
+
+/** F.dropout3d (N, C, D, H, W): zeroes whole channels. */
+export function dropout3d(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
+  return run(input, pOrOpts, FEATURE_DROPOUT, FEATURE_DROPOUT_, 'dropout3d');
+}
+
+/** F.alpha_dropout: keeps SELU's mean and variance. */
+export function alphaDropout(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
+  return run(input, pOrOpts, ALPHA_DROPOUT, ALPHA_DROPOUT_, 'alphaDropout');
+}
+
+export function featureAlphaDropout(input: Tensor, pOrOpts?: number | DropoutOptions): Tensor {
+  return run(input, pOrOpts, FEATURE_ALPHA_DROPOUT, FEATURE_ALPHA_DROPOUT_, 'featureAlphaDropout');
 }

@@ -57,3 +57,26 @@ export function normalize(input: Tensor, opts: { p?: number; dim?: number; eps?:
     denom.dispose();
   }
 }
+
+const INSTANCE_NORM = lazyOp('aten::instance_norm');
+
+export interface InstanceNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  useInputStats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** F.instance_norm(input, {runningMean, runningVar, weight, bias, useInputStats=true, momentum=0.1, eps=1e-5}). */
+export function instanceNorm(input: Tensor, opts: InstanceNormOptions = {}): Tensor {
+  const o = options(opts, 'instanceNorm');
+  return wrap(native.callOp(
+    INSTANCE_NORM(), tensor(input, 'input').handle,
+    handleOrNull(optTensor(o.weight, 'weight')), handleOrNull(optTensor(o.bias, 'bias')),
+    handleOrNull(optTensor(o.runningMean, 'runningMean')), handleOrNull(optTensor(o.runningVar, 'runningVar')),
+    bool(o.useInputStats ?? true, 'useInputStats'), num(o.momentum ?? 0.1, 'momentum'), num(o.eps ?? 1e-5, 'eps'), false,
+  ));
+}

@@ -1,6 +1,7 @@
 /** 2-D pooling: aten::max_pool2d(_with_indices), aten::avg_pool2d, aten::adaptive_avg_pool2d. */
 import { native, TensorHandle } from '../../native';
 import { lazyOp } from '../../ops';
+import { namedResult } from '../../oplayer/dispatch';
 import { Tensor, wrap } from '../../tensor';
 import { bool, int, options, pair, tensor } from '../args';
 
@@ -14,6 +15,8 @@ export interface MaxPool2dOptions {
   padding?: number | [number, number];
   dilation?: number | [number, number];
   ceilMode?: boolean;
+  /** Also return the argmax indices, as `{ values, indices }` (F.max_pool2d(..., return_indices=True)). */
+  returnIndices?: boolean;
 }
 
 /** stride null/undefined means "= kernel size", which ATen spells as an empty list. */
@@ -21,8 +24,11 @@ function strideOrEmpty(s: unknown): number[] {
   return s === undefined || s === null ? [] : pair(s, 'stride', 1);
 }
 
-export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor {
+export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions & { returnIndices: true }): { values: Tensor; indices: Tensor };
+export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
   const o = options(opts, 'maxPool2d');
+  if (o.returnIndices) return maxPool2dWithIndices(input, kernelSize, { ...o, returnIndices: undefined });
   return wrap(native.callOp(
     MAX_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
@@ -31,12 +37,12 @@ export function maxPool2d(input: Tensor, kernelSize: number | [number, number], 
 
 /** F.max_pool2d(..., return_indices=True). */
 export function maxPool2dWithIndices(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): { values: Tensor; indices: Tensor } {
-  const o = options(opts, 'maxPool2dWithIndices');
+  const { returnIndices: _ignored, ...o } = options(opts, 'maxPool2dWithIndices');
   const [v, i] = native.callOp(
     MAX_POOL2D_WITH_INDICES(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
   ) as TensorHandle[];
-  return { values: wrap(v), indices: wrap(i) };
+  return namedResult(['values', 'indices'], [wrap(v), wrap(i)]) as { values: Tensor; indices: Tensor };
 }
 
 export interface AvgPool2dOptions {

@@ -1,49 +1,64 @@
-/** F.interpolate: PyTorch 1.13's size/scale-factor logic, then aten::upsample_*2d.vec. */
+/**
+ * F.interpolate: PyTorch's size/scale-factor logic (torch/nn/functional.py), then the
+ * upsample_* ATen op of the mode for 3-D (N, C, L), 4-D (N, C, H, W) or 5-D (N, C, D, H, W) input.
+ */
 import { native } from '../../native';
 import { lazyOp } from '../../ops';
 import { Tensor, wrap } from '../../tensor';
 import { bool, int, num, options, tensor } from '../args';
 import { adaptiveAvgPool2d } from './pooling';
 
-const NEAREST = lazyOp('aten::upsample_nearest2d', 'vec');
-const BILINEAR = lazyOp('aten::upsample_bilinear2d', 'vec');
-const BICUBIC = lazyOp('aten::upsample_bicubic2d', 'vec');
+const NEAREST = [lazyOp('aten::upsample_nearest1d', 'vec'), lazyOp('aten::upsample_nearest2d', 'vec'), lazyOp('aten::upsample_nearest3d', 'vec')];
+const NEAREST_EXACT = [lazyOp('aten::_upsample_nearest_exact1d', 'vec'), lazyOp('aten::_upsample_nearest_exact2d', 'vec'), lazyOp('aten::_upsample_nearest_exact3d', 'vec')];
+const LINEAR: Record<string, [number, () => number]> = {
+  linear: [1, lazyOp('aten::upsample_linear1d', 'vec')],
+  bilinear: [2, lazyOp('aten::upsample_bilinear2d', 'vec')],
+  bicubic: [2, lazyOp('aten::upsample_bicubic2d', 'vec')],
+  trilinear: [3, lazyOp('aten::upsample_trilinear3d', 'vec')],
+};
+const ADAPTIVE_AVG = [lazyOp('aten::adaptive_avg_pool1d'), lazyOp('aten::adaptive_avg_pool2d'), lazyOp('aten::adaptive_avg_pool3d')];
 
-export type InterpolateMode = 'nearest' | 'bilinear' | 'bicubic' | 'area';
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
+const MODES: readonly string[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
 
 export interface InterpolateOptions {
-  size?: number | [number, number];
-  scaleFactor?: number | [number, number];
+  size?: number | number[];
+  scaleFactor?: number | number[];
   mode?: InterpolateMode;
   alignCorners?: boolean | null;
   recomputeScaleFactor?: boolean | null;
+  antialias?: boolean;
 }
 
-/** F.interpolate(input, {size | scaleFactor, mode='nearest', alignCorners}) for 4-D (N, C, H, W) input. */
+function perDim(v: number | number[], n: number, what: string, check: (x: unknown, w: string) => number): number[] {
+  if (Array.isArray(v)) {
+    if (v.length !== n) throw new TypeError(`Input and ${what} must have the same number of spatial dimensions, but got input with spatial dimensions of ${n} and ${what} of length ${v.length}`);
+    return v.map((x) => check(x, what));
+  }
+  return new Array(n).fill(check(v, what));
+}
+
+/** F.interpolate(input, {size | scaleFactor, mode='nearest', alignCorners, recomputeScaleFactor}). */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
   const o = options(opts, 'interpolate');
   const x = tensor(input, 'input');
   const mode = o.mode ?? 'nearest';
-  if (!['nearest', 'bilinear', 'bicubic', 'area'].includes(mode)) throw new TypeError(`interpolate: unsupported mode '${String(mode)}'`);
-  if (x.ndim !== 4) throw new RangeError(`interpolate: expected a 4-D (N, C, H, W) input, got ${x.ndim}-D`);
+  if (!MODES.includes(mode)) throw new TypeError(`interpolate: unsupported mode '${String(mode)}' (one of ${MODES.join(', ')})`);
+  const n = x.ndim - 2;
+  if (n < 1 || n > 3) throw new RangeError(`interpolate: expected a 3-D, 4-D or 5-D input, got ${x.ndim}-D`);
+  if (mode in LINEAR && LINEAR[mode][0] !== n) throw new TypeError(`interpolate: mode '${mode}' needs a ${LINEAR[mode][0] + 2}-D input, got ${x.ndim}-D`);
+  if (o.antialias) throw new TypeError('interpolate: antialias is not supported');
   const alignCornersGiven = o.alignCorners !== undefined && o.alignCorners !== null;
-  if (alignCornersGiven && (mode === 'nearest' || mode === 'area'))
+  if (alignCornersGiven && !(mode in LINEAR))
     throw new TypeError('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
   const alignCorners = alignCornersGiven ? bool(o.alignCorners, 'alignCorners') : false;
 
   const hasSize = o.size !== undefined && o.size !== null;
   const hasScale = o.scaleFactor !== undefined && o.scaleFactor !== null;
-  if (hasSize && hasScale) throw new TypeError('only one of size or scaleFactor should be defined');
-  if (!hasSize && !hasScale) throw new TypeError('either size or scaleFactor should be defined');
-  let outputSize: number[] | null = null;
-  let scales: number[] | null = null;
-  if (hasSize) {
-    const s = o.size!;
-    outputSize = Array.isArray(s) ? (s.length === 2 ? s.map((v) => int(v, 'size', 0)) : badLength('size')) : [int(s, 'size', 0), s];
-  } else {
-    const f = o.scaleFactor!;
-    scales = Array.isArray(f) ? (f.length === 2 ? f.map((v) => num(v, 'scaleFactor')) : badLength('scaleFactor')) : [num(f, 'scaleFactor'), f];
-  }
+  if (hasSize && hasScale) throw new TypeError('only one of size or scale_factor should be defined');
+  if (!hasSize && !hasScale) throw new TypeError('either size or scale_factor should be defined');
+  let outputSize: number[] | null = hasSize ? perDim(o.size!, n, 'size', (v, w) => int(v, w, 0)) : null;
+  let scales: number[] | null = hasScale ? perDim(o.scaleFactor!, n, 'scale_factor', num) : null;
   let recompute = o.recomputeScaleFactor ?? false;
   if (recompute && hasSize) throw new TypeError('recompute_scale_factor is not meaningful with an explicit size.');
   if (mode === 'area' && outputSize === null) recompute = true;
@@ -52,14 +67,11 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
     outputSize = scales.map((f, i) => Math.floor(shape[i + 2] * f));
     scales = null;
   }
-  switch (mode) {
-    case 'nearest': return wrap(native.callOp(NEAREST(), x.handle, outputSize, scales));
-    case 'bilinear': return wrap(native.callOp(BILINEAR(), x.handle, outputSize, alignCorners, scales));
-    case 'bicubic': return wrap(native.callOp(BICUBIC(), x.handle, outputSize, alignCorners, scales));
-    default: return adaptiveAvgPool2d(x, outputSize as [number, number]);
+  if (mode === 'nearest') return wrap(native.callOp(NEAREST[n - 1](), x.handle, outputSize, scales));
+  if (mode === 'nearest-exact') return wrap(native.callOp(NEAREST_EXACT[n - 1](), x.handle, outputSize, scales));
+  if (mode === 'area') {
+    if (n === 2) return adaptiveAvgPool2d(x, outputSize as [number, number]);
+    return wrap(native.callOp(ADAPTIVE_AVG[n - 1](), x.handle, outputSize));
   }
-}
-
-function badLength(what: string): never {
-  throw new TypeError(`interpolate: ${what} must have 2 entries for a 4-D input`);
+  return wrap(native.callOp(LINEAR[mode][1](), x.handle, outputSize, alignCorners, scales));
 }

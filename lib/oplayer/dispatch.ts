@@ -1,0 +1,394 @@
+/**
+ * The run-time half of the generated op layer (lib/generated/*): one generated function or
+ * method = one Entry, a Python name with its candidate ATen overloads. On first use the
+ * overloads are resolved against the LibTorch actually loaded (`native.opHandle`) and their
+ * schemas read back from it (`native.opSchema`), so the argument lists are those of this
+ * LibTorch even where 1.13 and 2.x differ. A call then tries the overloads in order, as
+ * Python's arg parser does: positional values by type, a trailing plain object as keyword
+ * arguments (camelCase keys), and calls the first that fits through the dispatcher.
+ */
+import { isDevice } from '../device';
+import { dtypeCode, dtypeName, isDType } from '../dtype';
+import { TorchError } from '../errors';
+import { native, TensorHandle } from '../native';
+import { Tensor } from '../tensor';
+import { camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
+
+/** What the generator emits for one Python name (lib/generated/table.ts). */
+export interface EntrySpec {
+  /** Shown in errors, e.g. 'torch.sort', 'Tensor.sort', 'torch.nn.functional.gelu'. */
+  readonly name: string;
+  /** Candidate ATen overloads in Python's order, 'name.overload'. */
+  readonly ops: readonly string[];
+  /** A Tensor method: `self` is the receiver. */
+  readonly method?: boolean;
+  /** Python's `*tensors`: the Tensor[] parameter may be given as separate arguments. */
+  readonly varTensors?: boolean;
+  /** nn.functional's trailing `inplace` flag: [in-place ATen overloads, its Python position (after input)]. */
+  readonly inplace?: readonly [readonly string[], number];
+}
+
+interface Overload {
+  id: number;
+  schema: Schema;
+  text: string;
+  /** Indices into schema.args of the positional parameters, `self` left out for methods. */
+  positional: number[];
+  /** camelCase keyword → index into schema.args. */
+  keywords: Map<string, number>;
+  selfIndex: number;
+  /** The only positional parameter is an int list: `x.view(2, 3)` as `x.view([2, 3])`. */
+  varInts: boolean;
+  /** Factory (dtype/layout/device/pin_memory): also takes `requiresGrad`. */
+  factory: boolean;
+  /** Per argument: its type; whether it must be given; whether, absent, it is passed as None. */
+  types: TypeSpec[];
+  required: boolean[];
+  nullFill: boolean[];
+}
+
+interface Resolved {
+  overloads: Overload[];
+  missing: string[];
+}
+
+const MEMORY_FORMATS: Record<string, number> = {
+  contiguous_format: 0, contiguousFormat: 0, preserve_format: 1, preserveFormat: 1,
+  channels_last: 2, channelsLast: 2, channels_last_3d: 3, channelsLast3d: 3,
+};
+const LAYOUTS: Record<string, number> = { strided: 0 };
+
+function libtorchVersion(): string {
+  try {
+    return native.version().libtorch;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function resolveOps(ops: readonly string[], method: boolean): Resolved {
+  const overloads: Overload[] = [];
+  const missing: string[] = [];
+  for (const full of ops) {
+    const dot = full.indexOf('.');
+    const name = dot >= 0 ? full.slice(0, dot) : full;
+    const overload = dot >= 0 ? full.slice(dot + 1) : '';
+    let id: number;
+    try {
+      id = native.opHandle(`aten::${name}`, overload);
+    } catch {
+      missing.push(full);
+      continue;
+    }
+    const text = native.opSchema(id);
+    const schema = parseSchema(text);
+    if (!expressible(schema)) continue;
+    const selfIndex = method ? schema.args.findIndex((a) => a.name === 'self') : -1;
+    if (method && selfIndex < 0) continue;
+    const positional: number[] = [];
+    const keywords = new Map<string, number>();
+    schema.args.forEach((a, i) => {
+      if (i === selfIndex) return;
+      if (!a.kwOnly) positional.push(i);
+      keywords.set(camel(a.name), i);
+    });
+    const only = positional.length === 1 ? schema.args[positional[0]].type : undefined;
+    const varInts = !!only && only.list && only.base === 'int';
+    const factory = keywords.has('pinMemory') && keywords.has('device');
+    overloads.push({
+      id, schema, text, positional, keywords, selfIndex, varInts, factory,
+      types: schema.args.map((a) => a.type),
+      required: schema.args.map((a) => !a.hasDefault && !a.type.optional),
+      nullFill: schema.args.map((a) => !a.hasDefault && a.type.optional),
+    });
+  }
+  return { overloads, missing };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+const isInt = (v: unknown): boolean => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
+
+/** The JS value for one schema type, converted for native.callOp; FAIL when it does not fit. */
+const FAIL = Symbol('fail');
+function convert(v: unknown, t: TypeSpec): unknown {
+  if (v === null || v === undefined) return t.optional ? null : FAIL;
+  if (t.list) {
+    if (!Array.isArray(v)) {
+      if (t.size !== undefined && (t.base === 'int' ? isInt(v) : t.base === 'float' && typeof v === 'number')) return v;
+      return FAIL;
+    }
+    switch (t.base) {
+      case 'int': return v.every(isInt) ? v : FAIL;
+      case 'float': return v.every((x) => typeof x === 'number') ? v : FAIL;
+      case 'bool': return v.every((x) => typeof x === 'boolean') ? v : FAIL;
+      case 'Tensor': {
+        const out: (TensorHandle | null)[] = [];
+        for (const x of v) {
+          if (x instanceof Tensor) out.push(x.handle);
+          else if ((x === null || x === undefined) && t.elemOptional) out.push(null);
+          else return FAIL;
+        }
+        return out;
+      }
+      default: return FAIL;
+    }
+  }
+  switch (t.base) {
+    case 'Tensor': return v instanceof Tensor ? v.handle : FAIL;
+    case 'int': return isInt(v) ? v : FAIL;
+    case 'float': return typeof v === 'number' ? v : FAIL;
+    case 'Scalar': return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? v : FAIL;
+    case 'bool': return typeof v === 'boolean' ? v : FAIL;
+    case 'str': return typeof v === 'string' ? v : FAIL;
+    case 'ScalarType': return isDType(v) ? dtypeCode(v) : FAIL;
+    case 'MemoryFormat': return typeof v === 'string' && v in MEMORY_FORMATS ? MEMORY_FORMATS[v] : FAIL;
+    case 'Layout': return typeof v === 'string' && v in LAYOUTS ? LAYOUTS[v] : FAIL;
+    case 'Device': return isDevice(v) ? v : FAIL;
+    case 'Generator': return FAIL; // only null (above): generators are not exposed
+    default: return FAIL;
+  }
+}
+
+// What the last successful bind() found besides the slots (set right before it returns them;
+// bind and the native call it feeds run synchronously, so nothing interleaves).
+let boundAliased: unknown;
+let boundRequiresGrad = false;
+let unknownKey: string | undefined;
+
+/**
+ * Binds JS arguments to one overload: the argument slots for native.callOp, or null when they
+ * do not fit (`unknownKey` then names an option no parameter of this overload takes).
+ */
+function bind(o: Overload, self: Tensor | undefined, args: unknown[], opts: Record<string, unknown> | undefined, varTensors: boolean): unknown[] | null {
+  const types = o.types;
+  const n = types.length;
+  const slots: unknown[] = new Array(n);
+  const aliasAt = o.schema.aliasedArg;
+  let aliased: unknown;
+  if (o.selfIndex >= 0) {
+    slots[o.selfIndex] = self!.handle;
+    if (aliasAt === o.selfIndex) aliased = self;
+  }
+  let positional = args;
+  if (o.varInts && args.length >= 1 && args.every(isInt)) positional = [args];
+  if (varTensors && args.length > 0) {
+    // Python's `f(eq, *tensors)`: the Tensor[] parameter collects the remaining Tensors.
+    const at = o.positional.findIndex((i) => types[i].list && types[i].base === 'Tensor');
+    if (at >= 0 && args.length > at && args.slice(at).every((x) => x instanceof Tensor)) positional = [...args.slice(0, at), args.slice(at)];
+  }
+  const pos = o.positional;
+  if (positional.length > pos.length) return null;
+  for (let k = 0; k < positional.length; k++) {
+    const v = positional[k];
+    if (v === undefined) continue;
+    const i = pos[k];
+    const c = convert(v, types[i]);
+    if (c === FAIL) return null;
+    slots[i] = c;
+    if (i === aliasAt) aliased = v;
+  }
+  let requiresGrad = false;
+  if (opts) {
+    for (const key of Object.keys(opts)) {
+      const v = opts[key];
+      if (key === 'requiresGrad' && o.factory) {
+        if (typeof v !== 'boolean' && v !== undefined) return null;
+        requiresGrad = v === true;
+        continue;
+      }
+      const i = o.keywords.get(key);
+      if (i === undefined || slots[i] !== undefined) {
+        unknownKey = key;
+        return null;
+      }
+      if (v === undefined) continue;
+      const c = convert(v, types[i]);
+      if (c === FAIL) return null;
+      slots[i] = c;
+      if (i === aliasAt) aliased = v;
+    }
+  }
+  const required = o.required;
+  const nullFill = o.nullFill;
+  for (let i = 0; i < n; i++) {
+    if (slots[i] !== undefined) continue;
+    if (required[i]) return null;
+    // an optional parameter without a default is passed as None explicitly
+    if (nullFill[i]) slots[i] = null;
+  }
+  boundAliased = aliased;
+  boundRequiresGrad = requiresGrad;
+  return slots;
+}
+
+/** Several results: an object with PyTorch's (camelCase) field names, also iterable in order. */
+export function namedResult(names: string[], values: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => (out[n] = values[i]));
+  Object.defineProperty(out, Symbol.iterator, { value: () => values[Symbol.iterator](), enumerable: false });
+  return out;
+}
+
+function fromNative(v: unknown, t: TypeSpec): unknown {
+  if (t.base === 'Tensor') {
+    if (t.list) return (v as (TensorHandle | null)[]).map((h) => (h === null ? null : new Tensor(h)));
+    return v === null ? null : new Tensor(v as TensorHandle);
+  }
+  if (t.base === 'ScalarType' && typeof v === 'number') {
+    try { return dtypeName(v); } catch { return v; }
+  }
+  return v;
+}
+
+function results(o: Overload, raw: unknown, aliased: unknown): unknown {
+  const rets = o.schema.returns;
+  if (o.schema.aliasedArg >= 0 && aliased instanceof Tensor) return aliased;
+  if (rets.length === 0) return undefined;
+  if (rets.length === 1) return fromNative(raw, rets[0].type);
+  const values = (raw as unknown[]).map((v, i) => fromNative(v, rets[i].type));
+  if (rets.every((r) => r.name)) return namedResult(rets.map((r) => camel(r.name!)), values);
+  return values;
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return 'Tensor';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.length && v.every((x) => x instanceof Tensor) ? 'Tensor[]' : `[${v.map(describe).join(', ')}]`;
+  if (isPlainObject(v)) return `{ ${Object.keys(v).join(', ')} }`;
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return typeof v;
+}
+
+/** One generated function or method: resolved lazily, then called through the dispatcher. */
+export class Entry {
+  private resolved?: Resolved;
+  private inplaceEntry?: Entry;
+
+  constructor(readonly spec: EntrySpec) {}
+
+  private get ops(): Resolved {
+    return (this.resolved ??= resolveOps(this.spec.ops, !!this.spec.method));
+  }
+
+  call(self: Tensor | undefined, args: unknown[]): unknown {
+    if (this.spec.inplace) {
+      const r = this.splitInplace(args);
+      if (r) return r.entry.call(self, r.args);
+    }
+    const { overloads, missing } = this.ops;
+    if (overloads.length === 0) {
+      throw new TorchError(`${this.spec.name}: ${missing.length ? `aten::${missing.join(', aten::')}` : 'no overload'} is not available in LibTorch ${libtorchVersion()}`);
+    }
+    if (this.spec.method && !(self instanceof Tensor)) throw new TypeError(`${this.spec.name}: must be called on a Tensor`);
+    let opts: Record<string, unknown> | undefined;
+    let end = args.length;
+    while (end > 0 && args[end - 1] === undefined) end--;
+    if (end > 0) {
+      const last = args[end - 1];
+      if (typeof last === 'object' && !(last instanceof Tensor) && isPlainObject(last)) {
+        opts = last;
+        end--;
+      }
+    }
+    const positional = end === args.length ? args : args.slice(0, end);
+    let firstUnknown: string | undefined;
+    const varTensors = this.spec.varTensors === true;
+    for (let k = 0; k < overloads.length; k++) {
+      const o = overloads[k];
+      unknownKey = undefined;
+      const slots = bind(o, self, positional, opts, varTensors);
+      if (slots !== null) {
+        const aliased = boundAliased;
+        const requiresGrad = boundRequiresGrad;
+        boundAliased = undefined;
+        const out = results(o, native.callOp(o.id, ...slots), aliased);
+        if (requiresGrad && out instanceof Tensor) out.requiresGrad_(true);
+        return out;
+      }
+      if (unknownKey !== undefined) firstUnknown ??= unknownKey;
+    }
+    const unknown = firstUnknown;
+    const got = (this.spec.method ? positional : positional).map(describe).join(', ') + (opts ? `${positional.length ? ', ' : ''}${describe(opts)}` : '');
+    const lines = overloads.map((o) => `  ${o.text}`).join('\n');
+    const extra = missing.length ? `\n(not in LibTorch ${libtorchVersion()}: aten::${missing.join(', aten::')})` : '';
+    if (unknown !== undefined && overloads.every((o) => !o.keywords.has(unknown))) {
+      throw new TypeError(`${this.spec.name}(): unknown option '${unknown}'; the overloads are:\n${lines}${extra}`);
+    }
+    throw new TypeError(`${this.spec.name}(): no overload takes (${got}); the overloads are:\n${lines}${extra}`);
+  }
+
+  /** F.relu(x, true) / F.relu(x, { inplace: true }) → the `_` op; false → the op without the flag. */
+  private splitInplace(args: unknown[]): { entry: Entry; args: unknown[] } | undefined {
+    const [ops, position] = this.spec.inplace!;
+    let flag: unknown;
+    let rest = args;
+    const last = args[args.length - 1];
+    if (isPlainObject(last) && 'inplace' in last) {
+      const { inplace, ...others } = last;
+      flag = inplace;
+      rest = Object.keys(others).length ? [...args.slice(0, -1), others] : args.slice(0, -1);
+    } else if (args.length > position && typeof args[position] === 'boolean') {
+      flag = args[position];
+      rest = [...args.slice(0, position), ...args.slice(position + 1)];
+    } else return undefined;
+    if (typeof flag !== 'boolean' && flag !== undefined) throw new TypeError(`${this.spec.name}: inplace must be a boolean`);
+    if (!flag) return { entry: this.withoutInplace(), args: rest };
+    this.inplaceEntry ??= new Entry({ name: this.spec.name, ops });
+    return { entry: this.inplaceEntry, args: rest };
+  }
+
+  private plain?: Entry;
+  private withoutInplace(): Entry {
+    return (this.plain ??= new Entry({ ...this.spec, inplace: undefined }));
+  }
+}
+
+/** A generated free function: `torch.sin(x)`. */
+export function fn(spec: EntrySpec): (...args: unknown[]) => unknown {
+  const e = new Entry(spec);
+  return (...args: unknown[]) => e.call(undefined, args);
+}
+
+/** A generated method: `x.sin()`. */
+export function method(spec: EntrySpec): (this: Tensor, ...args: unknown[]) => unknown {
+  const e = new Entry({ ...spec, method: true });
+  return function (this: Tensor, ...args: unknown[]) {
+    return e.call(this, args);
+  };
+}
+
+/**
+ * One ATen operator (or several overloads) as a JS function with the op layer's conversion
+ * and errors, for hand-written compositions (nn.functional) that call ops Python reaches
+ * through torch._C: `atenOp('nll_loss_nd')(input, target, weight, reduction, ignoreIndex)`.
+ */
+export function atenOp(...ops: string[]): (...args: unknown[]) => any {
+  const e = new Entry({ name: `aten::${ops[0]}`, ops });
+  return (...args: unknown[]) => e.call(undefined, args);
+}
+
+/**
+ * A hand-written method with the generated one behind it: the hand-written one runs; if it
+ * rejects the JS arguments (TypeError — thrown before any op runs), the generated one, which
+ * knows every overload and keyword, gets the same call. When both reject, the hand-written
+ * error stands.
+ */
+export function withFallback(own: (...a: unknown[]) => unknown, generated: (...a: unknown[]) => unknown): (this: unknown, ...a: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]) {
+    try {
+      return own.apply(this, args);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      try {
+        return generated.apply(this, args);
+      } catch {
+        throw e;
+      }
+    }
+  };
+}
