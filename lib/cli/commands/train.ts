@@ -10,7 +10,8 @@ import { EpisodeLoader } from '../../fss/loader';
 import { disposeBatch } from '../../fss/tensors';
 import { prototypeLogits } from '../../fss/prototype';
 import { trainTransforms } from '../../fss/transforms';
-import { CommandSpec, Parsed } from '../args';
+import { CommandSpec, Parsed, UsageError } from '../args';
+import { MODEL_OPTION, PFENET_OPTIONS, PFENET_TRAIN_OPTIONS, trainPfenet } from '../pfenet';
 import { DATA_OPTIONS, openDataset } from '../data';
 import { ARCHS, applySingularValues, loadSvfModel } from '../model';
 import { Output } from '../output';
@@ -19,22 +20,27 @@ import { Progress } from '../progress';
 export const spec: CommandSpec = {
   name: 'train',
   brief: 'fine-tune the singular values on few-shot segmentation episodes (→ S checkpoint)',
-  summary: 'Fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone on few-shot segmentation episodes (PFENet\'s augmentation; a prototype/cosine head until PFENet lands); writes the S checkpoint.',
+  summary: 'Train on few-shot segmentation episodes (PFENet\'s augmentation). --model prototype: fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone under a prototype/cosine head; writes the S checkpoint. --model pfenet: PFENet, its backbone frozen or with --svf its singular values trained (the SVF recipe), validated every --val-every epochs with the best mIoU kept; --resume continues exactly.',
   positionals: [],
   options: [
+    MODEL_OPTION,
     ...DATA_OPTIONS,
-    { name: 'weights', type: 'string', required: true, metavar: 'FILE', help: 'resolved (svf-torch resolve) or dense torchvision .pth' },
+    { name: 'weights', type: 'string', metavar: 'FILE', help: 'prototype: resolved (svf-torch resolve) or dense torchvision .pth (required)' },
     { name: 'arch', type: 'string', default: 'resnet50', choices: [...ARCHS], help: 'backbone architecture' },
     { name: 's', type: 'string', metavar: 'A[:w],B:w', help: 'start from S checkpoint(s); several are mixed (svf.mixSingularValues)' },
-    { name: 'out', type: 'string', required: true, metavar: 'FILE', help: 'S checkpoint to write (.safetensors)' },
+    { name: 'out', type: 'string', required: true, metavar: 'FILE|DIR', help: 'prototype: S checkpoint to write (.safetensors); pfenet: folder for last.pth and best.pth' },
     { name: 'steps', type: 'int', default: 100, help: 'optimizer steps' },
     { name: 'batch', type: 'int', default: 4, help: 'episodes per step' },
-    { name: 'lr', type: 'number', default: 2, help: 'SGD learning rate for S (momentum 0.9, poly decay 0.9)' },
+    { name: 'lr', type: 'number', metavar: 'LR', help: 'base SGD learning rate, poly decay 0.9 (default: prototype 2 for S, momentum 0.9; pfenet 0.0025, momentum 0.9, weight decay 1e-4)' },
+    ...PFENET_OPTIONS,
+    ...PFENET_TRAIN_OPTIONS,
   ],
-  epilog: 'example: svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors',
+  epilog: 'examples:\n  svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors\n  svf-torch train --model pfenet --layers 50 --svf --initmodel initmodel/resnet50_v2.pth --data-root VOC2012 --fold 0 --shot 1 --epochs 200 --batch 4 --out exp/fold0',
 };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
+  if (a.model === 'pfenet') return trainPfenet(a, out);
+  if (!a.weights) throw new UsageError('--weights is required (the backbone of the prototype model)');
   const ds = await openDataset(a, 'train', trainTransforms(a.size as number), out.stderr);
   out.text(`${ds.name} fold ${ds.fold} train: ${ds.length} images, classes ${ds.classes.join(',')}`);
   const { model } = await loadSvfModel(a.weights as string, a.arch as string);
@@ -46,7 +52,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     model.train(); // the frozen BatchNorms stay in eval (svfModules pins them)
     const params = model.parameters().filter((p) => p.requiresGrad);
     const steps = a.steps as number;
-    const opt = new SGD(params, { lr: a.lr as number, momentum: 0.9 });
+    const opt = new SGD(params, { lr: (a.lr as number | undefined) ?? 2, momentum: 0.9 });
     const sched = new PolyLR(opt, { maxIters: steps, power: 0.9 });
     const loader = new EpisodeLoader(ds, { batchSize: a.batch as number, episodes: steps * (a.batch as number), seed: a.seed as number, workers: a.workers as number });
     const progress = new Progress('train', steps, { unit: 'step', stream: out.stderr });
