@@ -34,8 +34,17 @@ export const MODEL_OPTION: OptionSpec = { name: 'model', type: 'string', default
 export const PFENET_OPTIONS: OptionSpec[] = [
   { name: 'layers', type: 'int', default: 50, choices: ['50', '101'], help: 'pfenet: ResNet depth of the deep-stem backbone' },
   { name: 'svf', type: 'bool', help: 'pfenet: SVF in the backbone (layer2–4 train their singular values at lr/10; BatchNorm fixed)' },
+  { name: 'ppm-scales', type: 'string', metavar: 'A,B,…', help: 'pfenet: pyramid bins of the Feature Enrichment Module (default 60,30,15,8; eval: the checkpoint\'s)' },
   { name: 'initmodel', type: 'string', metavar: 'FILE', help: 'pfenet: ImageNet initmodel of the backbone (resnet50_v2.pth / resnet101_v2.pth layout)' },
 ];
+
+function ppmScales(a: Parsed, fallback?: unknown): number[] | undefined {
+  const spec = (a.ppmScales as string | undefined) ?? (Array.isArray(fallback) ? fallback.join(',') : undefined);
+  if (spec === undefined) return undefined;
+  const bins = spec.split(',').map((x) => Number(x.trim()));
+  if (!bins.length || bins.some((b) => !Number.isFinite(b) || b <= 0)) throw new UsageError(`--ppm-scales must be positive numbers separated by commas, got ${spec}`);
+  return bins;
+}
 export const PFENET_TRAIN_OPTIONS: OptionSpec[] = [
   { name: 'epochs', type: 'int', default: 1, help: 'pfenet: training epochs' },
   { name: 'episodes', type: 'int', metavar: 'N', help: 'pfenet: episodes per epoch (default: the train list\'s length)' },
@@ -56,8 +65,8 @@ function checkPositive(a: Parsed, key: string, flag: string, min = 1): number {
 }
 
 /** A PFENet as the flags describe it, with the initmodel loaded and SVF applied when asked. */
-export function buildPfenet(a: Parsed, svf: boolean): PFENet {
-  const model = new PFENet({ layers: Number(a.layers), shot: a.shot as number });
+export function buildPfenet(a: Parsed, svf: boolean, savedScales?: unknown): PFENet {
+  const model = new PFENet({ layers: Number(a.layers), shot: a.shot as number, ppmScales: ppmScales(a, savedScales) });
   try {
     if (a.initmodel) {
       requireFile(a.initmodel as string, '--initmodel');
@@ -119,6 +128,7 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
   const episodes = a.episodes === undefined ? trainDs.length : checkPositive(a, 'episodes', 'episodes');
   const stepsPerEpoch = Math.ceil(episodes / batch);
   out.text(`${trainDs.name} fold ${trainDs.fold} ${a.shot}-shot: ${trainDs.length} train images, ${valDs.length} val; PFENet-ResNet${a.layers}${a.svf ? '+SVF' : ' (frozen backbone)'}, ${epochs} epochs × ${stepsPerEpoch} steps`);
+  manualSeed(a.seed as number); // the head's initialisation
   const model = buildPfenet(a, Boolean(a.svf));
   const { optimizer, scheduler } = recipe(model, { baseLr: lr, maxIters: epochs * stepsPerEpoch });
   try {
@@ -133,7 +143,7 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
     }
     const trainable = model.parameters().filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
     const history: Record<string, unknown>[] = [];
-    const meta = { layers: a.layers, shot: a.shot, svf: Boolean(a.svf), fold: a.fold, size, lr, epochs, episodes, batch, seed: a.seed };
+    const meta = { layers: a.layers, shot: a.shot, svf: Boolean(a.svf), ppmScales: model.ppmScales, fold: a.fold, size, lr, epochs, episodes, batch, seed: a.seed };
     const end = a.stopAfter === undefined ? epochs : Math.min(epochs, start + checkPositive(a, 'stopAfter', 'stop-after'));
     for (let epoch = start; epoch < end; epoch++) {
       manualSeed((a.seed as number) * 1000 + epoch);
@@ -194,7 +204,7 @@ export async function evalPfenet(a: Parsed, out: Output): Promise<Record<string,
   const svf = Boolean(a.svf) || [...stateDict.keys()].some((k) => k.endsWith('.vector_S'));
   let model: PFENet | null = null;
   try {
-    model = buildPfenet({ ...a, initmodel: undefined }, svf);
+    model = buildPfenet({ ...a, initmodel: undefined }, svf, checkpoint?.meta.ppmScales);
     model.loadStateDict(stateDict);
   } catch (e) {
     model?.dispose();
