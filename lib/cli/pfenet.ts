@@ -186,7 +186,7 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
       const val = validateNow ? `  mIoU ${(100 * (row.mIoU as number)).toFixed(2)}%  FB-IoU ${(100 * (row.fbIoU as number)).toFixed(2)}%${row.best ? ' (best)' : ''}` : '';
       out.text(`epoch ${epoch + 1}/${epochs}: loss ${(row.loss as number).toFixed(4)} (main ${(row.mainLoss as number).toFixed(4)}, aux ${(row.auxLoss as number).toFixed(4)}), ${(row.secondsPerStep as number).toFixed(2)} s/step${val}`);
     }
-    return { out: dir, model: 'pfenet', svf: Boolean(a.svf), trainable, epochs: history, bestMIoU: best, last: path.join(dir, 'last.pth'), best: best >= 0 ? path.join(dir, 'best.pth') : null };
+    return { out: dir, model: 'pfenet', svf: Boolean(a.svf), trainable, resumedFrom: a.resume ? start : null, epochs: history, bestMIoU: best, last: path.join(dir, 'last.pth'), best: best >= 0 ? path.join(dir, 'best.pth') : null };
   } finally {
     optimizer.dispose();
     model.dispose();

@@ -74,6 +74,20 @@ for n, p in model.named_parameters():
 out['frozen.layer4.2.bn3.running_mean'] = model.layer4[2].bn3.running_mean
 out['frozen.layer0.1.running_var'] = model.layer0[1].running_var
 
+# the same step in float64 (the yardstick of the gradients' float32 error, see the SVF step below)
+model64 = PFENetRef(layers=50)
+model64.load_state_dict(torch.load(os.path.join(outdir, 'pfenet.pth')))
+model64.double()
+for p in [p for l in model64.backbone() for p in l.parameters()]:
+    p.requires_grad = False
+model64.train()
+dropouts_off(model64)
+_, main, aux = model64(query.double(), supp[:, :1].double(), supp_mask[:, :1].double(), target)
+(main + aux).backward()
+for n, p in model64.named_parameters():
+    if p.grad is not None:
+        out['frozen64.grad.' + n] = p.grad
+
 # SVF: the model reloaded from the file (BatchNorm statistics as saved), layer0-4 resolved
 svf = PFENetRef(layers=50)
 svf.load_state_dict(torch.load(os.path.join(outdir, 'pfenet.pth')))
