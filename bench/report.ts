@@ -97,3 +97,34 @@ export function writeSection(name: string, body: string): string {
   fs.writeFileSync(file, out);
   return file;
 }
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Peak resident set size of this process (VmHWM), MiB. */
+export function peakRssMiB(): number {
+  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+/** Resets VmHWM to the current RSS (Linux clear_refs 5). */
+export function resetPeak(): void {
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+}
+
+/**
+ * Runs `file` (a bench script) again as `--child ...args` in its own process with
+ * OMP_NUM_THREADS = threads, and parses the one JSON line it prints last.
+ */
+export function spawnBenchChild(file: string, args: string[], threads: number, env: NodeJS.ProcessEnv = {}): any {
+  const loader = file.endsWith('.ts') && !process.execArgv.some((a) => a.includes('ts-node')) ? ['-r', 'ts-node/register'] : [];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...loader, file, '--child', ...args], {
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), ...env }, maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}

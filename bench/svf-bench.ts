@@ -13,29 +13,12 @@
  *   npx tsc -p . && npm run bench -- svf
  *   BENCH_THREADS=2 BENCH_STEPS=3 BENCH_RUNS=2 BENCH_PROCS=3 (defaults)
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as torch from '../lib';
-import { Benchmark, machineNotes, markdownTable, PYTHON, pythonTorchVersion, runPython, writeSection } from './report';
+import { Benchmark, machineNotes, markdownTable, median, peakRssMiB, PYTHON, pythonTorchVersion, resetPeak, runPython, spawnBenchChild, writeSection } from './report';
 
 const { models, svf } = torch;
 type Arch = 'resnet50' | 'resnet101';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function peakRssMiB(): number {
-  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-function resetPeak(): void {
-  fs.writeFileSync('/proc/self/clear_refs', '5');
-}
 
 /** The child side: one configuration, one JSON line. */
 async function child(what: string, arch: Arch, n: number, mode: string): Promise<unknown> {
@@ -108,13 +91,7 @@ async function child(what: string, arch: Arch, n: number, mode: string): Promise
 }
 
 function spawnChild(args: string[], threads: number, env: NodeJS.ProcessEnv = {}): any {
-  const loader = __filename.endsWith('.ts') && !process.execArgv.some((a) => a.includes('ts-node')) ? ['-r', 'ts-node/register'] : [];
-  const r = spawnSync(process.execPath, [...process.execArgv, ...loader, __filename, '--child', ...args], {
-    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), ...env }, maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${r.stderr}`);
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
+  return spawnBenchChild(__filename, args, threads, env);
 }
 
 async function run(): Promise<string> {

@@ -10,20 +10,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'test', 'reference'))
 import torch  # noqa: E402
+from benchlib import peak_rss_mib, reset_peak  # noqa: E402
 import torchvision  # noqa: E402
 from svf_ref import fix_bn, resnet_layers, resolver, svf_modules  # noqa: E402
-
-
-def reset_peak():
-    with open('/proc/self/clear_refs', 'w') as f:
-        f.write('5')
-
-
-def peak_rss_mib():
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith('VmHWM:'):
-                return int(line.split()[1]) / 1024
 
 
 def main():

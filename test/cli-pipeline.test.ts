@@ -11,21 +11,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
-import { main } from '../lib/cli/main';
+import { cli } from './helpers/cli';
 import { decodeImage } from '../lib/vision/decode';
 import { runReference } from './helpers/reference';
-
-class Sink {
-  text = '';
-  write(s: string) { this.text += s; return true; }
-}
-
-async function cli(...argv: string[]) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const r = await main(argv, { stdout, stderr });
-  return { ...r, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('cli: svf-torch end to end', function () {
   this.timeout(300000);

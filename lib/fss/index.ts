@@ -12,3 +12,5 @@ export { makeSyntheticDataset, SyntheticOptions, SyntheticImage } from './synthe
 export * as metrics from './metrics';
 export { EpisodeLoader, LoaderOptions, LoaderStats } from './loader';
 export { prototypeLogits, prototypeFeatures } from './prototype';
+export * as pfenet from './pfenet';
+export { PFENet, PFENetOptions, PFENetTrainOutput } from './pfenet';

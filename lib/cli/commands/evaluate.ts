@@ -1,6 +1,5 @@
 /** svf-torch eval: PFENet's few-shot protocol (mIoU, FB-IoU) on the fold's novel classes. */
 import { noGrad } from '../../autograd';
-import { full } from '../../creation';
 import { tidy } from '../../memory';
 import * as F from '../../nn/functional';
 import { resnetLayers, ResNet } from '../../models';
@@ -9,9 +8,10 @@ import { FewShotMeter } from '../../fss/metrics';
 import { disposeBatch, EpisodeBatch } from '../../fss/tensors';
 import { prototypeLogits } from '../../fss/prototype';
 import { testTransforms } from '../../fss/transforms';
-import { Tensor } from '../../tensor';
 import { svfModules } from '../../svf/policy';
 import { CommandSpec, Parsed } from '../args';
+import { evalPfenet, MODEL_OPTION, PFENET_OPTIONS } from '../pfenet';
+import { scoreEpisode } from '../score';
 import { DATA_OPTIONS, openDataset } from '../data';
 import { ARCHS, applySingularValues, loadSvfModel } from '../model';
 import { Output } from '../output';
@@ -24,29 +24,21 @@ export const spec: CommandSpec = {
   positionals: [],
   options: [
     ...DATA_OPTIONS.map((o) => (o.name === 'seed' ? { ...o, default: 321, help: 'seed of the evaluation episodes' } : o)),
-    { name: 'weights', type: 'string', required: true, metavar: 'FILE', help: 'resolved (svf-torch resolve) or dense torchvision .pth' },
+    MODEL_OPTION,
+    { name: 'weights', type: 'string', required: true, metavar: 'FILE', help: 'prototype: resolved (svf-torch resolve) or dense torchvision .pth; pfenet: a checkpoint (best.pth) or state_dict' },
     { name: 'arch', type: 'string', default: 'resnet50', choices: [...ARCHS], help: 'backbone architecture' },
     { name: 's', type: 'string', metavar: 'A[:w],B:w', help: 'S checkpoint(s) to evaluate; several are mixed; none = the base singular values' },
     { name: 'episodes', type: 'int', default: 1000, help: 'evaluation episodes (SVF\'s code: 1000)' },
     { name: 'batch', type: 'int', default: 1, help: 'episodes per forward' },
+    ...PFENET_OPTIONS.filter((o) => o.name !== 'initmodel'),
   ],
   epilog: 'example: svf-torch eval --data-root VOC2012 --fold 0 --weights resnet50-svf.pth --s fold0-s.safetensors --json',
 };
 
-/** PFENet (ori_resize): the label in the top-left of a 255-filled square of its longer side; logits resized to it. */
-export function scoreEpisode(meter: FewShotMeter, b: EpisodeBatch, e: number, logits: Tensor): void {
-  tidy(() => {
-    const raw = b.rawMasks[e];
-    const [h, w] = raw.shape;
-    const side = Math.max(h, w);
-    const target = full([side, side], 255, { dtype: 'uint8' });
-    target.narrow(0, 0, h).narrow(1, 0, w).copy_(raw);
-    const up = F.interpolate(logits.narrow(0, e, 1), { size: [side, side], mode: 'bilinear', alignCorners: true });
-    meter.update(up.argmax(1).squeeze(0), target, b.classIds[e]);
-  });
-}
+export { scoreEpisode };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
+  if (a.model === 'pfenet') return evalPfenet(a, out);
   const ds = await openDataset(a, 'val', testTransforms(a.size as number), out.stderr);
   out.text(`${ds.name} fold ${ds.fold} val: ${ds.length} images, classes ${ds.classes.join(',')}, ${a.shot}-shot, ${a.episodes} episodes (seed ${a.seed})`);
   const { model } = await loadSvfModel(a.weights as string, a.arch as string);

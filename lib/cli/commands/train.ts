@@ -13,7 +13,8 @@ import { EpisodeLoader } from '../../fss/loader';
 import { disposeBatch } from '../../fss/tensors';
 import { prototypeLogits } from '../../fss/prototype';
 import { trainTransforms } from '../../fss/transforms';
-import { CommandSpec, Parsed } from '../args';
+import { CommandSpec, Parsed, UsageError } from '../args';
+import { MODEL_OPTION, PFENET_OPTIONS, PFENET_TRAIN_OPTIONS, trainPfenet } from '../pfenet';
 import { DATA_OPTIONS, openDataset } from '../data';
 import { ARCHS, applySingularValues, loadSvfModel } from '../model';
 import { Output } from '../output';
@@ -35,24 +36,29 @@ class PrototypeNet extends Module {
 export const spec: CommandSpec = {
   name: 'train',
   brief: 'fine-tune the singular values on few-shot segmentation episodes (→ S checkpoint)',
-  summary: 'Fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone on few-shot segmentation episodes (PFENet\'s augmentation; a prototype/cosine head until PFENet lands); writes the S checkpoint.',
+  summary: 'Train on few-shot segmentation episodes (PFENet\'s augmentation). --model prototype: fine-tune only the singular values (vector_S) of layer2–layer4 of a resolved backbone under a prototype/cosine head; writes the S checkpoint. --model pfenet: PFENet, its backbone frozen or with --svf its singular values trained (the SVF recipe), validated every --val-every epochs with the best mIoU kept; --resume continues exactly.',
   positionals: [],
   options: [
+    MODEL_OPTION,
     ...DATA_OPTIONS,
-    { name: 'weights', type: 'string', required: true, metavar: 'FILE', help: 'resolved (svf-torch resolve) or dense torchvision .pth' },
+    { name: 'weights', type: 'string', metavar: 'FILE', help: 'prototype: resolved (svf-torch resolve) or dense torchvision .pth (required)' },
     { name: 'arch', type: 'string', default: 'resnet50', choices: [...ARCHS], help: 'backbone architecture' },
     { name: 's', type: 'string', metavar: 'A[:w],B:w', help: 'start from S checkpoint(s); several are mixed (svf.mixSingularValues)' },
-    { name: 'out', type: 'string', required: true, metavar: 'FILE', help: 'S checkpoint to write (.safetensors)' },
+    { name: 'out', type: 'string', required: true, metavar: 'FILE|DIR', help: 'prototype: S checkpoint to write (.safetensors); pfenet: folder for last.pth and best.pth' },
     { name: 'steps', type: 'int', default: 100, help: 'optimizer steps' },
     { name: 'batch', type: 'int', default: 4, help: 'episodes per step' },
-    { name: 'lr', type: 'number', default: 2, help: 'SGD learning rate for S (momentum 0.9, poly decay 0.9)' },
+    { name: 'lr', type: 'number', metavar: 'LR', help: 'base SGD learning rate, poly decay 0.9 (default: prototype 2 for S, momentum 0.9; pfenet 0.0025, momentum 0.9, weight decay 1e-4)' },
+    ...PFENET_OPTIONS,
+    ...PFENET_TRAIN_OPTIONS,
     NPROC_OPTION,
   ],
-  epilog: 'example: svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors',
+  epilog: 'examples:\n  svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors\n  svf-torch train --model pfenet --layers 50 --svf --initmodel initmodel/resnet50_v2.pth --data-root VOC2012 --fold 0 --shot 1 --epochs 200 --batch 4 --out exp/fold0',
 };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
   if (isLauncher(a)) return launchWorkers(spec, a);
+  if (a.model === 'pfenet') return trainPfenet(a, out);
+  if (!a.weights) throw new UsageError('--weights is required (the backbone of the prototype model)');
   // In a worker of --nproc (or under torchrun): each rank trains on its own episodes, the
   // gradients averaged across ranks by DistributedDataParallel; rank 0 writes the checkpoint.
   const [rank, worldSize] = joinWorkers();
@@ -70,7 +76,7 @@ export async function run(a: Parsed, out: Output): Promise<Record<string, unknow
     // the prototype head does not reach every trained layer (layer4): DDP must not wait for those
     const net: Module = worldSize > 1 ? new DistributedDataParallel(head, { findUnusedParameters: true }) : head;
     const steps = a.steps as number;
-    const opt = new SGD(params, { lr: a.lr as number, momentum: 0.9 });
+    const opt = new SGD(params, { lr: (a.lr as number | undefined) ?? 2, momentum: 0.9 });
     const sched = new PolyLR(opt, { maxIters: steps, power: 0.9 });
     const episodes = steps * (a.batch as number);
     // disjoint episodes per rank: rank r takes the r-th run of `episodes` indices
