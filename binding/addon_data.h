@@ -4,6 +4,7 @@
 #include <napi.h>
 #include <cstdint>
 #include <unordered_map>
+#include "tensor_handle.h"
 
 namespace svf {
 
@@ -19,7 +20,12 @@ struct AddonData {
   };
   std::unordered_map<const void*, StorageCount> storages;
   int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
-  bool scoped = false;                 // a JS tidy scope is open: new handles are not reported to V8 yet
+  int64_t unsentBytes = 0;             // reportedBytes changes not yet passed to V8 (batched)
+  // Nonzero while a JS tidy scope is open: new handles are not reported to V8 yet. The byte lives
+  // in an ArrayBuffer JS writes directly (native.scopeFlag), so a tidy costs no native call.
+  const uint8_t* scoped = nullptr;
+  Napi::Reference<Napi::ArrayBuffer> scopedBuffer;  // keeps that byte alive
+  HandleTable handles;                 // the tensors behind this environment's handles
 };
 
 AddonData& Data(Napi::Env env);

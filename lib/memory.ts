@@ -2,7 +2,7 @@
  * Explicit memory: `tidy(fn)` disposes every tensor made inside `fn` except what it returns
  * or `keep`s; scopes nest. The native finalizer is only the backstop for dropped handles.
  */
-import { native } from './native';
+import { native, TensorHandle } from './native';
 
 export interface Disposable {
   dispose(): void;
@@ -14,9 +14,28 @@ export interface Disposable {
 const scopes: Set<Disposable>[] = [];
 const kept = new WeakSet<Disposable>();
 
-/** Called by every Tensor constructor: the innermost tidy scope owns the new tensor. */
-export function track(t: Disposable): void {
-  if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+/**
+ * Called by every Tensor constructor: the innermost tidy scope owns the new tensor (true);
+ * outside every scope (false) its lifetime is the caller's, with the GC as backstop.
+ */
+export function track(t: Disposable): boolean {
+  if (scopes.length === 0) return false;
+  scopes[scopes.length - 1].add(t);
+  return true;
+}
+
+/**
+ * The backstop for tensors dropped without dispose: when the GC collects a tensor registered
+ * here, its native handle is disposed (a no-op when it already was). Only tensors whose
+ * lifetime the GC decides are registered — those made outside every tidy scope and those that
+ * leave the scopes (escaped) — so the tensors a tidy scope disposes cost nothing here.
+ * Disposing does not unregister: unregistering costs as much as registering, and the
+ * collector's later dispose of a disposed handle does nothing.
+ */
+const backstop = new FinalizationRegistry<TensorHandle>((h) => native.dispose(h));
+
+export function disposeWhenCollected(owner: object, h: TensorHandle): void {
+  backstop.register(owner, h);
 }
 
 /**
@@ -25,14 +44,16 @@ export function track(t: Disposable): void {
  * margin). The addon learns when the first scope opens and the last closes; tensors that leave
  * the scopes are reported through escaped().
  */
+const scopeFlag = native.scopeFlag;
+
 function pushScope(scope: Set<Disposable>): void {
-  if (scopes.length === 0) native.setScoped(true);
   scopes.push(scope);
+  scopeFlag[0] = 1;
 }
 
 function popScope(): void {
   scopes.pop();
-  if (scopes.length === 0) native.setScoped(false);
+  if (scopes.length === 0) scopeFlag[0] = 0;
 }
 
 /** Keeps `t` alive past every enclosing tidy scope; returns it. */
@@ -82,12 +103,16 @@ function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
     result = fn();
   } catch (e) {
     popScope();
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+    disposeAll(scope);
     throw e;
   }
   popScope();
-  if (result && typeof (result as { then?: unknown }).then === 'function') {
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    disposeAll(scope); // a number, a boolean, undefined: nothing made inside can be returned
+    return { result, made: scope };
+  }
+  if (typeof (result as { then?: unknown }).then === 'function') {
+    disposeAll(scope);
     throw new TypeError('tidy(fn): fn must be synchronous (it returned a Promise)');
   }
   const returned = new Set<unknown>();
@@ -103,6 +128,10 @@ function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
     }
   }
   return { result, made: scope };
+}
+
+function disposeAll(scope: Set<Disposable>): void {
+  for (const t of scope) if (!kept.has(t)) t.dispose();
 }
 
 /**

@@ -6,7 +6,7 @@
 import { checkDevice, Device } from './device';
 import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
 import { TorchError } from './errors';
-import { track } from './memory';
+import { disposeWhenCollected, track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
 
@@ -88,14 +88,29 @@ function optDims(dim: number | number[] | undefined, what: string): number[] | u
   return typeof dim === 'number' ? [checkInt(dim, what)] : checkInts(dim, what);
 }
 
+/** Module-private: only wrap() can say that a handle came straight from the addon. */
+const FROM_NATIVE: unique symbol = Symbol('svf-torch handle from the addon');
+
 export class Tensor implements Disposable {
   private _h: TensorHandle | null;
+  /** Registered with the GC backstop (lib/memory.ts): once is enough. */
+  private _collectable = false;
 
-  /** Wraps a native handle; library-internal (users create tensors with torch.tensor & co). */
-  constructor(handle: TensorHandle) {
-    if (!native.isHandle(handle)) throw new TypeError('Tensor: expected a native tensor handle');
+  /**
+   * Wraps a native handle; library-internal (users create tensors with torch.tensor & co).
+   * wrap() passes FROM_NATIVE for handles the addon just returned, which skips the check (a
+   * native call) on the path every op result takes.
+   */
+  constructor(handle: TensorHandle, origin?: typeof FROM_NATIVE) {
+    if (origin === FROM_NATIVE ? handle == null : !native.isHandle(handle)) throw new TypeError('Tensor: expected a native tensor handle');
     this._h = handle;
-    track(this);
+    if (!track(this)) this.collectable(handle);
+  }
+
+  private collectable(h: TensorHandle): void {
+    if (this._collectable) return;
+    this._collectable = true;
+    disposeWhenCollected(this, h);
   }
 
   /** The native handle; throws once disposed. */
@@ -116,7 +131,9 @@ export class Tensor implements Disposable {
   }
   /** Left every tidy scope: the addon reports its bytes to V8 now (see lib/memory.ts). */
   escaped(): void {
-    if (this._h !== null) native.reportExternal(this._h);
+    if (this._h === null) return;
+    native.reportExternal(this._h);
+    this.collectable(this._h);
   }
   get isDisposed(): boolean {
     return this._h === null;
@@ -152,7 +169,7 @@ export class Tensor implements Disposable {
   /** The accumulated gradient (a new handle to the same tensor each read), or null. */
   get grad(): Tensor | null {
     const g = native.grad(this.handle);
-    return g === null ? null : new Tensor(g);
+    return g === null ? null : wrap(g);
   }
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new TypeError('grad must be a Tensor or null');
@@ -412,8 +429,9 @@ export class Tensor implements Disposable {
 
 // ---- helpers shared by the methods above and by functions.ts -----------------------------------
 
+/** A handle the addon returned (an op result): wrapped without asking the addon again. */
 export function wrap(h: TensorHandle): Tensor {
-  return new Tensor(h);
+  return new Tensor(h, FROM_NATIVE);
 }
 
 export function asTensor(v: unknown, what: string): Tensor {
