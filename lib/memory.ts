@@ -12,7 +12,6 @@ export interface Disposable {
 }
 
 const scopes: Set<Disposable>[] = [];
-const kept = new WeakSet<Disposable>();
 
 /**
  * Called by every Tensor constructor: the innermost tidy scope owns the new tensor (true);
@@ -29,13 +28,36 @@ export function track(t: Disposable): boolean {
  * here, its native handle is disposed (a no-op when it already was). Only tensors whose
  * lifetime the GC decides are registered — those made outside every tidy scope and those that
  * leave the scopes (escaped) — so the tensors a tidy scope disposes cost nothing here.
- * Disposing does not unregister: unregistering costs as much as registering, and the
- * collector's later dispose of a disposed handle does nothing.
+ *
+ * Registration waits for the end of the current job (or for 1024 candidates): a tensor
+ * disposed by then — `a.add(b).dispose()`, the common case — is never registered. Registering
+ * each one at once (and unregistering at dispose) cost about a fifth of a small op, and cells of
+ * disposed tensors piled up until the event loop turned. Until its registration a dropped tensor
+ * is held here, so the collector frees it at most one job later.
  */
 const backstop = new FinalizationRegistry<TensorHandle>((h) => native.dispose(h));
+const MAX_PENDING = 1024;
+const pendingOwners: Disposable[] = [];
+const pendingHandles: TensorHandle[] = [];
+let flushQueued = false;
 
-export function disposeWhenCollected(owner: object, h: TensorHandle): void {
-  backstop.register(owner, h);
+function flushPending(): void {
+  flushQueued = false;
+  for (let i = 0; i < pendingOwners.length; i++) {
+    if (!pendingOwners[i].isDisposed) backstop.register(pendingOwners[i], pendingHandles[i]);
+  }
+  pendingOwners.length = 0;
+  pendingHandles.length = 0;
+}
+
+export function disposeWhenCollected(owner: Disposable, h: TensorHandle): void {
+  pendingOwners.push(owner);
+  pendingHandles.push(h);
+  if (pendingOwners.length >= MAX_PENDING) flushPending();
+  else if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(flushPending);
+  }
 }
 
 /**
@@ -58,7 +80,8 @@ function popScope(): void {
 
 /** Keeps `t` alive past every enclosing tidy scope; returns it. */
 export function keep<T extends Disposable>(t: T): T {
-  kept.add(t);
+  // Out of every open scope, so none disposes or re-parents it (a tensor enters a scope only
+  // when it is made, or when an inner scope returns it, and a kept one is in neither).
   for (const s of scopes) s.delete(t);
   if (!t.isDisposed) t.escaped?.();
   return t;
@@ -82,7 +105,7 @@ export function tidy<T>(name: string, fn: () => T): T;
 export function tidy<T>(a: string | (() => T), b?: () => T): T {
   const fn = typeof a === 'function' ? a : b;
   if (typeof fn !== 'function') throw new TypeError('tidy(fn): fn must be a function');
-  return scoped(fn).result;
+  return scoped(fn);
 }
 
 /**
@@ -91,12 +114,17 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
  * consumed — or came from outside (fn's input, a parameter), which the caller must leave alone.
  */
 export function tidyOwned<T extends Disposable>(fn: () => T): { value: T; made: boolean } {
-  const { result, made } = scoped(fn);
-  return { value: result, made: made.has(result) };
+  const value = scoped(fn);
+  return { value, made: lastResultMade };
 }
 
-function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
-  const scope = new Set<Disposable>();
+/** Emptied scope sets, reused: a tidy per small op should not cost a Set allocation. */
+const spareScopes: Set<Disposable>[] = [];
+/** Whether the last scoped() result was made inside its scope (for tidyOwned). */
+let lastResultMade = false;
+
+function scoped<T>(fn: () => T): T {
+  const scope = spareScopes.pop() ?? new Set<Disposable>();
   pushScope(scope);
   let result: T;
   try {
@@ -107,9 +135,10 @@ function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
     throw e;
   }
   popScope();
+  lastResultMade = scope.has(result as unknown as Disposable);
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     disposeAll(scope); // a number, a boolean, undefined: nothing made inside can be returned
-    return { result, made: scope };
+    return result;
   }
   if (typeof (result as { then?: unknown }).then === 'function') {
     disposeAll(scope);
@@ -119,19 +148,22 @@ function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
   collect(result, returned);
   const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
   for (const t of scope) {
-    if (returned.has(t)) {
-      if (kept.has(t)) continue;
-      if (parent) parent.add(t); // returned tensors belong to the enclosing scope
-      else if (!t.isDisposed) t.escaped?.();
-    } else if (!kept.has(t)) {
-      t.dispose();
-    }
+    if (!returned.has(t)) t.dispose();
+    else if (parent) parent.add(t); // returned tensors belong to the enclosing scope
+    else if (!t.isDisposed) t.escaped?.();
   }
-  return { result, made: scope };
+  recycle(scope);
+  return result;
 }
 
 function disposeAll(scope: Set<Disposable>): void {
-  for (const t of scope) if (!kept.has(t)) t.dispose();
+  for (const t of scope) t.dispose();
+  recycle(scope);
+}
+
+function recycle(scope: Set<Disposable>): void {
+  scope.clear();
+  if (spareScopes.length < 32) spareScopes.push(scope);
 }
 
 /**

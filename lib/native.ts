@@ -171,7 +171,12 @@ function load(): { binding: NativeBinding; libtorch: LibTorchInfo | null; file: 
 }
 
 const loaded = load();
-export const native: NativeBinding = loaded.binding;
+/**
+ * The binding's functions in an object with fast properties: the addon's exports object is in
+ * dictionary mode (napi adds its properties one by one), which made every `native.callOp` load a
+ * hash lookup — measurable on the per-op path.
+ */
+export const native: NativeBinding = { ...loaded.binding };
 /** The LibTorch in use and the binary file loaded for it. */
 export const loadedFrom: Readonly<{ libtorch: LibTorchInfo | null; file: string }> = Object.freeze({
   libtorch: loaded.libtorch,

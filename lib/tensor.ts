@@ -9,6 +9,9 @@ import { TorchError } from './errors';
 import { disposeWhenCollected, track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
+import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, shapeArgs } from './validate';
+
+export { shapeArgs };
 
 export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
@@ -62,31 +65,10 @@ const O = {
   clone: lazyOp('aten::clone'), detach: lazyOp('aten::detach'), contiguous: lazyOp('aten::contiguous'),
 };
 
-function isScalar(v: unknown): v is Scalar {
-  return typeof v === 'number' || typeof v === 'boolean';
-}
 
-function checkInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${what} must be an integer, got ${String(v)}`);
-  return v;
-}
 
-function checkInts(v: unknown, what: string): number[] {
-  if (!Array.isArray(v)) throw new TypeError(`${what} must be an array of integers`);
-  for (const x of v) checkInt(x, what);
-  return v as number[];
-}
 
-/** Accepts `f(2, 3)` or `f([2, 3])` as PyTorch does for shape-like arguments. */
-export function shapeArgs(args: (number | number[])[], what: string): number[] {
-  const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
-  return checkInts(flat, what);
-}
 
-function optDims(dim: number | number[] | undefined, what: string): number[] | undefined {
-  if (dim === undefined || dim === null) return undefined;
-  return typeof dim === 'number' ? [checkInt(dim, what)] : checkInts(dim, what);
-}
 
 /** Module-private: only wrap() can say that a handle came straight from the addon. */
 const FROM_NATIVE: unique symbol = Symbol('svf-torch handle from the addon');
@@ -439,16 +421,7 @@ export function asTensor(v: unknown, what: string): Tensor {
   return v;
 }
 
-function checkBool(v: unknown, what: string): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${what} must be a boolean`);
-  return v;
-}
 
-function optScalar(v: unknown, what: string): Scalar | null {
-  if (v === undefined || v === null) return null;
-  if (!isScalar(v)) throw new TypeError(`${what} must be a number`);
-  return v;
-}
 
 function unary(self: Tensor, id: () => number): Tensor {
   return wrap(native.callOp(id(), self.handle));

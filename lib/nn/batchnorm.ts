@@ -44,7 +44,7 @@ export class BatchNorm2d extends Module {
 
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
     super();
-    const o = options(opts, 'BatchNorm2d');
+    const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine', 'trackRunningStats', 'device', 'dtype']);
     this.numFeatures = int(numFeatures, 'numFeatures', 1);
     this.eps = num(o.eps ?? 1e-5, 'eps');
     this.momentum = o.momentum === null ? null : num(o.momentum ?? 0.1, 'momentum');

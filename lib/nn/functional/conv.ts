@@ -25,7 +25,7 @@ export function checkPadding(p: unknown, what = 'padding'): [number, number] | '
 
 /** F.conv2d(input, weight, bias?, {stride, padding, dilation, groups}). */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  const o = options(opts, 'conv2d');
+  const o = options(opts, 'conv2d', ['stride', 'padding', 'dilation', 'groups']);
   const x = tensor(input, 'input');
   const w = tensor(weight, 'weight');
   const b = handleOrNull(optTensor(bias, 'bias'));

@@ -22,7 +22,7 @@ function strideOrEmpty(s: unknown): number[] {
 }
 
 export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor {
-  const o = options(opts, 'maxPool2d');
+  const o = options(opts, 'maxPool2d', ['stride', 'padding', 'dilation', 'ceilMode']);
   return wrap(native.callOp(
     MAX_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
@@ -31,7 +31,7 @@ export function maxPool2d(input: Tensor, kernelSize: number | [number, number], 
 
 /** F.max_pool2d(..., return_indices=True). */
 export function maxPool2dWithIndices(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): { values: Tensor; indices: Tensor } {
-  const o = options(opts, 'maxPool2dWithIndices');
+  const o = options(opts, 'maxPool2dWithIndices', ['stride', 'padding', 'dilation', 'ceilMode']);
   const [v, i] = native.callOp(
     MAX_POOL2D_WITH_INDICES(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
@@ -48,7 +48,7 @@ export interface AvgPool2dOptions {
 }
 
 export function avgPool2d(input: Tensor, kernelSize: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
-  const o = options(opts, 'avgPool2d');
+  const o = options(opts, 'avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const div = o.divisorOverride === undefined || o.divisorOverride === null ? null : int(o.divisorOverride, 'divisorOverride', 1);
   return wrap(native.callOp(
     AVG_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),

@@ -21,7 +21,7 @@ export interface InterpolateOptions {
 
 /** F.interpolate(input, {size | scaleFactor, mode='nearest', alignCorners}) for 4-D (N, C, H, W) input. */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
-  const o = options(opts, 'interpolate');
+  const o = options(opts, 'interpolate', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
   const x = tensor(input, 'input');
   const mode = o.mode ?? 'nearest';
   if (!['nearest', 'bilinear', 'bicubic', 'area'].includes(mode)) throw new TypeError(`interpolate: unsupported mode '${String(mode)}'`);
