@@ -3,7 +3,7 @@
 #pragma once
 #include <napi.h>
 #include <cstdint>
-#include <unordered_map>
+#include "storage_counts.h"
 #include "tensor_handle.h"
 
 namespace svf {
@@ -14,11 +14,7 @@ struct AddonData {
   int64_t liveBytes = 0;               // bytes of the storages they hold, each storage once
   // Live handles per storage (keyed by its StorageImpl, which a live handle keeps alive, so a
   // key is never reused while present) and the storage's bytes when first counted.
-  struct StorageCount {
-    int64_t handles = 0;
-    int64_t bytes = 0;
-  };
-  std::unordered_map<const void*, StorageCount> storages;
+  StorageCounts storages;
   int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
   int64_t unsentBytes = 0;             // reportedBytes changes not yet passed to V8 (batched)
   // Nonzero while a JS tidy scope is open: new handles are not reported to V8 yet. The byte lives

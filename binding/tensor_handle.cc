@@ -43,7 +43,7 @@ void CountStorage(AddonData& data, HandleSlot& slot) {
     return;
   }
   slot.storage = slot.tensor.storage().unsafeGetStorageImpl();
-  auto& entry = data.storages[slot.storage];
+  auto& entry = data.storages.Upsert(slot.storage);
   if (entry.handles++ == 0) {
     entry.bytes = StorageBytesOf(slot.tensor);
     data.liveBytes += entry.bytes;
@@ -55,10 +55,10 @@ void UncountStorage(AddonData& data, HandleSlot& slot) {
     data.liveBytes -= slot.bytes;
     return;
   }
-  auto it = data.storages.find(slot.storage);
-  if (it != data.storages.end() && --it->second.handles == 0) {
-    data.liveBytes -= it->second.bytes;
-    data.storages.erase(it);
+  StorageCounts::Entry* entry = data.storages.Find(slot.storage);
+  if (entry != nullptr && --entry->handles == 0) {
+    data.liveBytes -= entry->bytes;
+    data.storages.Erase(entry);
   }
   slot.storage = nullptr;
 }

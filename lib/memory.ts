@@ -1,6 +1,10 @@
 /**
  * Explicit memory: `tidy(fn)` disposes every tensor made inside `fn` except what it returns
- * or `keep`s; scopes nest. The native finalizer is only the backstop for dropped handles.
+ * or `keep`s; scopes nest. The GC is only the backstop for dropped tensors.
+ *
+ * A scope is an array of what was made in it; each tracked object names its owning scope in
+ * its SCOPE field, so keep() and "returned to the parent" are one field write and a scope's end
+ * is one indexed pass (no Set, no iterator: a tidy per small op is on the per-op path).
  */
 import { native, TensorHandle } from './native';
 
@@ -11,15 +15,24 @@ export interface Disposable {
   escaped?(): void;
 }
 
-const scopes: Set<Disposable>[] = [];
+/** The field of a tracked object holding the scope that owns it (null: none). Tensor declares it. */
+export const SCOPE: unique symbol = Symbol('svf-torch.scope');
+export type Scope = Tracked[];
+export interface Tracked extends Disposable {
+  [SCOPE]?: Scope | null;
+}
+
+const scopes: Scope[] = [];
 
 /**
  * Called by every Tensor constructor: the innermost tidy scope owns the new tensor (true);
  * outside every scope (false) its lifetime is the caller's, with the GC as backstop.
  */
-export function track(t: Disposable): boolean {
+export function track(t: Tracked): boolean {
   if (scopes.length === 0) return false;
-  scopes[scopes.length - 1].add(t);
+  const scope = scopes[scopes.length - 1];
+  t[SCOPE] = scope;
+  scope.push(t);
   return true;
 }
 
@@ -37,17 +50,19 @@ export function track(t: Disposable): boolean {
  */
 const backstop = new FinalizationRegistry<TensorHandle>((h) => native.dispose(h));
 const MAX_PENDING = 1024;
-const pendingOwners: Disposable[] = [];
-const pendingHandles: TensorHandle[] = [];
+let pendingOwners: Disposable[] = [];
+let pendingHandles: TensorHandle[] = [];
 let flushQueued = false;
 
 function flushPending(): void {
   flushQueued = false;
-  for (let i = 0; i < pendingOwners.length; i++) {
-    if (!pendingOwners[i].isDisposed) backstop.register(pendingOwners[i], pendingHandles[i]);
+  const owners = pendingOwners;
+  const handles = pendingHandles;
+  pendingOwners = [];
+  pendingHandles = [];
+  for (let i = 0; i < owners.length; i++) {
+    if (!owners[i].isDisposed) backstop.register(owners[i], handles[i]);
   }
-  pendingOwners.length = 0;
-  pendingHandles.length = 0;
 }
 
 export function disposeWhenCollected(owner: Disposable, h: TensorHandle): void {
@@ -68,7 +83,7 @@ export function disposeWhenCollected(owner: Disposable, h: TensorHandle): void {
  */
 const scopeFlag = native.scopeFlag;
 
-function pushScope(scope: Set<Disposable>): void {
+function pushScope(scope: Scope): void {
   scopes.push(scope);
   scopeFlag[0] = 1;
 }
@@ -80,9 +95,8 @@ function popScope(): void {
 
 /** Keeps `t` alive past every enclosing tidy scope; returns it. */
 export function keep<T extends Disposable>(t: T): T {
-  // Out of every open scope, so none disposes or re-parents it (a tensor enters a scope only
-  // when it is made, or when an inner scope returns it, and a kept one is in neither).
-  for (const s of scopes) s.delete(t);
+  // Owned by no scope from now on: every scope skips it at its end.
+  (t as Tracked)[SCOPE] = null;
   if (!t.isDisposed) t.escaped?.();
   return t;
 }
@@ -118,13 +132,12 @@ export function tidyOwned<T extends Disposable>(fn: () => T): { value: T; made: 
   return { value, made: lastResultMade };
 }
 
-/** Emptied scope sets, reused: a tidy per small op should not cost a Set allocation. */
-const spareScopes: Set<Disposable>[] = [];
 /** Whether the last scoped() result was made inside its scope (for tidyOwned). */
 let lastResultMade = false;
 
 function scoped<T>(fn: () => T): T {
-  const scope = spareScopes.pop() ?? new Set<Disposable>();
+  // A fresh array: young-generation allocation is cheaper than emptying one (`length = 0` is a runtime call).
+  const scope: Scope = [];
   pushScope(scope);
   let result: T;
   try {
@@ -135,7 +148,8 @@ function scoped<T>(fn: () => T): T {
     throw e;
   }
   popScope();
-  lastResultMade = scope.has(result as unknown as Disposable);
+  const r = result as unknown as Tracked | null | undefined;
+  lastResultMade = r != null && r[SCOPE] === scope;
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     disposeAll(scope); // a number, a boolean, undefined: nothing made inside can be returned
     return result;
@@ -146,24 +160,31 @@ function scoped<T>(fn: () => T): T {
   }
   const returned = new Set<unknown>();
   collect(result, returned);
-  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
-  for (const t of scope) {
-    if (!returned.has(t)) t.dispose();
-    else if (parent) parent.add(t); // returned tensors belong to the enclosing scope
-    else if (!t.isDisposed) t.escaped?.();
+  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : null;
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i];
+    if (t[SCOPE] !== scope) continue; // kept, or already handed on
+    if (!returned.has(t)) {
+      t[SCOPE] = null;
+      t.dispose();
+    } else if (parent) {
+      t[SCOPE] = parent; // returned tensors belong to the enclosing scope
+      parent.push(t);
+    } else {
+      t[SCOPE] = null;
+      if (!t.isDisposed) t.escaped?.();
+    }
   }
-  recycle(scope);
   return result;
 }
 
-function disposeAll(scope: Set<Disposable>): void {
-  for (const t of scope) t.dispose();
-  recycle(scope);
-}
-
-function recycle(scope: Set<Disposable>): void {
-  scope.clear();
-  if (spareScopes.length < 32) spareScopes.push(scope);
+function disposeAll(scope: Scope): void {
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i];
+    if (t[SCOPE] !== scope) continue;
+    t[SCOPE] = null;
+    t.dispose();
+  }
 }
 
 /**

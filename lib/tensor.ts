@@ -6,7 +6,7 @@
 import { checkDevice, Device } from './device';
 import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
 import { TorchError } from './errors';
-import { disposeWhenCollected, track } from './memory';
+import { disposeWhenCollected, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
 import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, shapeArgs } from './validate';
@@ -77,6 +77,8 @@ export class Tensor implements Disposable {
   private _h: TensorHandle | null;
   /** Registered with the GC backstop (lib/memory.ts): once is enough. */
   private _collectable = false;
+  /** The tidy scope that owns this tensor, or null (lib/memory.ts). */
+  [SCOPE]: Scope | null = null;
 
   /**
    * Wraps a native handle; library-internal (users create tensors with torch.tensor & co).
