@@ -9,7 +9,7 @@ import { TorchError } from './errors';
 import { disposeWhenCollected, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
-import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, shapeArgs } from './validate';
+import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
 
 export { shapeArgs };
 
@@ -164,7 +164,8 @@ export class Tensor implements Disposable {
   retainGrad(): this { native.retainGrad(this.handle); return this; }
   backward(gradient?: Tensor | null, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
     if (gradient != null && !(gradient instanceof Tensor)) throw new TypeError('backward(gradient): gradient must be a Tensor');
-    native.backward(this.handle, gradient ? gradient.handle : null, opts.retainGraph, opts.createGraph ?? false);
+    const o = options(opts, 'backward', ['retainGraph', 'createGraph']);
+    native.backward(this.handle, gradient ? gradient.handle : null, o.retainGraph, o.createGraph ?? false);
   }
 
   // ---- data out ------------------------------------------------------------------------------
@@ -207,13 +208,15 @@ export class Tensor implements Disposable {
       if (isDType(target)) dtype = target;
       else device = checkDevice(target, 'to(target)');
     } else if (target && typeof target === 'object') {
-      if (target.device !== undefined) device = checkDevice(target.device, 'to({device})');
-      if (target.dtype !== undefined) dtype = target.dtype;
+      const t = options(target, 'to', ['device', 'dtype']);
+      if (t.device !== undefined) device = checkDevice(t.device, 'to({device})');
+      if (t.dtype !== undefined) dtype = t.dtype;
     } else {
       throw new TypeError("to(target): target must be a device, a dtype or { device, dtype }");
     }
-    const nb = opts.nonBlocking ?? false;
-    const copy = opts.copy ?? false;
+    const o = options(opts, 'to', ['copy', 'nonBlocking']);
+    const nb = o.nonBlocking ?? false;
+    const copy = o.copy ?? false;
     if (device !== undefined) {
       const code = dtype !== undefined ? dtypeCode(dtype) : native.dtype(this.handle);
       return wrap(native.callOp(O.toDevice(), this.handle, device, code, nb, copy));
@@ -319,13 +322,15 @@ export class Tensor implements Disposable {
   // ---- reductions ----------------------------------------------------------------------------
   sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    const dtype = options(opts, 'sum', ['dtype']).dtype;
+    const dt = dtype !== undefined ? dtypeCode(dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.sum(), this.handle, dt));
     return wrap(native.callOp(O.sumDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
   mean(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype !== undefined ? dtypeCode(opts.dtype) : null;
+    const dtype = options(opts, 'mean', ['dtype']).dtype;
+    const dt = dtype !== undefined ? dtypeCode(dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.mean(), this.handle, dt));
     return wrap(native.callOp(O.meanDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
@@ -358,10 +363,10 @@ export class Tensor implements Disposable {
     return wrap(native.callOp(O.anyDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
   }
   std(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return stdVar(this, dim, opts, O.std, O.stdDim);
+    return stdVar(this, dim, options(opts, 'std', ['unbiased', 'keepdim']), O.std, O.stdDim);
   }
   var(dim?: number | number[], opts: { unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return stdVar(this, dim, opts, O.var, O.varDim);
+    return stdVar(this, dim, options(opts, 'var', ['unbiased', 'keepdim']), O.var, O.varDim);
   }
   /** The vector p-norm over `dim` (all elements when omitted), as Tensor.norm(p, dim, keepdim). */
   norm(p: number = 2, dim?: number | number[], keepdim = false): Tensor {
@@ -380,14 +385,17 @@ export class Tensor implements Disposable {
   logicalOr(other: Tensor): Tensor { return wrap(native.callOp(O.lor(), this.handle, asTensor(other, 'other').handle)); }
   logicalNot(): Tensor { return unary(this, O.lnot); }
   allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equalNan ?? false) as boolean;
+    const o = options(opts, 'allclose', ['rtol', 'atol', 'equalNan']);
+    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, o.rtol ?? 1e-5, o.atol ?? 1e-8, o.equalNan ?? false) as boolean;
   }
   equal(other: Tensor): boolean { return native.callOp(O.equal(), this.handle, asTensor(other, 'other').handle) as boolean; }
   softmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+    const dtype = options(opts, 'softmax', ['dtype']).dtype;
+    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
   }
   logSoftmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+    const dtype = options(opts, 'logSoftmax', ['dtype']).dtype;
+    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
   }
 
   // ---- in place ------------------------------------------------------------------------------

@@ -55,6 +55,23 @@ describe('one validation module', () => {
     }
   });
 
+  it('an unknown option key is a TypeError in tensor methods too', () => {
+    const a = torch.randn([2, 3]);
+    try {
+      assert.throws(() => a.sum(1, false, { dtyp: 'float64' } as never), /sum: unknown option 'dtyp'/);
+      assert.throws(() => a.std(1, { unbaised: false } as never), TypeError);
+      assert.throws(() => a.allclose(a, { rTol: 1 } as never), TypeError);
+      assert.throws(() => a.to({ dtype: 'float64', devic: 'cpu' } as never), TypeError);
+      assert.throws(() => a.softmax(1, { dtype: 'float64', x: 1 } as never), TypeError);
+      torch.tidy(() => {
+        assert.strictEqual(a.sum(1, false, { dtype: 'float64' }).dtype, 'float64');
+        assert.strictEqual(a.to({ dtype: 'float64' }).dtype, 'float64');
+      });
+    } finally {
+      a.dispose();
+    }
+  });
+
   it('an options object that is not an object (null, an array, a tensor) is a TypeError', () => {
     const w = torch.randn([3]);
     try {
