@@ -1,7 +1,7 @@
 """Per-op overhead of Python torch on tiny tensors: the reference for bench/op-overhead.ts.
 
 Runs the same loops as the TypeScript side (same LibTorch 1.13.1 from Debian, 1 intra-op
-thread) and prints one JSON line: {"torch": version, "threads": n, "results": {loop: ns_per_iter}}.
+thread) and prints one JSON line: {"torch": version, "threads": n, "results": {loop: ns_per_iter}, "cpu": {loop: cpu_ns_per_iter}}.
 Usage: /usr/bin/python3 bench/op_overhead.py [iterations] [rounds]
 """
 import json
@@ -12,13 +12,14 @@ import torch
 
 
 def best_ns(fn, iters, rounds):
-    """Best of `rounds` timings, per iteration (the minimum, as timeit recommends)."""
-    times = []
+    """Best of `rounds` timings per iteration (the minimum, as timeit recommends): wall, CPU time."""
+    wall, cpu = [], []
     for _ in range(rounds):
-        t0 = time.perf_counter_ns()
+        t0, c0 = time.perf_counter_ns(), time.process_time_ns()
         fn(iters)
-        times.append(time.perf_counter_ns() - t0)
-    return min(times) / iters
+        wall.append(time.perf_counter_ns() - t0)
+        cpu.append(time.process_time_ns() - c0)
+    return min(wall) / iters, min(cpu) / iters
 
 
 def main():
@@ -44,8 +45,10 @@ def main():
     loops = {"add": add, "mul_sum": mul_sum, "mul_sum_item": mul_sum_item}
     for fn in loops.values():
         fn(iters // 10)  # warm-up: dispatcher caches, allocator
-    results = {name: best_ns(fn, iters, rounds) for name, fn in loops.items()}
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+    timed = {name: best_ns(fn, iters, rounds) for name, fn in loops.items()}
+    results = {name: t[0] for name, t in timed.items()}
+    cpu = {name: t[1] for name, t in timed.items()}
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results, "cpu": cpu}))
 
 
 if __name__ == "__main__":

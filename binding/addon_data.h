@@ -3,7 +3,8 @@
 #pragma once
 #include <napi.h>
 #include <cstdint>
-#include <unordered_map>
+#include "storage_counts.h"
+#include "tensor_handle.h"
 
 namespace svf {
 
@@ -13,13 +14,14 @@ struct AddonData {
   int64_t liveBytes = 0;               // bytes of the storages they hold, each storage once
   // Live handles per storage (keyed by its StorageImpl, which a live handle keeps alive, so a
   // key is never reused while present) and the storage's bytes when first counted.
-  struct StorageCount {
-    int64_t handles = 0;
-    int64_t bytes = 0;
-  };
-  std::unordered_map<const void*, StorageCount> storages;
+  StorageCounts storages;
   int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
-  bool scoped = false;                 // a JS tidy scope is open: new handles are not reported to V8 yet
+  int64_t unsentBytes = 0;             // reportedBytes changes not yet passed to V8 (batched)
+  // Nonzero while a JS tidy scope is open: new handles are not reported to V8 yet. The byte lives
+  // in an ArrayBuffer JS writes directly (native.scopeFlag), so a tidy costs no native call.
+  const uint8_t* scoped = nullptr;
+  Napi::Reference<Napi::ArrayBuffer> scopedBuffer;  // keeps that byte alive
+  HandleTable handles;                 // the tensors behind this environment's handles
 };
 
 AddonData& Data(Napi::Env env);

@@ -1,5 +1,6 @@
 #include "dtypes.h"
 #include "guard.h"
+#include <iterator>
 
 namespace svf {
 
@@ -26,8 +27,27 @@ int DtypeCode(Napi::Env env, c10::ScalarType type) {
 
 void RegisterDtypes(Napi::Env env, Napi::Object exports) {
   Napi::Object codes = Napi::Object::New(env);
-  for (const auto& d : kDtypes) codes.Set(d.name, Napi::Number::New(env, d.code));
+  Napi::Array table = Napi::Array::New(env, std::size(kDtypes));
+  uint32_t i = 0;
+  for (const auto& d : kDtypes) {
+    // The table's own numbers must agree with LibTorch's: a wrong one fails at load, not in a file.
+    if (c10::elementSize(d.type) != d.itemSize) ThrowTorchError(env, std::string("dtype table: wrong item size for ") + d.name);
+    codes.Set(d.name, Napi::Number::New(env, d.code));
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("name", d.name);
+    e.Set("code", d.code);
+    e.Set("itemSize", static_cast<double>(d.itemSize));
+    e.Set("isFloatingPoint", c10::isFloatingType(d.type));
+    e.Set("isComplex", c10::isComplexType(d.type));
+    e.Set("isSigned", c10::isSignedType(d.type));
+    // PyTorch's storage class (torch.FloatStorage …) is the ScalarType's name + "Storage".
+    e.Set("storageClass", std::string(c10::toString(d.type)) + "Storage");
+    if (d.legacyName) e.Set("legacyName", d.legacyName);
+    else e.Set("legacyName", env.Null());
+    table.Set(i++, e);
+  }
   exports.Set("dtypeCodes", codes);
+  exports.Set("dtypes", table);
 }
 
 }  // namespace svf

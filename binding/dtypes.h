@@ -1,5 +1,6 @@
-// The one dtype table of the project. JS names map to c10::ScalarType codes; the TS side
-// reads this table at load (native.dtypeCodes) instead of keeping its own numbers.
+// The one dtype table of the project. JS names map to c10::ScalarType codes; the TS side reads
+// the whole table at load (native.dtypes: name, code, item size, kind, PyTorch's other names)
+// instead of keeping its own numbers, sizes or name lists (lib/dtype.ts, serialization, optim).
 #pragma once
 #include <c10/core/ScalarType.h>
 #include <napi.h>
@@ -12,6 +13,7 @@ struct DtypeEntry {
   c10::ScalarType type;      // LibTorch's enum
   int code;                  // the number that crosses the boundary (== int(type))
   size_t itemSize;
+  const char* legacyName;    // torch.float & co. (nullptr: none); PyTorch's other attribute name
 };
 
 // Codes are LibTorch's own enum values; pinned so an enum reorder breaks the build, not users.
@@ -27,11 +29,11 @@ static_assert(static_cast<int>(c10::ScalarType::Bool) == 11, "bool code");
 static_assert(static_cast<int>(c10::ScalarType::BFloat16) == 15, "bfloat16 code");
 
 inline constexpr DtypeEntry kDtypes[] = {
-    {"float32", c10::ScalarType::Float, 6, 4},  {"float64", c10::ScalarType::Double, 7, 8},
-    {"float16", c10::ScalarType::Half, 5, 2},   {"bfloat16", c10::ScalarType::BFloat16, 15, 2},
-    {"int64", c10::ScalarType::Long, 4, 8},     {"int32", c10::ScalarType::Int, 3, 4},
-    {"int16", c10::ScalarType::Short, 2, 2},    {"int8", c10::ScalarType::Char, 1, 1},
-    {"uint8", c10::ScalarType::Byte, 0, 1},     {"bool", c10::ScalarType::Bool, 11, 1},
+    {"float32", c10::ScalarType::Float, 6, 4, "float"},     {"float64", c10::ScalarType::Double, 7, 8, "double"},
+    {"float16", c10::ScalarType::Half, 5, 2, "half"},       {"bfloat16", c10::ScalarType::BFloat16, 15, 2, nullptr},
+    {"int64", c10::ScalarType::Long, 4, 8, "long"},         {"int32", c10::ScalarType::Int, 3, 4, "int"},
+    {"int16", c10::ScalarType::Short, 2, 2, "short"},       {"int8", c10::ScalarType::Char, 1, 1, nullptr},
+    {"uint8", c10::ScalarType::Byte, 0, 1, nullptr},        {"bool", c10::ScalarType::Bool, 11, 1, nullptr},
 };
 
 // The code for a JS-supplied dtype number; throws TypeError for anything not in the table.

@@ -1,8 +1,9 @@
 #include "op_call.h"
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <c10/core/GradMode.h>
+#include <array>
+#include <atomic>
 #include <cmath>
-#include <deque>
 #include <mutex>
 #include "addon_data.h"
 #include "guard.h"
@@ -13,18 +14,43 @@ namespace svf {
 namespace {
 
 // Operator handles are process-wide LibTorch objects (not JS references), shared by all
-// environments; a deque keeps references stable while workers append.
+// environments, with what each call would otherwise recompute from the schema. Entries never
+// move or die: chunks of pointers, published by a count, so callOp reads them without a lock
+// while a worker appends (appends take the mutex).
+struct OpEntry {
+  c10::OperatorHandle handle;
+  int aliased;  // AliasedArgument(schema)
+};
+constexpr size_t kChunkSize = 256;
+constexpr size_t kMaxChunks = 4096;
 std::mutex gOpsMutex;
-std::deque<c10::OperatorHandle> gOps;
+std::atomic<size_t> gOpCount{0};
+std::array<std::atomic<OpEntry**>, kMaxChunks> gOpChunks{};
 
-const c10::OperatorHandle& OpById(Napi::Env env, const Napi::Value& idValue) {
-  if (!idValue.IsNumber()) ThrowTypeError(env, "callOp: the first argument must be an operator id");
-  double id = idValue.As<Napi::Number>().DoubleValue();
-  std::lock_guard<std::mutex> lock(gOpsMutex);
+int AliasedArgument(const c10::FunctionSchema& schema);
+
+const OpEntry& OpById(Napi::Env env, const Napi::Value& idValue) {
+  double id;
+  if (napi_get_value_double(env, idValue, &id) != napi_ok) ThrowTypeError(env, "callOp: the first argument must be an operator id");
   // NaN and fractions fail the first test; the bound keeps the cast below defined.
-  if (!(id >= 0 && std::floor(id) == id && id < static_cast<double>(gOps.size())))
+  if (!(id >= 0 && std::floor(id) == id && id < static_cast<double>(gOpCount.load(std::memory_order_acquire))))
     ThrowRangeError(env, "callOp: unknown operator id");
-  return gOps[static_cast<size_t>(id)];
+  const size_t i = static_cast<size_t>(id);
+  return *gOpChunks[i / kChunkSize].load(std::memory_order_acquire)[i % kChunkSize];
+}
+
+size_t AddOp(Napi::Env env, const c10::OperatorHandle& handle) {
+  std::lock_guard<std::mutex> lock(gOpsMutex);
+  const size_t id = gOpCount.load(std::memory_order_relaxed);
+  if (id >= kChunkSize * kMaxChunks) ThrowRangeError(env, "opHandle: too many operators");
+  OpEntry** chunk = gOpChunks[id / kChunkSize].load(std::memory_order_relaxed);
+  if (chunk == nullptr) {
+    chunk = new OpEntry*[kChunkSize]();
+    gOpChunks[id / kChunkSize].store(chunk, std::memory_order_release);
+  }
+  chunk[id % kChunkSize] = new OpEntry{handle, AliasedArgument(handle.schema())};
+  gOpCount.store(id + 1, std::memory_order_release);
+  return id;
 }
 
 Napi::Value OpHandle(const Napi::CallbackInfo& info) {
@@ -36,15 +62,13 @@ Napi::Value OpHandle(const Napi::CallbackInfo& info) {
   std::string overload = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
   auto handle = c10::Dispatcher::singleton().findSchema({name, overload});
   if (!handle) ThrowTorchError(env, "no operator " + name + (overload.empty() ? "" : "." + overload));
-  std::lock_guard<std::mutex> lock(gOpsMutex);
-  gOps.push_back(*handle);
-  return Napi::Number::New(env, static_cast<double>(gOps.size() - 1));
+  return Napi::Number::New(env, static_cast<double>(AddOp(env, *handle)));
 }
 
 Napi::Value OpSchema(const Napi::CallbackInfo& info) {
-  const c10::OperatorHandle& op = OpById(info.Env(), info.Length() ? info[0] : info.Env().Undefined());
+  const OpEntry& op = OpById(info.Env(), info.Length() ? info[0] : info.Env().Undefined());
   std::ostringstream ss;
-  ss << op.schema();
+  ss << op.handle.schema();
   return Napi::String::New(info.Env(), ss.str());
 }
 
@@ -103,11 +127,10 @@ int AliasedArgument(const c10::FunctionSchema& schema) {
 
 Napi::Value CallOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const c10::OperatorHandle& op = OpById(env, info.Length() ? info[0] : env.Undefined());
-  torch::jit::Stack stack = BuildStack(info, op);
-  op.callBoxed(&stack);
-  int aliased = AliasedArgument(op.schema());
-  if (aliased >= 0 && static_cast<size_t>(aliased) + 1 < info.Length()) return info[aliased + 1];
+  const OpEntry& op = OpById(env, info.Length() ? info[0] : env.Undefined());
+  torch::jit::Stack stack = BuildStack(info, op.handle);
+  op.handle.callBoxed(&stack);
+  if (op.aliased >= 0 && static_cast<size_t>(op.aliased) + 1 < info.Length()) return info[op.aliased + 1];
   return ResultsToJs(env, stack);
 }
 
@@ -158,8 +181,8 @@ class OpWorker : public Napi::AsyncWorker {
 
 Napi::Value CallOpAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const c10::OperatorHandle& op = OpById(env, info.Length() ? info[0] : env.Undefined());
-  auto* worker = new OpWorker(env, op, BuildStack(info, op));
+  const OpEntry& op = OpById(env, info.Length() ? info[0] : env.Undefined());
+  auto* worker = new OpWorker(env, op.handle, BuildStack(info, op.handle));
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

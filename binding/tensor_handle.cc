@@ -5,131 +5,195 @@
 
 namespace svf {
 
-// Marks Externals made by this addon, so a foreign External can never be mistaken for ours.
-static const napi_type_tag kTensorTag = {0x5f3a9c1d2b7e4a10ULL, 0x8c6d1e2f3a4b5c6dULL};
+namespace {
+
+// Handle value layout (64 bits): kMagic in the top 12, the generation in the next 30, the
+// slot in the low 22. Real pointers of this platform (user space below 2^48) never carry the magic.
+constexpr uint64_t kMagic = 0xA5C;
+constexpr int kSlotBits = 22;
+constexpr int kGenerationBits = 30;
+constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
+constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
+constexpr size_t kMaxSlots = size_t{1} << kSlotBits;
+
+// V8 learns of bytes in batches of this size: its own GC triggers are tens of MiB apart, and
+// one adjustment per tiny handle was a measurable part of a small op.
+constexpr int64_t kV8Batch = 1 << 20;
+
+uint64_t Pack(uint32_t slot, uint32_t generation) {
+  return (kMagic << (kSlotBits + kGenerationBits)) | (uint64_t{generation} << kSlotBits) | slot;
+}
 
 // Bytes a handle stands for: its storage's, never more (an expanded view of one element has
 // numel·itemsize in the petabytes and owns 4 bytes); a tensor without storage counts its elements.
-static int64_t StorageBytesOf(const at::Tensor& t) {
+int64_t StorageBytesOf(const at::Tensor& t) {
   return t.has_storage() ? static_cast<int64_t>(t.storage().nbytes()) : 0;
 }
 
-static int64_t BytesOf(const at::Tensor& t) {
+int64_t BytesOf(const at::Tensor& t) {
   if (!t.defined()) return 0;
   const int64_t view = static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size());
   return t.has_storage() ? std::min(view, StorageBytesOf(t)) : view;
 }
 
 // memory().numBytes counts each storage once, however many live handles view it.
-static void CountStorage(AddonData& data, TensorBox* box) {
-  if (!box->tensor.defined() || !box->tensor.has_storage()) {
-    data.liveBytes += box->bytes;
+void CountStorage(AddonData& data, HandleSlot& slot) {
+  if (!slot.tensor.defined() || !slot.tensor.has_storage()) {
+    data.liveBytes += slot.bytes;
     return;
   }
-  box->storage = box->tensor.storage().unsafeGetStorageImpl();
-  auto& entry = data.storages[box->storage];
+  slot.storage = slot.tensor.storage().unsafeGetStorageImpl();
+  auto& entry = data.storages.Upsert(slot.storage);
   if (entry.handles++ == 0) {
-    entry.bytes = StorageBytesOf(box->tensor);
+    entry.bytes = StorageBytesOf(slot.tensor);
     data.liveBytes += entry.bytes;
   }
 }
 
-static void UncountStorage(AddonData& data, TensorBox* box) {
-  if (box->storage == nullptr) {
-    data.liveBytes -= box->bytes;
+void UncountStorage(AddonData& data, HandleSlot& slot) {
+  if (slot.storage == nullptr) {
+    data.liveBytes -= slot.bytes;
     return;
   }
-  auto it = data.storages.find(box->storage);
-  if (it != data.storages.end() && --it->second.handles == 0) {
-    data.liveBytes -= it->second.bytes;
-    data.storages.erase(it);
+  StorageCounts::Entry* entry = data.storages.Find(slot.storage);
+  if (entry != nullptr && --entry->handles == 0) {
+    data.liveBytes -= entry->bytes;
+    data.storages.Erase(entry);
   }
-  box->storage = nullptr;
+  slot.storage = nullptr;
 }
 
-static void Release(Napi::Env env, TensorBox* box) {
-  if (!box->live) return;
-  box->live = false;
-  AddonData& data = Data(env);
-  UncountStorage(data, box);
-  box->tensor.reset();
+void TellV8(Napi::Env env, AddonData& data, int64_t delta) {
+  data.unsentBytes += delta;
+  if (data.unsentBytes >= kV8Batch || data.unsentBytes <= -kV8Batch) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, data.unsentBytes);
+    data.unsentBytes = 0;
+  }
+}
+
+void Report(Napi::Env env, AddonData& data, HandleSlot& slot) {
+  if (slot.reported) return;
+  slot.reported = true;
+  data.reportedBytes += slot.bytes;
+  TellV8(env, data, slot.bytes);
+}
+
+void Release(Napi::Env env, AddonData& data, uint32_t index) {
+  HandleSlot& slot = data.handles.slots[index];
+  slot.live = false;
+  UncountStorage(data, slot);
+  slot.tensor.reset();
   data.liveTensors -= 1;
-  if (box->reported) {
-    data.reportedBytes -= box->bytes;
-    Napi::MemoryManagement::AdjustExternalMemory(env, -box->bytes);
+  if (slot.reported) {
+    data.reportedBytes -= slot.bytes;
+    TellV8(env, data, -slot.bytes);
   }
-  box->reported = false;
+  slot.reported = false;
+  slot.generation = (slot.generation + 1) & kGenerationMask;
+  data.handles.free.push_back(index);
 }
 
-static void Report(Napi::Env env, TensorBox* box) {
-  if (box->reported) return;
-  box->reported = true;
-  Data(env).reportedBytes += box->bytes;
-  Napi::MemoryManagement::AdjustExternalMemory(env, box->bytes);
+// What a JS value is to this environment's table.
+struct Decoded {
+  bool ours = false;  // a handle this environment made (live or disposed)
+  bool live = false;  // ... and not disposed: `index` holds its tensor
+  uint32_t index = 0;
+};
+
+Decoded Decode(Napi::Env env, AddonData& data, const Napi::Value& value) {
+  Decoded d;
+  void* raw = nullptr;
+  // napi_get_value_external fails for anything but an External: one call instead of typeof + get.
+  if (napi_get_value_external(env, value, &raw) != napi_ok) return d;
+  const uint64_t bits = reinterpret_cast<uintptr_t>(raw);
+  if ((bits >> (kSlotBits + kGenerationBits)) != kMagic) return d;
+  const uint64_t index = bits & kSlotMask;
+  if (index >= data.handles.slots.size()) return d;
+  d.ours = true;
+  d.index = static_cast<uint32_t>(index);
+  const HandleSlot& slot = data.handles.slots[index];
+  d.live = slot.live && slot.generation == ((bits >> kSlotBits) & kGenerationMask);
+  return d;
 }
+
+Decoded DecodeHandle(Napi::Env env, AddonData& data, const Napi::Value& value, const char* what) {
+  Decoded d = Decode(env, data, value);
+  if (!d.ours) ThrowTypeError(env, std::string("expected a tensor handle for ") + what);
+  return d;
+}
+
+// The slot of a handle that is still live (TorchError once disposed).
+HandleSlot& LiveSlotOf(Napi::Env env, AddonData& data, const Napi::Value& value, const char* what) {
+  Decoded d = DecodeHandle(env, data, value, what);
+  if (!d.live) ThrowTorchError(env, std::string("the ") + what + " was disposed and cannot be used");
+  return data.handles.slots[d.index];
+}
+
+}  // namespace
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
-  auto* box = new TensorBox{std::move(tensor), 0, nullptr, true, false};
-  box->bytes = BytesOf(box->tensor);
-  auto ext = Napi::External<TensorBox>::New(env, box, [](Napi::Env env, TensorBox* b) {
-    Release(env, b);
-    delete b;
-  });
-  ext.TypeTag(&kTensorTag);
   AddonData& data = Data(env);
+  HandleTable& table = data.handles;
+  uint32_t index;
+  if (!table.free.empty()) {
+    index = table.free.front();
+    table.free.pop_front();
+  } else {
+    if (table.slots.size() >= kMaxSlots)
+      ThrowTorchError(env, "more than " + std::to_string(kMaxSlots) + " live tensor handles: dispose some");
+    index = static_cast<uint32_t>(table.slots.size());
+    table.slots.emplace_back();
+  }
+  HandleSlot& slot = table.slots[index];
+  napi_value ext = nullptr;
+  if (napi_create_external(env, reinterpret_cast<void*>(static_cast<uintptr_t>(Pack(index, slot.generation))),
+                           nullptr, nullptr, &ext) != napi_ok) {
+    table.free.push_front(index);
+    ThrowTorchError(env, "cannot create a tensor handle");
+  }
+  slot.tensor = std::move(tensor);
+  slot.bytes = BytesOf(slot.tensor);
+  slot.live = true;
   data.liveTensors += 1;
-  CountStorage(data, box);
-  if (!data.scoped) Report(env, box);
-  return ext;
+  CountStorage(data, slot);
+  if (*data.scoped == 0) Report(env, data, slot);
+  return Napi::Value(env, ext);
 }
 
 bool IsTensorHandle(Napi::Env env, const Napi::Value& value) {
-  return value.IsExternal() && value.As<Napi::External<TensorBox>>().CheckTypeTag(&kTensorTag);
-}
-
-static TensorBox* BoxOf(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (!IsTensorHandle(env, value)) ThrowTypeError(env, std::string("expected a tensor handle for ") + what);
-  return value.As<Napi::External<TensorBox>>().Data();
-}
-
-// The box of a handle that is still live (TorchError once disposed).
-static TensorBox* LiveBoxOf(Napi::Env env, const Napi::Value& value, const char* what) {
-  TensorBox* box = BoxOf(env, value, what);
-  if (!box->live) ThrowTorchError(env, std::string("the ") + what + " was disposed and cannot be used");
-  return box;
+  return Decode(env, Data(env), value).ours;
 }
 
 const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what) {
-  return LiveBoxOf(env, value, what)->tensor;
+  return LiveSlotOf(env, Data(env), value, what).tensor;
 }
 
-static Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  Release(info.Env(), BoxOf(info.Env(), info[0], "dispose"));
+namespace {
+
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  AddonData& data = Data(info.Env());
+  Decoded d = DecodeHandle(info.Env(), data, info[0], "dispose");
+  if (d.live) Release(info.Env(), data, d.index);  // a second dispose is a no-op
   return info.Env().Undefined();
 }
 
-static Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !BoxOf(info.Env(), info[0], "isDisposed")->live);
+Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
+  AddonData& data = Data(info.Env());
+  return Napi::Boolean::New(info.Env(), !DecodeHandle(info.Env(), data, info[0], "isDisposed").live);
 }
 
-static Napi::Value IsHandle(const Napi::CallbackInfo& info) {
+Napi::Value IsHandle(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), info.Length() > 0 && IsTensorHandle(info.Env(), info[0]));
 }
 
-// The JS scope stack became non-empty (true) or empty (false): see the header.
-static Napi::Value SetScoped(const Napi::CallbackInfo& info) {
-  if (!info[0].IsBoolean()) ThrowTypeError(info.Env(), "setScoped(active): active must be a boolean");
-  Data(info.Env()).scoped = info[0].As<Napi::Boolean>().Value();
-  return info.Env().Undefined();
-}
-
 // A handle left every tidy scope: from now on the GC decides its lifetime, so V8 learns its bytes.
-static Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
-  Report(info.Env(), LiveBoxOf(info.Env(), info[0], "reportExternal"));
+Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
+  AddonData& data = Data(info.Env());
+  Report(info.Env(), data, LiveSlotOf(info.Env(), data, info[0], "reportExternal"));
   return info.Env().Undefined();
 }
 
-static Napi::Value Memory(const Napi::CallbackInfo& info) {
+Napi::Value Memory(const Napi::CallbackInfo& info) {
   AddonData& data = Data(info.Env());
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("numTensors", Napi::Number::New(info.Env(), static_cast<double>(data.liveTensors)));
@@ -138,19 +202,26 @@ static Napi::Value Memory(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// For tests only: an External that is not ours (no type tag), to prove every entry point
-// rejects foreign Externals with a TypeError instead of reinterpreting their memory.
-static Napi::Value MakeForeignExternal(const Napi::CallbackInfo& info) {
+// For tests only: an External that is not ours, to prove every entry point rejects foreign
+// Externals with a TypeError instead of reading them as handles.
+Napi::Value MakeForeignExternal(const Napi::CallbackInfo& info) {
   static int64_t notATensor = 0x5eed;
   return Napi::External<int64_t>::New(info.Env(), &notATensor);
 }
+
+}  // namespace
 
 void RegisterTensorHandle(Napi::Env env, Napi::Object exports) {
   Export<Dispose>(env, exports, "dispose");
   Export<IsDisposed>(env, exports, "isDisposed");
   Export<IsHandle>(env, exports, "isHandle");
   Export<Memory>(env, exports, "memory");
-  Export<SetScoped>(env, exports, "setScoped");
+  // JS sets scopeFlag[0] while its scope stack is non-empty: see the header.
+  Napi::ArrayBuffer flag = Napi::ArrayBuffer::New(env, 1);
+  AddonData& data = Data(env);
+  data.scopedBuffer = Napi::Persistent(flag);
+  data.scoped = static_cast<const uint8_t*>(flag.Data());
+  exports.Set("scopeFlag", Napi::Uint8Array::New(env, 1, flag, 0));
   Export<ReportExternal>(env, exports, "reportExternal");
   Export<MakeForeignExternal>(env, exports, "makeForeignExternal");
 }

@@ -1,26 +1,44 @@
-// A tensor crosses into JS as a type-tagged Napi::External owning a TensorBox.
-// dispose() frees the tensor at once; the External's finalizer is the backstop for handles
-// JS dropped without dispose. Bytes are reported to V8 so GC pressure follows native memory —
-// but only for handles whose lifetime the GC decides: a handle made inside a tidy scope is
-// disposed by that scope, so reporting it would only make V8 run a full (concurrent, core-
-// stealing) mark-compact every training step. Such handles are reported when they escape
-// the scopes (tidy returns them at top level, or keep()), see lib/memory.ts.
+// A tensor crosses into JS as a handle: an Napi::External whose value is no pointer but a slot
+// of this environment's handle table with the slot's generation, (magic, generation, slot)
+// packed into 64 bits. Creating one is an allocation in V8 and nothing else — no napi
+// reference, no finalizer, no type tag — which is most of what a small op cost before.
+// Safety without a type tag: a foreign External (another addon's pointer) fails the magic
+// bits; a disposed handle fails the generation check (the slot may hold a newer tensor); no
+// handle value is ever dereferenced. The backstop for handles JS drops without dispose is
+// the Tensor's FinalizationRegistry (lib/memory.ts), which calls dispose; a handle never
+// wrapped into a Tensor has none, which is why library code wraps every handle at once.
+// Bytes are reported to V8 so GC pressure follows native memory — but only for handles whose
+// lifetime the GC decides: a handle made inside a tidy scope is disposed by that scope, so
+// reporting it would only make V8 run a full (concurrent, core-stealing) mark-compact every
+// training step. Such handles are reported when they escape the scopes (tidy returns them at
+// top level, or keep()), see lib/memory.ts.
 #pragma once
 #include <ATen/core/Tensor.h>
 #include <napi.h>
+#include <cstdint>
+#include <deque>
 
 namespace svf {
 
-struct TensorBox {
+struct HandleSlot {
   at::Tensor tensor;
   int64_t bytes = 0;              // what V8 is told: the view's bytes, at most its storage's
   const void* storage = nullptr;  // the storage counted in memory().numBytes (null: none)
-  bool live = true;
+  uint32_t generation = 0;        // advances at every release: old handles to the slot go stale
+  bool live = false;
   bool reported = false;  // bytes are counted in V8's external memory
 };
 
+// One per environment (AddonData): slots never move (deque), so a `const at::Tensor&` from
+// UnwrapTensor stays valid while later results are wrapped. Released slots are reused first in,
+// first out, so a slot's generation advances as slowly as possible.
+struct HandleTable {
+  std::deque<HandleSlot> slots;
+  std::deque<uint32_t> free;
+};
+
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor);
-// The tensor behind a handle; TypeError if `value` is not a handle, Error if it was disposed.
+// The tensor behind a handle; TypeError if `value` is not a handle, TorchError if it was disposed.
 const at::Tensor& UnwrapTensor(Napi::Env env, const Napi::Value& value, const char* what = "tensor");
 bool IsTensorHandle(Napi::Env env, const Napi::Value& value);
 void RegisterTensorHandle(Napi::Env env, Napi::Object exports);

@@ -1,15 +1,32 @@
 /**
- * dtype names of the public API. The numeric codes come from the addon's one table
- * (binding/dtypes.h), so nothing here can drift from LibTorch's enum.
+ * dtype names of the public API. Codes, item sizes, kinds and PyTorch's names for them come
+ * from the addon's one table (binding/dtypes.h, checked against c10 at load), so nothing here
+ * or in serialization can drift from LibTorch's enum.
  */
-import { native } from './native';
+import { DtypeInfo, native } from './native';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
-export const DTYPES: readonly DType[] = Object.keys(native.dtypeCodes) as DType[];
+export const DTYPES: readonly DType[] = native.dtypes.map((d) => d.name as DType);
 
 const nameByCode = new Map<number, DType>();
-for (const name of DTYPES) nameByCode.set(native.dtypeCodes[name], name);
+const infoByName = new Map<string, DtypeInfo>();
+for (const d of native.dtypes) {
+  nameByCode.set(d.code, d.name as DType);
+  infoByName.set(d.name, d);
+}
+
+/** The addon's row for a dtype: code, item size, kind, storage class. */
+export function dtypeInfo(dtype: DType): DtypeInfo {
+  const d = infoByName.get(dtype);
+  if (!d) throw new TypeError(`unknown dtype '${String(dtype)}' (one of ${DTYPES.join(', ')})`);
+  return d;
+}
+
+/** Bytes per element (torch.Tensor.element_size()). */
+export function elementSize(dtype: DType): number {
+  return dtypeInfo(dtype).itemSize;
+}
 
 export function dtypeCode(dtype: DType): number {
   const code = native.dtypeCodes[dtype];
@@ -28,7 +45,7 @@ export function isDType(v: unknown): v is DType {
 }
 
 export function isFloatingDType(d: DType): boolean {
-  return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16';
+  return infoByName.get(d)?.isFloatingPoint ?? false;
 }
 
 export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;

@@ -1,8 +1,12 @@
 /**
  * Explicit memory: `tidy(fn)` disposes every tensor made inside `fn` except what it returns
- * or `keep`s; scopes nest. The native finalizer is only the backstop for dropped handles.
+ * or `keep`s; scopes nest. The GC is only the backstop for dropped tensors.
+ *
+ * A scope is an array of what was made in it; each tracked object names its owning scope in
+ * its SCOPE field, so keep() and "returned to the parent" are one field write and a scope's end
+ * is one indexed pass (no Set, no iterator: a tidy per small op is on the per-op path).
  */
-import { native } from './native';
+import { native, TensorHandle } from './native';
 
 export interface Disposable {
   dispose(): void;
@@ -11,12 +15,64 @@ export interface Disposable {
   escaped?(): void;
 }
 
-const scopes: Set<Disposable>[] = [];
-const kept = new WeakSet<Disposable>();
+/** The field of a tracked object holding the scope that owns it (null: none). Tensor declares it. */
+export const SCOPE: unique symbol = Symbol('svf-torch.scope');
+export type Scope = Tracked[];
+export interface Tracked extends Disposable {
+  [SCOPE]?: Scope | null;
+}
 
-/** Called by every Tensor constructor: the innermost tidy scope owns the new tensor. */
-export function track(t: Disposable): void {
-  if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+const scopes: Scope[] = [];
+
+/**
+ * Called by every Tensor constructor: the innermost tidy scope owns the new tensor (true);
+ * outside every scope (false) its lifetime is the caller's, with the GC as backstop.
+ */
+export function track(t: Tracked): boolean {
+  if (scopes.length === 0) return false;
+  const scope = scopes[scopes.length - 1];
+  t[SCOPE] = scope;
+  scope.push(t);
+  return true;
+}
+
+/**
+ * The backstop for tensors dropped without dispose: when the GC collects a tensor registered
+ * here, its native handle is disposed (a no-op when it already was). Only tensors whose
+ * lifetime the GC decides are registered — those made outside every tidy scope and those that
+ * leave the scopes (escaped) — so the tensors a tidy scope disposes cost nothing here.
+ *
+ * Registration waits for the end of the current job (or for 1024 candidates): a tensor
+ * disposed by then — `a.add(b).dispose()`, the common case — is never registered. Registering
+ * each one at once (and unregistering at dispose) cost about a fifth of a small op, and cells of
+ * disposed tensors piled up until the event loop turned. Until its registration a dropped tensor
+ * is held here, so the collector frees it at most one job later.
+ */
+const backstop = new FinalizationRegistry<TensorHandle>((h) => native.dispose(h));
+const MAX_PENDING = 1024;
+let pendingOwners: Disposable[] = [];
+let pendingHandles: TensorHandle[] = [];
+let flushQueued = false;
+
+function flushPending(): void {
+  flushQueued = false;
+  const owners = pendingOwners;
+  const handles = pendingHandles;
+  pendingOwners = [];
+  pendingHandles = [];
+  for (let i = 0; i < owners.length; i++) {
+    if (!owners[i].isDisposed) backstop.register(owners[i], handles[i]);
+  }
+}
+
+export function disposeWhenCollected(owner: Disposable, h: TensorHandle): void {
+  pendingOwners.push(owner);
+  pendingHandles.push(h);
+  if (pendingOwners.length >= MAX_PENDING) flushPending();
+  else if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(flushPending);
+  }
 }
 
 /**
@@ -25,20 +81,22 @@ export function track(t: Disposable): void {
  * margin). The addon learns when the first scope opens and the last closes; tensors that leave
  * the scopes are reported through escaped().
  */
-function pushScope(scope: Set<Disposable>): void {
-  if (scopes.length === 0) native.setScoped(true);
+const scopeFlag = native.scopeFlag;
+
+function pushScope(scope: Scope): void {
   scopes.push(scope);
+  scopeFlag[0] = 1;
 }
 
 function popScope(): void {
   scopes.pop();
-  if (scopes.length === 0) native.setScoped(false);
+  if (scopes.length === 0) scopeFlag[0] = 0;
 }
 
 /** Keeps `t` alive past every enclosing tidy scope; returns it. */
 export function keep<T extends Disposable>(t: T): T {
-  kept.add(t);
-  for (const s of scopes) s.delete(t);
+  // Owned by no scope from now on: every scope skips it at its end.
+  (t as Tracked)[SCOPE] = null;
   if (!t.isDisposed) t.escaped?.();
   return t;
 }
@@ -61,7 +119,7 @@ export function tidy<T>(name: string, fn: () => T): T;
 export function tidy<T>(a: string | (() => T), b?: () => T): T {
   const fn = typeof a === 'function' ? a : b;
   if (typeof fn !== 'function') throw new TypeError('tidy(fn): fn must be a function');
-  return scoped(fn).result;
+  return scoped(fn);
 }
 
 /**
@@ -70,39 +128,63 @@ export function tidy<T>(a: string | (() => T), b?: () => T): T {
  * consumed — or came from outside (fn's input, a parameter), which the caller must leave alone.
  */
 export function tidyOwned<T extends Disposable>(fn: () => T): { value: T; made: boolean } {
-  const { result, made } = scoped(fn);
-  return { value: result, made: made.has(result) };
+  const value = scoped(fn);
+  return { value, made: lastResultMade };
 }
 
-function scoped<T>(fn: () => T): { result: T; made: Set<Disposable> } {
-  const scope = new Set<Disposable>();
+/** Whether the last scoped() result was made inside its scope (for tidyOwned). */
+let lastResultMade = false;
+
+function scoped<T>(fn: () => T): T {
+  // A fresh array: young-generation allocation is cheaper than emptying one (`length = 0` is a runtime call).
+  const scope: Scope = [];
   pushScope(scope);
   let result: T;
   try {
     result = fn();
   } catch (e) {
     popScope();
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+    disposeAll(scope);
     throw e;
   }
   popScope();
-  if (result && typeof (result as { then?: unknown }).then === 'function') {
-    for (const t of scope) if (!kept.has(t)) t.dispose();
+  const r = result as unknown as Tracked | null | undefined;
+  lastResultMade = r != null && r[SCOPE] === scope;
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    disposeAll(scope); // a number, a boolean, undefined: nothing made inside can be returned
+    return result;
+  }
+  if (typeof (result as { then?: unknown }).then === 'function') {
+    disposeAll(scope);
     throw new TypeError('tidy(fn): fn must be synchronous (it returned a Promise)');
   }
   const returned = new Set<unknown>();
   collect(result, returned);
-  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
-  for (const t of scope) {
-    if (returned.has(t)) {
-      if (kept.has(t)) continue;
-      if (parent) parent.add(t); // returned tensors belong to the enclosing scope
-      else if (!t.isDisposed) t.escaped?.();
-    } else if (!kept.has(t)) {
+  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : null;
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i];
+    if (t[SCOPE] !== scope) continue; // kept, or already handed on
+    if (!returned.has(t)) {
+      t[SCOPE] = null;
       t.dispose();
+    } else if (parent) {
+      t[SCOPE] = parent; // returned tensors belong to the enclosing scope
+      parent.push(t);
+    } else {
+      t[SCOPE] = null;
+      if (!t.isDisposed) t.escaped?.();
     }
   }
-  return { result, made: scope };
+  return result;
+}
+
+function disposeAll(scope: Scope): void {
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i];
+    if (t[SCOPE] !== scope) continue;
+    t[SCOPE] = null;
+    t.dispose();
+  }
 }
 
 /**

@@ -20,17 +20,33 @@ export interface StorageInfo {
   strides: number[];
 }
 
+/** One row of the addon's dtype table (binding/dtypes.h), the project's only one. */
+export interface DtypeInfo {
+  readonly name: string;
+  /** The c10::ScalarType code that crosses the boundary. */
+  readonly code: number;
+  readonly itemSize: number;
+  readonly isFloatingPoint: boolean;
+  readonly isComplex: boolean;
+  readonly isSigned: boolean;
+  /** PyTorch's storage class for it (`FloatStorage` …). */
+  readonly storageClass: string;
+  /** PyTorch's other attribute name (`torch.float` …), or null. */
+  readonly legacyName: string | null;
+}
+
 export interface NativeBinding {
   setErrorClass(cls: new (message: string) => Error): void;
   readonly dtypeCodes: Readonly<Record<string, number>>;
+  readonly dtypes: readonly DtypeInfo[];
 
   // tensor_handle.cc
   dispose(h: TensorHandle): void;
   isDisposed(h: TensorHandle): boolean;
   isHandle(v: unknown): v is TensorHandle;
   memory(): { numTensors: number; numBytes: number; externalBytes: number };
-  /** A tidy scope is open (true) / none is (false): handles made meanwhile are not reported to V8. */
-  setScoped(active: boolean): void;
+  /** [0] is 1 while a tidy scope is open: handles made meanwhile are not reported to V8 (read by the addon). */
+  readonly scopeFlag: Uint8Array;
   /** Reports a handle's bytes to V8 (it left every scope); idempotent. */
   reportExternal(h: TensorHandle): void;
   /** Tests only: an External without svf-torch's type tag (every entry point must reject it). */
@@ -188,7 +204,12 @@ function load(): { binding: NativeBinding; libtorch: LibTorchInfo | null; file: 
 }
 
 const loaded = load();
-export const native: NativeBinding = loaded.binding;
+/**
+ * The binding's functions in an object with fast properties: the addon's exports object is in
+ * dictionary mode (napi adds its properties one by one), which made every `native.callOp` load a
+ * hash lookup — measurable on the per-op path.
+ */
+export const native: NativeBinding = { ...loaded.binding };
 /** The LibTorch in use and the binary file loaded for it. */
 export const loadedFrom: Readonly<{ libtorch: LibTorchInfo | null; file: string }> = Object.freeze({
   libtorch: loaded.libtorch,

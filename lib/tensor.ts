@@ -6,11 +6,14 @@
 import { checkDevice, Device } from './device';
 import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
 import { TorchError } from './errors';
-import { track } from './memory';
+import { disposeWhenCollected, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
 import { method as generatedMethod, namedResult } from './oplayer/dispatch';
 import { TENSOR_METHODS } from './generated/tensor-table';
+import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
+
+export { shapeArgs };
 
 export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
@@ -106,31 +109,12 @@ function reductionArgs(dim: unknown, keepdim: unknown, opts: unknown, name: stri
   return [dim === null ? undefined : (dim as number | number[] | undefined), (keepdim ?? false) as boolean, { dtype: o.dtype as DType | undefined }];
 }
 
-function isScalar(v: unknown): v is Scalar {
-  return typeof v === 'number' || typeof v === 'boolean';
-}
 
-function checkInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${what} must be an integer, got ${String(v)}`);
-  return v;
-}
 
-function checkInts(v: unknown, what: string): number[] {
-  if (!Array.isArray(v)) throw new TypeError(`${what} must be an array of integers`);
-  for (const x of v) checkInt(x, what);
-  return v as number[];
-}
 
-/** Accepts `f(2, 3)` or `f([2, 3])` as PyTorch does for shape-like arguments. */
-export function shapeArgs(args: (number | number[])[], what: string): number[] {
-  const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
-  return checkInts(flat, what);
-}
 
-function optDims(dim: number | number[] | undefined, what: string): number[] | undefined {
-  if (dim === undefined || dim === null) return undefined;
-  return typeof dim === 'number' ? [checkInt(dim, what)] : checkInts(dim, what);
-}
+/** Module-private: only wrap() can say that a handle came straight from the addon. */
+const FROM_NATIVE: unique symbol = Symbol('svf-torch handle from the addon');
 
 export interface StdVarOptions {
   unbiased?: boolean;
@@ -141,12 +125,26 @@ export interface StdVarOptions {
 
 export class Tensor implements Disposable {
   private _h: TensorHandle | null;
+  /** Registered with the GC backstop (lib/memory.ts): once is enough. */
+  private _collectable = false;
+  /** The tidy scope that owns this tensor, or null (lib/memory.ts). */
+  [SCOPE]: Scope | null = null;
 
-  /** Wraps a native handle; library-internal (users create tensors with torch.tensor & co). */
-  constructor(handle: TensorHandle) {
-    if (!native.isHandle(handle)) throw new TypeError('Tensor: expected a native tensor handle');
+  /**
+   * Wraps a native handle; library-internal (users create tensors with torch.tensor & co).
+   * wrap() passes FROM_NATIVE for handles the addon just returned, which skips the check (a
+   * native call) on the path every op result takes.
+   */
+  constructor(handle: TensorHandle, origin?: typeof FROM_NATIVE) {
+    if (origin === FROM_NATIVE ? handle == null : !native.isHandle(handle)) throw new TypeError('Tensor: expected a native tensor handle');
     this._h = handle;
-    track(this);
+    if (!track(this)) this.collectable(handle);
+  }
+
+  private collectable(h: TensorHandle): void {
+    if (this._collectable) return;
+    this._collectable = true;
+    disposeWhenCollected(this, h);
   }
 
   /** The native handle; throws once disposed. */
@@ -167,7 +165,9 @@ export class Tensor implements Disposable {
   }
   /** Left every tidy scope: the addon reports its bytes to V8 now (see lib/memory.ts). */
   escaped(): void {
-    if (this._h !== null) native.reportExternal(this._h);
+    if (this._h === null) return;
+    native.reportExternal(this._h);
+    this.collectable(this._h);
   }
   get isDisposed(): boolean {
     return this._h === null;
@@ -203,7 +203,7 @@ export class Tensor implements Disposable {
   /** The accumulated gradient (a new handle to the same tensor each read), or null. */
   get grad(): Tensor | null {
     const g = native.grad(this.handle);
-    return g === null ? null : new Tensor(g);
+    return g === null ? null : wrap(g);
   }
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new TypeError('grad must be a Tensor or null');
@@ -214,7 +214,8 @@ export class Tensor implements Disposable {
   retainGrad(): this { native.retainGrad(this.handle); return this; }
   backward(gradient?: Tensor | null, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
     if (gradient != null && !(gradient instanceof Tensor)) throw new TypeError('backward(gradient): gradient must be a Tensor');
-    native.backward(this.handle, gradient ? gradient.handle : null, opts.retainGraph, opts.createGraph ?? false);
+    const o = options(opts, 'backward', ['retainGraph', 'createGraph']);
+    native.backward(this.handle, gradient ? gradient.handle : null, o.retainGraph, o.createGraph ?? false);
   }
 
   // ---- data out ------------------------------------------------------------------------------
@@ -257,13 +258,15 @@ export class Tensor implements Disposable {
       if (isDType(target)) dtype = target;
       else device = checkDevice(target, 'to(target)');
     } else if (target && typeof target === 'object') {
-      if (target.device !== undefined) device = checkDevice(target.device, 'to({device})');
-      if (target.dtype !== undefined) dtype = target.dtype;
+      const t = options(target, 'to', ['device', 'dtype']);
+      if (t.device !== undefined) device = checkDevice(t.device, 'to({device})');
+      if (t.dtype !== undefined) dtype = t.dtype;
     } else {
       throw new TypeError("to(target): target must be a device, a dtype or { device, dtype }");
     }
-    const nb = opts.nonBlocking ?? false;
-    const copy = opts.copy ?? false;
+    const o = options(opts, 'to', ['copy', 'nonBlocking']);
+    const nb = o.nonBlocking ?? false;
+    const copy = o.copy ?? false;
     if (device !== undefined) {
       const code = dtype !== undefined ? dtypeCode(dtype) : native.dtype(this.handle);
       return wrap(native.callOp(O.toDevice(), this.handle, device, code, nb, copy));
@@ -385,7 +388,8 @@ export class Tensor implements Disposable {
   sum(d?: unknown, k?: unknown, o?: unknown): Tensor {
     const [dim, keepdim, opts] = reductionArgs(d, k, o, 'sum');
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype != null ? dtypeCode(opts.dtype) : null;
+    const dtype = options(opts, 'sum', ['dtype']).dtype;
+    const dt = dtype != null ? dtypeCode(dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.sum(), this.handle, dt));
     return wrap(native.callOp(O.sumDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
@@ -395,7 +399,8 @@ export class Tensor implements Disposable {
   mean(d?: unknown, k?: unknown, o?: unknown): Tensor {
     const [dim, keepdim, opts] = reductionArgs(d, k, o, 'mean');
     const dims = optDims(dim, 'dim');
-    const dt = opts.dtype != null ? dtypeCode(opts.dtype) : null;
+    const dtype = options(opts, 'mean', ['dtype']).dtype;
+    const dt = dtype != null ? dtypeCode(dtype) : null;
     if (dims === undefined) return wrap(native.callOp(O.mean(), this.handle, dt));
     return wrap(native.callOp(O.meanDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
   }
@@ -462,14 +467,17 @@ export class Tensor implements Disposable {
   logicalOr(other: Tensor): Tensor { return wrap(native.callOp(O.lor(), this.handle, asTensor(other, 'other').handle)); }
   logicalNot(): Tensor { return unary(this, O.lnot); }
   allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equalNan ?? false) as boolean;
+    const o = options(opts, 'allclose', ['rtol', 'atol', 'equalNan']);
+    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, o.rtol ?? 1e-5, o.atol ?? 1e-8, o.equalNan ?? false) as boolean;
   }
   equal(other: Tensor): boolean { return native.callOp(O.equal(), this.handle, asTensor(other, 'other').handle) as boolean; }
   softmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+    const dtype = options(opts, 'softmax', ['dtype']).dtype;
+    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
   }
   logSoftmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), opts.dtype ? dtypeCode(opts.dtype) : null));
+    const dtype = options(opts, 'logSoftmax', ['dtype']).dtype;
+    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
   }
 
   // ---- in place ------------------------------------------------------------------------------
@@ -508,8 +516,9 @@ export class Tensor implements Disposable {
 
 // ---- helpers shared by the methods above and by functions.ts -----------------------------------
 
+/** A handle the addon returned (an op result): wrapped without asking the addon again. */
 export function wrap(h: TensorHandle): Tensor {
-  return new Tensor(h);
+  return new Tensor(h, FROM_NATIVE);
 }
 
 export function asTensor(v: unknown, what: string): Tensor {
@@ -517,16 +526,7 @@ export function asTensor(v: unknown, what: string): Tensor {
   return v;
 }
 
-function checkBool(v: unknown, what: string): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${what} must be a boolean`);
-  return v;
-}
 
-function optScalar(v: unknown, what: string): Scalar | null {
-  if (v === undefined || v === null) return null;
-  if (!isScalar(v)) throw new TypeError(`${what} must be a number`);
-  return v;
-}
 
 function unary(self: Tensor, id: () => number): Tensor {
   return wrap(native.callOp(id(), self.handle));

@@ -34,11 +34,17 @@ export class BatchNorm2d extends Module {
    * it pins to eval.
    */
   foldIntoConv = false;
+  /**
+   * Stay in eval mode whatever train() asks (fix_bn of the SVF code: frozen BatchNorms keep
+   * their running statistics while the rest of the model trains). A property of the class, not
+   * a replaced train(): set it, then call train(false) or let the next train() apply it.
+   */
+  evalPinned = false;
   private readonly folded = new DerivedTensors();
 
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
     super();
-    const o = options(opts, 'BatchNorm2d');
+    const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine', 'trackRunningStats', 'device', 'dtype']);
     this.numFeatures = int(numFeatures, 'numFeatures', 1);
     this.eps = num(o.eps ?? 1e-5, 'eps');
     this.momentum = o.momentum === null ? null : num(o.momentum ?? 0.1, 'momentum');
@@ -91,6 +97,10 @@ export class BatchNorm2d extends Module {
   }
   get numBatchesTracked(): Tensor | null {
     return this.getBuffer('num_batches_tracked');
+  }
+
+  train(mode = true): this {
+    return super.train(this.evalPinned ? false : mode);
   }
 
   /** The eval-mode affine (scale = γ/√(var+ε), shift = β − mean·scale) when folding is allowed and exact. */

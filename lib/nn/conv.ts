@@ -3,12 +3,12 @@ import { Tensor } from '../tensor';
 import { bool, factory, FactoryOptions, int, options, pair } from './args';
 import { checkPadding, conv2d, Padding2d } from './functional/conv';
 import { pad } from './functional/padding';
+import { explicitPadding, PADDING_MODES, PaddingMode } from './conv-geometry';
 import { kaimingUniform_, calculateFanInAndFanOut, uniform_ } from './init';
 import { Module } from './module';
 import { emptyParameter } from './parameter';
 
-export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
-const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
+export type { PaddingMode };
 
 export interface Conv2dModuleOptions extends FactoryOptions {
   stride?: number | [number, number];
@@ -33,7 +33,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
     super();
-    const o = options(opts, 'Conv2d');
+    const o = options(opts, 'Conv2d', ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'device', 'dtype']);
     this.inChannels = int(inChannels, 'inChannels', 1);
     this.outChannels = int(outChannels, 'outChannels', 1);
     this.kernelSize = pair(kernelSize, 'kernelSize', 1);
@@ -47,32 +47,15 @@ export class Conv2d extends Module {
     if (this.groups <= 0) throw new RangeError('groups must be a positive integer');
     if (this.inChannels % this.groups !== 0) throw new RangeError('in_channels must be divisible by groups');
     if (this.outChannels % this.groups !== 0) throw new RangeError('out_channels must be divisible by groups');
-    if (!PADDING_MODES.includes(this.paddingMode))
+    if (!PADDING_MODES.includes(this.paddingMode as PaddingMode))
       throw new TypeError(`padding_mode must be one of ${JSON.stringify(PADDING_MODES)}, but got padding_mode='${String(this.paddingMode)}'`);
     if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new RangeError("padding='same' is not supported for strided convolutions");
-    this.reversedPaddingRepeatedTwice = this.computeReversedPadding();
+    this.reversedPaddingRepeatedTwice = explicitPadding(this);
 
     const [kh, kw] = this.kernelSize;
     this.registerParameter('weight', emptyParameter([this.outChannels, this.inChannels / this.groups, kh, kw], f));
     this.registerParameter('bias', withBias ? emptyParameter([this.outChannels], f) : null);
     this.resetParameters();
-  }
-
-  private computeReversedPadding(): number[] {
-    if (this.padding === 'valid') return [0, 0, 0, 0];
-    if (this.padding === 'same') {
-      const out = [0, 0, 0, 0];
-      for (let d = 0; d < 2; d++) {
-        const total = this.dilation[d] * (this.kernelSize[d] - 1);
-        const left = Math.floor(total / 2);
-        const i = 1 - d; // reversed: width first
-        out[2 * i] = left;
-        out[2 * i + 1] = total - left;
-      }
-      return out;
-    }
-    const [ph, pw] = this.padding;
-    return [pw, pw, ph, ph];
   }
 
   /** PyTorch's _ConvNd.reset_parameters. */

@@ -12,7 +12,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } & FactoryOptions = {}) {
     super();
-    const o = options(opts, 'Linear');
+    const o = options(opts, 'Linear', ['bias', 'device', 'dtype']);
     this.inFeatures = int(inFeatures, 'inFeatures', 0);
     this.outFeatures = int(outFeatures, 'outFeatures', 0);
     const f = factory(o);

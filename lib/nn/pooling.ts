@@ -34,7 +34,7 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: Pair, opts: MaxPool2dModuleOptions = {}) {
     super();
-    const o = options(opts, 'MaxPool2d');
+    const o = options(opts, 'MaxPool2d', ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
     ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding } = poolWindow(kernelSize, o.stride, o.padding));
     this.dilation = o.dilation ?? 1;
     pair(this.dilation, 'dilation', 1);
@@ -71,7 +71,7 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: Pair, opts: AvgPool2dModuleOptions = {}) {
     super();
-    const o = options(opts, 'AvgPool2d');
+    const o = options(opts, 'AvgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding } = poolWindow(kernelSize, o.stride, o.padding));
     this.ceilMode = bool(o.ceilMode ?? false, 'ceilMode');
     this.countIncludePad = bool(o.countIncludePad ?? true, 'countIncludePad');

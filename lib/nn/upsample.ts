@@ -21,7 +21,7 @@ export class Upsample extends Module {
 
   constructor(opts: UpsampleOptions = {}) {
     super();
-    const o = options(opts, 'Upsample');
+    const o = options(opts, 'Upsample', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
     this.size = o.size;
     this.scaleFactor = o.scaleFactor;
     this.mode = o.mode ?? 'nearest';

@@ -10,7 +10,7 @@ import { zeros, zerosLike } from '../creation';
 import { Tensor } from '../tensor';
 import { Optimizer, OptionValue, ParamGroup, ParamGroupInput } from './optimizer';
 import { addcdiv_, addcmul_, maximumInto } from './param_ops';
-import { checkBoolean, checkNonNegative, checkNumber, checkOptionsObject } from './validate';
+import { bool, nonNegative, num, options as checkOptions } from '../validate';
 
 export interface AdamWOptions {
   lr?: number;
@@ -32,7 +32,7 @@ export interface AdamWParamGroup extends ParamGroup {
 function checkBetas(v: unknown): [number, number] {
   if (!Array.isArray(v) || v.length !== 2) throw new TypeError('AdamW: betas must be an array [beta1, beta2]');
   v.forEach((b, i) => {
-    checkNumber(b, `AdamW: betas[${i}]`);
+    num(b, `AdamW: betas[${i}]`);
     if (!(b >= 0 && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${b}`);
   });
   return [v[0], v[1]];
@@ -40,14 +40,14 @@ function checkBetas(v: unknown): [number, number] {
 
 export class AdamW extends Optimizer<AdamWParamGroup> {
   constructor(params: Tensor[] | ParamGroupInput<AdamWParamGroup>[], options: AdamWOptions = {}) {
-    const o = checkOptionsObject(options, 'AdamW');
+    const o = checkOptions(options, 'AdamW', ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize']);
     const defaults: Record<string, OptionValue> = {
-      lr: checkNonNegative(o.lr ?? 1e-3, 'AdamW: lr', 'learning rate'),
+      lr: nonNegative(o.lr ?? 1e-3, 'AdamW: lr', 'learning rate'),
       betas: checkBetas(o.betas ?? [0.9, 0.999]),
-      eps: checkNonNegative(o.eps ?? 1e-8, 'AdamW: eps', 'epsilon value'),
-      weightDecay: checkNonNegative(o.weightDecay ?? 1e-2, 'AdamW: weightDecay', 'weight_decay value'),
-      amsgrad: checkBoolean(o.amsgrad ?? false, 'AdamW: amsgrad'),
-      maximize: checkBoolean(o.maximize ?? false, 'AdamW: maximize'),
+      eps: nonNegative(o.eps ?? 1e-8, 'AdamW: eps', 'epsilon value'),
+      weightDecay: nonNegative(o.weightDecay ?? 1e-2, 'AdamW: weightDecay', 'weight_decay value'),
+      amsgrad: bool(o.amsgrad ?? false, 'AdamW: amsgrad'),
+      maximize: bool(o.maximize ?? false, 'AdamW: maximize'),
     };
     for (const k of Object.keys(o))
       if (!(k in defaults)) throw new TypeError(`AdamW: unknown option '${k}'`);
@@ -69,12 +69,12 @@ export class AdamW extends Optimizer<AdamWParamGroup> {
   }
 
   protected validateGroup(g: AdamWParamGroup): void {
-    checkNonNegative(g.lr, 'AdamW: lr', 'learning rate');
+    nonNegative(g.lr, 'AdamW: lr', 'learning rate');
     g.betas = checkBetas(g.betas);
-    checkNonNegative(g.eps, 'AdamW: eps', 'epsilon value');
-    checkNonNegative(g.weightDecay, 'AdamW: weightDecay', 'weight_decay value');
-    checkBoolean(g.amsgrad, 'AdamW: amsgrad');
-    checkBoolean(g.maximize, 'AdamW: maximize');
+    nonNegative(g.eps, 'AdamW: eps', 'epsilon value');
+    nonNegative(g.weightDecay, 'AdamW: weightDecay', 'weight_decay value');
+    bool(g.amsgrad, 'AdamW: amsgrad');
+    bool(g.maximize, 'AdamW: maximize');
   }
 
   protected updateGroup(g: AdamWParamGroup): void {

@@ -7,6 +7,7 @@
  * (`weight_decay`, `initial_lr`) so a file written by torch.save loads into Python's optimizer,
  * and loadStateDict() accepts them back.
  */
+import { isFloatingDType } from '../dtype';
 import { libtorchAtLeast } from '../runtime';
 import { enableGrad, noGrad } from '../autograd';
 import { keep, tidy } from '../memory';
@@ -275,7 +276,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup> {
   private copyStateValue(param: Tensor, key: string, value: unknown): StateValue {
     if (value instanceof Tensor) {
       if (key === 'step') return keep(value.clone());
-      const dtype = param.dtype.startsWith('float') || param.dtype === 'bfloat16' ? param.dtype : value.dtype;
+      const dtype = isFloatingDType(param.dtype) ? param.dtype : value.dtype;
       return keep(value.to({ dtype, device: param.device }, { copy: true }));
     }
     if (typeof value === 'bigint') return Number(value);

@@ -8,7 +8,7 @@
 import { libtorchAtLeast } from '../runtime';
 import { Tensor } from '../tensor';
 import { Optimizer, OptionValue, ParamGroup, ParamGroupInput } from './optimizer';
-import { checkBoolean, checkNonNegative, checkNumber, checkOptionsObject } from './validate';
+import { bool, nonNegative, num, options as checkOptions } from '../validate';
 
 export interface SGDOptions {
   /** Required (here or in every param group). */
@@ -30,14 +30,14 @@ export interface SGDParamGroup extends ParamGroup {
 
 export class SGD extends Optimizer<SGDParamGroup> {
   constructor(params: Tensor[] | ParamGroupInput<SGDParamGroup>[], options: SGDOptions = {}) {
-    const o = checkOptionsObject(options, 'SGD');
+    const o = checkOptions(options, 'SGD', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']);
     const defaults: Record<string, OptionValue | undefined> = {
-      lr: o.lr === undefined ? undefined : checkNonNegative(o.lr, 'SGD: lr', 'learning rate'),
-      momentum: checkNonNegative(o.momentum ?? 0, 'SGD: momentum', 'momentum value'),
-      dampening: checkNumber(o.dampening ?? 0, 'SGD: dampening'),
-      weightDecay: checkNonNegative(o.weightDecay ?? 0, 'SGD: weightDecay', 'weight_decay value'),
-      nesterov: checkBoolean(o.nesterov ?? false, 'SGD: nesterov'),
-      maximize: checkBoolean(o.maximize ?? false, 'SGD: maximize'),
+      lr: o.lr === undefined ? undefined : nonNegative(o.lr, 'SGD: lr', 'learning rate'),
+      momentum: nonNegative(o.momentum ?? 0, 'SGD: momentum', 'momentum value'),
+      dampening: num(o.dampening ?? 0, 'SGD: dampening'),
+      weightDecay: nonNegative(o.weightDecay ?? 0, 'SGD: weightDecay', 'weight_decay value'),
+      nesterov: bool(o.nesterov ?? false, 'SGD: nesterov'),
+      maximize: bool(o.maximize ?? false, 'SGD: maximize'),
     };
     for (const k of Object.keys(o))
       if (!(k in defaults)) throw new TypeError(`SGD: unknown option '${k}'`);
@@ -58,12 +58,12 @@ export class SGD extends Optimizer<SGDParamGroup> {
   }
 
   protected validateGroup(g: SGDParamGroup): void {
-    checkNonNegative(g.lr, 'SGD: lr', 'learning rate');
-    checkNonNegative(g.momentum, 'SGD: momentum', 'momentum value');
-    checkNumber(g.dampening, 'SGD: dampening');
-    checkNonNegative(g.weightDecay, 'SGD: weightDecay', 'weight_decay value');
-    checkBoolean(g.nesterov, 'SGD: nesterov');
-    checkBoolean(g.maximize, 'SGD: maximize');
+    nonNegative(g.lr, 'SGD: lr', 'learning rate');
+    nonNegative(g.momentum, 'SGD: momentum', 'momentum value');
+    num(g.dampening, 'SGD: dampening');
+    nonNegative(g.weightDecay, 'SGD: weightDecay', 'weight_decay value');
+    bool(g.nesterov, 'SGD: nesterov');
+    bool(g.maximize, 'SGD: maximize');
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
       throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
   }

@@ -5,14 +5,13 @@
  * Storages are read one at a time, so the extra memory is about one storage, not the file.
  */
 import { checkDevice, Device } from '../device';
-import { dtypeCode } from '../dtype';
+import { dtypeCode, elementSize } from '../dtype';
 import { TorchError } from '../errors';
 import { fromBytes } from '../creation';
 import { native } from '../native';
 import { lazyOp } from '../ops';
 import { Tensor, wrap } from '../tensor';
 import { ReadPlan } from './byte-io';
-import { ELEMENT_SIZE } from './storage-types';
 import { GlobalRef } from './pickle-reader';
 import { childrenOf, checkPlainResult, dataOfGlobal } from './plain-result';
 import { StorageRef, TensorSpec } from './torch-pickle';
@@ -144,7 +143,7 @@ export function* materialize(
   try {
     for (const [ref, views] of byStorage) {
       const device = resolveDevice(ref.location, mapLocation);
-      const nbytes = ref.numel * ELEMENT_SIZE[ref.dtype];
+      const nbytes = ref.numel * elementSize(ref.dtype);
       if (device === 'cpu' && views.length === 1 && coversStorage(views[0]) && readStorageAsTensor) {
         // the common case (a state_dict: one contiguous tensor per storage), read straight into
         // a tensor of its shape when the source can: one copy of the bytes, as Python does

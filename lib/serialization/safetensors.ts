@@ -4,13 +4,13 @@
  * padded with spaces to 8-byte alignment), then the tensors' bytes, contiguous and
  * little-endian, offsets relative to the end of the header.
  */
-import { DType } from '../dtype';
+import { DType, elementSize } from '../dtype';
 import { TorchError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import { writeAtomic, writeAtomicSync } from './atomic-file';
 import { ReadPlan, readTensor, runAsync, runSync, Source } from './byte-io';
-import { dtypeOfSafetensorsCode, ELEMENT_SIZE, safetensorsCodeOfDtype } from './storage-types';
+import { dtypeOfSafetensorsCode, safetensorsCodeOfDtype } from './storage-types';
 
 /** loadSafetensors' result: the tensors by name, in file order, and the `__metadata__` strings (or null). */
 export class SafetensorsMap extends Map<string, Tensor> {
@@ -51,7 +51,7 @@ function checkEntry(name: string, raw: unknown): HeaderEntry {
   if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || (begin as number) < 0 || (end as number) < (begin as number))
     throw bad(`entry '${name}' has bad data_offsets`);
   const dtype = dtypeOfSafetensorsCode(raw.dtype);
-  const nbytes = (shape as number[]).reduce((a, b) => a * b, 1) * ELEMENT_SIZE[dtype];
+  const nbytes = (shape as number[]).reduce((a, b) => a * b, 1) * elementSize(dtype);
   if (!Number.isSafeInteger(nbytes)) throw bad(`entry '${name}': its shape overflows`);
   if ((end as number) - (begin as number) !== nbytes) throw bad(`entry '${name}' spans ${(end as number) - (begin as number)} bytes, its shape and dtype need ${nbytes}`);
   return { dtype, shape: shape as number[], begin: begin as number, end: end as number };
@@ -153,7 +153,7 @@ function* savePlan(list: [string, Tensor][], metadata: Record<string, string> | 
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of list) {
-    const nbytes = t.numel() * ELEMENT_SIZE[t.dtype];
+    const nbytes = t.numel() * elementSize(t.dtype);
     header[name] = { dtype: safetensorsCodeOfDtype(t.dtype), shape: t.shape, data_offsets: [offset, offset + nbytes] };
     offset += nbytes;
   }

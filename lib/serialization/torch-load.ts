@@ -9,7 +9,7 @@ import { checkMapLocation, MapLocation, materialize } from './materialize';
 import { PickleEndOfData, Unpickler } from './pickle-reader';
 import { brief } from './plain-result';
 import { StorageRef, torchUnpicklerHooks } from './torch-pickle';
-import { ELEMENT_SIZE } from './storage-types';
+import { elementSize } from '../dtype';
 import { readZipDirectory, readZipRecord, readZipRecordAsTensor, ZipEntry } from './zip-reader';
 
 export interface LoadOptions {
@@ -93,7 +93,7 @@ function* loadLegacy(size: number, mapLocation: MapLocation | undefined): ReadPl
         const countBytes = yield { offset: pos, length: 8 };
         const count = new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true);
         if (count < 0n) throw new TorchError(`malformed legacy file: storage '${key}' has a negative element count ${count} (at byte ${pos})`);
-        const nbytes = Number(count) * ELEMENT_SIZE[ref.dtype];
+        const nbytes = Number(count) * elementSize(ref.dtype);
         if (pos + 8 + nbytes > size)
           throw new TorchError(`legacy file: storage '${key}' claims ${count} elements (${nbytes} bytes at byte ${pos + 8}), past the end of the ${size}-byte file (truncated or corrupt)`);
         where.set(key, { offset: pos + 8, nbytes });

@@ -11,7 +11,8 @@ import { native } from '../native';
 import { Tensor } from '../tensor';
 import { writeAtomic, writeAtomicSync } from './atomic-file';
 import { PickleBuilder, pickleValue } from './pickle-writer';
-import { ELEMENT_SIZE, storageClassOfDtype } from './storage-types';
+import { storageClassOfDtype } from './storage-types';
+import { elementSize } from '../dtype';
 import { WritePlan, ZipWriter } from './zip-writer';
 
 export interface SaveOptions {
@@ -45,7 +46,7 @@ function* savePlan(value: unknown, archive: string, opts: SaveOptions): WritePla
     const location = device === 'cuda' ? 'cuda:0' : device;
     p.global('torch._utils', '_rebuild_tensor_v2').mark();
     p.mark().str('storage').global('torch', storageClassOfDtype(dtype)).str(key).str(location)
-      .int(Math.floor(info.nbytes / ELEMENT_SIZE[dtype])).tuple().op(0x51); // BINPERSID
+      .int(Math.floor(info.nbytes / elementSize(dtype))).tuple().op(0x51); // BINPERSID
     p.int(info.offset);
     p.mark(); for (const s of t.shape) p.int(s); p.tuple();
     p.mark(); for (const s of info.strides) p.int(s); p.tuple();

@@ -49,7 +49,10 @@ function layout(U: Tensor, S: Tensor, Vh: Tensor, rank: number, dtype: Tensor['d
 }
 
 /** Synchronous factorization (LAPACK gesdd, or eigh of the smaller Gram matrix). */
-export function factorize(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = 'svd'): Factors {
+/** The one default factorization: the Gram eigendecomposition (see gramFactors). */
+export const DEFAULT_METHOD: DecompositionMethod = 'gram';
+
+export function factorize(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = DEFAULT_METHOD): Factors {
   return noGrad(() => tidy(() => {
     const A = groupedMatrix(weight, groups);
     if (method === 'gram') return gramFactors(A, rank, weight.dtype);
@@ -59,7 +62,7 @@ export function factorize(weight: Tensor, groups: number, rank: number, method: 
 }
 
 /** factorize with the decomposition (SVD or eigh) on a libuv worker thread, off the JS thread. */
-export async function factorizeAsync(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = 'svd'): Promise<Factors> {
+export async function factorizeAsync(weight: Tensor, groups: number, rank: number, method: DecompositionMethod = DEFAULT_METHOD): Promise<Factors> {
   // tidy: the reshapes and transposes on the way are handles too, disposed here
   const A = noGrad(() => tidy(() => groupedMatrix(weight, groups)));
   try {

@@ -7,7 +7,7 @@
 import { native } from '../native';
 import { NormAffine } from '../nn/fold';
 import { Tensor, wrap } from '../tensor';
-import { ConvGeometry, padForConv } from './conv-geometry';
+import { ConvGeometry, padForConv } from '../nn/conv-geometry';
 
 /** (conv_U(conv_V(x)·s) + bias), times affine.scale plus affine.shift per output channel when given. */
 export function factoredConv(g: ConvGeometry, x: Tensor, v: Tensor, s: Tensor, u: Tensor, bias: Tensor | null, affine?: NormAffine): Tensor {

@@ -4,16 +4,14 @@
  *
  * BatchNorm: the original training keeps the backbone's BatchNorm in eval mode (fix_bn) — its
  * running statistics are part of the pre-trained function that SVF adjusts. With freezeBn
- * (default), every BatchNorm whose parameters are all frozen is pinned to eval mode: its
- * train() is overridden on that instance, so a later model.train() leaves it in eval.
+ * (default), every BatchNorm whose parameters are all frozen is pinned to eval mode
+ * (BatchNorm2d.evalPinned), so a later model.train() leaves it in eval.
  */
 import { BatchNorm2d } from '../nn/batchnorm';
 import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
 import { SVDLayer } from './svd-layer';
 import { PolicyOptions } from './types';
-
-const PINNED = Symbol('svf.pinnedEval');
 
 function checkLayers(layers: unknown): Module[] {
   if (!Array.isArray(layers) || layers.length === 0 || layers.some((l) => !(l instanceof Module)))
@@ -27,28 +25,26 @@ function uniqueParams(layers: Module[]): Tensor[] {
   return [...seen];
 }
 
+function checkBatchNorm(bn: unknown, what: string): BatchNorm2d {
+  if (!(bn instanceof BatchNorm2d)) throw new TypeError(`${what}(bn): bn must be an nn.BatchNorm2d`);
+  return bn;
+}
+
 /** Pins a BatchNorm to eval mode (train(true) is ignored) until unpinned. */
 export function pinEval(bn: Module): void {
-  if ((bn as unknown as Record<symbol, unknown>)[PINNED]) return;
-  Object.defineProperty(bn, PINNED, { value: true, configurable: true, enumerable: false, writable: true });
-  Object.defineProperty(bn, 'train', {
-    configurable: true, enumerable: false, writable: true,
-    value(this: Module, _mode = true) {
-      return Object.getPrototypeOf(this).train.call(this, false);
-    },
-  });
-  bn.train(false);
+  const b = checkBatchNorm(bn, 'pinEval');
+  b.evalPinned = true;
+  b.train(false);
 }
 
 export function unpinEval(bn: Module): void {
-  if (bn instanceof BatchNorm2d) bn.foldIntoConv = false;
-  if (!(bn as unknown as Record<symbol, unknown>)[PINNED]) return;
-  delete (bn as unknown as Record<string, unknown>).train;
-  delete (bn as unknown as Record<symbol, unknown>)[PINNED];
+  const b = checkBatchNorm(bn, 'unpinEval');
+  b.foldIntoConv = false;
+  b.evalPinned = false;
 }
 
 export function isPinnedEval(bn: Module): boolean {
-  return !!(bn as unknown as Record<symbol, unknown>)[PINNED];
+  return bn instanceof BatchNorm2d && bn.evalPinned;
 }
 
 /**

@@ -32,6 +32,15 @@ export function checkRatio(ratio: unknown, what: string): number {
   return ratio;
 }
 
+/**
+ * rankMultiple's defaults, in one place. The resolver rounds like the original SVF code's
+ * resolver (round_to_nearest, base_number=4; the Python reference of test/svf-layers encodes
+ * it), which changes nothing on ResNets at ratio 1.0; decompose of one layer is exact at full
+ * rank for every shape (its references use 1).
+ */
+export const RESOLVER_RANK_MULTIPLE = 4;
+export const DECOMPOSE_RANK_MULTIPLE = 1;
+
 export function checkRankMultiple(m: unknown): number {
   if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new RangeError(`rankMultiple must be a positive integer, got ${String(m)}`);
   return m;

@@ -7,9 +7,9 @@ import { Conv2d } from '../nn/conv';
 import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
 import { cloneModule } from './clone';
-import { geometryOf } from './conv-geometry';
-import { Factors, factorize, factorizeAsync } from './decomposition';
-import { checkRankMultiple, checkRatio, layerKind, rankFor } from './rank';
+import { geometryOf } from '../nn/conv-geometry';
+import { DEFAULT_METHOD, Factors, factorize, factorizeAsync } from './decomposition';
+import { checkRankMultiple, checkRatio, DECOMPOSE_RANK_MULTIPLE, layerKind, rankFor, RESOLVER_RANK_MULTIPLE } from './rank';
 import { SVDConv2d } from './svd-conv2d';
 import { SVDLayer } from './svd-layer';
 import { SVDLinear } from './svd-linear';
@@ -54,7 +54,7 @@ function plan(layer: DenseLayer, opts: DecomposeOptions): Plan {
     return { groups, rankPerGroup: r / groups };
   }
   const ratio = checkRatio(opts.ratio ?? 1, 'ratio');
-  const multiple = checkRankMultiple(opts.rankMultiple ?? 1);
+  const multiple = checkRankMultiple(opts.rankMultiple ?? DECOMPOSE_RANK_MULTIPLE);
   // the multiple applies to the total rank (a channel count); each group keeps an equal share
   return { groups, rankPerGroup: Math.max(1, Math.floor(rankFor(groups * full, ratio, multiple) / groups)) };
 }
@@ -100,7 +100,7 @@ export function decompose(layer: DenseLayer, opts?: DecomposeOptions): SVDModule
 export function decompose(layer: DenseLayer, opts: DecomposeOptions = {}): SVDModule {
   const l = checkLayer(layer);
   const p = plan(l, opts);
-  const f = factorize(l.weight, p.groups, p.rankPerGroup, opts.method ?? 'gram');
+  const f = factorize(l.weight, p.groups, p.rankPerGroup, opts.method ?? DEFAULT_METHOD);
   try {
     return assemble(l, p, f, opts.mode);
   } finally {
@@ -124,7 +124,7 @@ function normalize(opts: ResolverOptions): Required<Omit<ResolverOptions, 'mode'
   for (const k of ['skip1x1', 'skip3x3'] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new TypeError(`${k} must be a boolean`);
   }
-  const method = opts.method ?? 'gram';
+  const method = opts.method ?? DEFAULT_METHOD;
   if (method !== 'svd' && method !== 'gram') throw new TypeError(`method must be 'svd' or 'gram', got ${String(method)}`);
   if (opts.mode !== undefined && !['auto', 'merged', 'factored'].includes(opts.mode)) throw new TypeError(`mode must be 'auto', 'merged' or 'factored'`);
   return {
@@ -133,7 +133,7 @@ function normalize(opts: ResolverOptions): Required<Omit<ResolverOptions, 'mode'
     customizedLayersLowRankRatio: custom,
     skip1x1: opts.skip1x1 ?? false,
     skip3x3: opts.skip3x3 ?? false,
-    rankMultiple: checkRankMultiple(opts.rankMultiple ?? 4),
+    rankMultiple: checkRankMultiple(opts.rankMultiple ?? RESOLVER_RANK_MULTIPLE),
     method,
     mode: opts.mode,
   };
@@ -186,7 +186,7 @@ export async function resolverAsync<M extends Module>(model: M, options: Resolve
     await forEachLimited(targets, concurrency, async (t) => {
       const l = checkLayer(t.layer);
       const p = plan(l, t.opts);
-      const f = await factorizeAsync(l.weight, p.groups, p.rankPerGroup, t.opts.method ?? 'gram');
+      const f = await factorizeAsync(l.weight, p.groups, p.rankPerGroup, t.opts.method ?? DEFAULT_METHOD);
       try {
         built.set(t.layer, assemble(l, p, f, t.opts.mode));
       } finally {

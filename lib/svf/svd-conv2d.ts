@@ -18,7 +18,7 @@ import { SVDLayer } from './svd-layer';
 import { noGrad } from '../autograd';
 import { recordsGraph, versionStamp } from '../nn/derived';
 import { foldBias, NormAffine, scaleRows } from '../nn/fold';
-import { ConvGeometry, convWithGeometry, geometryOf, outputSize, PaddingMode } from './conv-geometry';
+import { ConvGeometry, convWithGeometry, geometryOf, outputSize, PaddingMode } from '../nn/conv-geometry';
 import { factoredConv } from './factored-conv';
 
 export interface SVDConv2dOptions {

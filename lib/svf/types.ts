@@ -11,7 +11,7 @@ export interface ResolverOptions {
   skip1x1?: boolean;
   /** Leave layers whose squeezed weight is 4-D (k×k convs) dense. */
   skip3x3?: boolean;
-  /** Ranks are rounded down to a multiple of this (at least 1); 1 makes any ratio exact. */
+  /** Ranks are rounded down to a multiple of this (default 4, as the original resolver; 1 makes any ratio exact). */
   rankMultiple?: number;
   /** How the new SVD layers execute (see ExecutionMode). */
   mode?: ExecutionMode;

@@ -10,7 +10,7 @@ const LOG_SIGMOID = atenOp('log_sigmoid');
 /** F.softmin(input, dim, {dtype}) = softmax(−input). */
 export function softmin(input: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
   const neg = tensor(input, 'input').neg();
-  try { return softmax(neg, int(dim, 'dim'), options(opts, 'softmin')); } finally { neg.dispose(); }
+  try { return softmax(neg, int(dim, 'dim'), options(opts, 'softmin', ['dtype'])); } finally { neg.dispose(); }
 }
 
 /** F.softsign: x / (1 + |x|). */

@@ -19,7 +19,7 @@ const CTC = atenOp('ctc_loss.Tensor');
 
 /** F.local_response_norm(input (N, C, …), size, {alpha=1e-4, beta=0.75, k=1}). */
 export function localResponseNorm(input: Tensor, size: number, opts: { alpha?: number; beta?: number; k?: number } = {}): Tensor {
-  const o = options(opts, 'localResponseNorm');
+  const o = options(opts, 'localResponseNorm', ['alpha', 'beta', 'k']);
   const x = tensor(input, 'input');
   const n = int(size, 'size', 1);
   const [alpha, beta, k] = [num(o.alpha ?? 1e-4, 'alpha'), num(o.beta ?? 0.75, 'beta'), num(o.k ?? 1, 'k')];
@@ -41,7 +41,7 @@ export function localResponseNorm(input: Tensor, size: number, opts: { alpha?: n
 }
 
 function lpPool(dims: 1 | 2, input: Tensor, normType: number, kernelSize: number | number[], opts: { stride?: number | number[] | null; ceilMode?: boolean }, what: string): Tensor {
-  const o = options(opts, what);
+  const o = options(opts, what, ['stride', 'ceilMode']);
   const x = tensor(input, 'input');
   const p = num(normType, 'normType');
   const kernel = typeof kernelSize === 'number' ? new Array(dims).fill(int(kernelSize, 'kernelSize', 1)) : kernelSize.map((v) => int(v, 'kernelSize', 1));
@@ -67,7 +67,7 @@ export function lpPool2d(input: Tensor, normType: number, kernelSize: number | [
 
 /** F.gaussian_nll_loss(input, target, var, {full=false, eps=1e-6, reduction='mean'}). */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts: { full?: boolean; eps?: number; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'gaussianNllLoss');
+  const o = options(opts, 'gaussianNllLoss', ['full', 'eps', 'reduction']);
   const x = tensor(input, 'input');
   const y = tensor(target, 'target');
   let v = tensor(variance, 'var');
@@ -113,7 +113,7 @@ export interface MaxUnpoolOptions {
 
 /** F.max_unpool1d/2d/3d(input, indices, kernelSize, {stride = kernelSize, padding = 0, outputSize}). */
 function maxUnpool(dims: 1 | 2 | 3, input: Tensor, indices: Tensor, kernelSize: number | number[], opts: MaxUnpoolOptions, what: string): Tensor {
-  const o = options(opts, what);
+  const o = options(opts, what, ['stride', 'padding', 'outputSize']);
   const x = tensor(input, 'input');
   const idx = tensor(indices, 'indices');
   const kernel = tuple(kernelSize, dims, 'kernelSize', 1);
@@ -138,7 +138,7 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: number |
 /** F.ctc_loss(logProbs (T, N, C), targets, inputLengths, targetLengths, {blank=0, reduction='mean', zeroInfinity=false}). */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor,
   opts: { blank?: number; reduction?: Reduction; zeroInfinity?: boolean } = {}): Tensor {
-  const o = options(opts, 'ctcLoss');
+  const o = options(opts, 'ctcLoss', ['stride', 'padding', 'outputSize']);
   return CTC(tensor(logProbs, 'logProbs'), tensor(targets, 'targets'), tensor(inputLengths, 'inputLengths'), tensor(targetLengths, 'targetLengths'),
     int(o.blank ?? 0, 'blank'), reductionEnum(o.reduction), bool(o.zeroInfinity ?? false, 'zeroInfinity'));
 }

@@ -17,6 +17,8 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+const CONV2D_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
+
 export function checkPadding(p: unknown, what = 'padding'): [number, number] | 'same' | 'valid' {
   if (p === 'same' || p === 'valid') return p;
   if (typeof p === 'string') throw new TypeError(`Invalid padding string '${p}', should be one of {'valid', 'same'}`);
@@ -27,10 +29,10 @@ export function checkPadding(p: unknown, what = 'padding'): [number, number] | '
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | (Conv2dOptions & { bias?: Tensor | null }), opts: Conv2dOptions = {}): Tensor {
   // PyTorch's keywords may all come in one object after weight: conv2d(x, w, { bias, stride, padding })
   if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) {
-    const { bias: b, ...rest } = options(bias, 'conv2d');
+    const { bias: b, ...rest } = options(bias, 'conv2d', ['bias', ...CONV2D_KEYS]);
     return conv2d(input, weight, b ?? null, rest);
   }
-  const o = options(opts, 'conv2d');
+  const o = options(opts, 'conv2d', CONV2D_KEYS);
   const x = tensor(input, 'input');
   const w = tensor(weight, 'weight');
   const b = handleOrNull(optTensor(bias, 'bias'));

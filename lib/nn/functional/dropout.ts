@@ -20,7 +20,7 @@ export interface DropoutOptions {
 }
 
 function run(input: Tensor, pOrOpts: number | DropoutOptions | undefined, outOfPlace: () => number, inPlace: () => number, what: string): Tensor {
-  const o: DropoutOptions = typeof pOrOpts === 'number' ? { p: pOrOpts } : options(pOrOpts, what);
+  const o: DropoutOptions = typeof pOrOpts === 'number' ? { p: pOrOpts } : options(pOrOpts, what, ['p', 'training', 'inplace']);
   const x = tensor(input, 'input');
   const p = prob(o.p ?? 0.5, 'dropout probability');
   const training = bool(o.training ?? true, 'training');

@@ -17,7 +17,7 @@ export interface EmbeddingOptions {
 
 /** F.embedding(input indices, weight (num, dim), {paddingIdx, maxNorm, normType=2, scaleGradByFreq=false}). */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
-  const o = options(opts, 'embedding');
+  const o = options(opts, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
   const ids = tensor(input, 'input');
   const w = tensor(weight, 'weight');
   let paddingIdx = -1;

@@ -18,7 +18,7 @@ export interface GridSampleOptions {
 
 /** F.grid_sample(input (N, C, H, W) or (N, C, D, H, W), grid (N, H', W', 2) / (N, D', H', W', 3), {mode, paddingMode, alignCorners}). */
 export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions = {}): Tensor {
-  const o = options(opts, 'gridSample');
+  const o = options(opts, 'gridSample', ['mode', 'paddingMode', 'alignCorners']);
   const mode = o.mode ?? 'bilinear';
   const padding = o.paddingMode ?? 'zeros';
   if (!(mode in MODES)) throw new TypeError(`nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '${String(mode)}'`);
@@ -31,7 +31,7 @@ export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions 
 
 /** F.affine_grid(theta (N, 2, 3) or (N, 3, 4), size [N, C, H, W] or [N, C, D, H, W], {alignCorners}). */
 export function affineGrid(theta: Tensor, size: number[], opts: { alignCorners?: boolean | null } = {}): Tensor {
-  const o = options(opts, 'affineGrid');
+  const o = options(opts, 'affineGrid', ['alignCorners']);
   if (!Array.isArray(size)) throw new TypeError('affineGrid(theta, size): size must be an array of integers');
   size.forEach((d) => int(d, 'size', 1));
   const alignCorners = o.alignCorners === undefined || o.alignCorners === null ? false : bool(o.alignCorners, 'alignCorners');

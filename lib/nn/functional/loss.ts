@@ -32,7 +32,7 @@ export interface CrossEntropyOptions {
  * logits (N, C) or (N, C, d1, …) such as segmentation maps; target class indices (int64) or probabilities.
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const o = options(opts, 'crossEntropy');
+  const o = options(opts, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   const smoothing = num(o.labelSmoothing ?? 0, 'labelSmoothing');
   if (smoothing < 0 || smoothing > 1) throw new RangeError(`labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
   return wrap(native.callOp(
@@ -48,7 +48,7 @@ export interface BceWithLogitsOptions {
 }
 
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
-  const o = options(opts, 'binaryCrossEntropyWithLogits');
+  const o = options(opts, 'binaryCrossEntropyWithLogits', ['weight', 'posWeight', 'reduction']);
   const x = tensor(input, 'input');
   const y = tensor(target, 'target');
   const xs = x.shape;
@@ -62,6 +62,6 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 }
 
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'mseLoss');
+  const o = options(opts, 'mseLoss', ['reduction']);
   return wrap(native.callOp(MSE(), tensor(input, 'input').handle, tensor(target, 'target').handle, reductionEnum(o.reduction)));
 }

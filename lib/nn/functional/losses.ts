@@ -38,38 +38,38 @@ export interface NllLossOptions {
 
 /** F.nll_loss(input (N, C, …) log-probabilities, target class indices, {weight, ignoreIndex=-100, reduction='mean'}). */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
-  const o = options(opts, 'nllLoss');
+  const o = options(opts, 'nllLoss', ['weight', 'ignoreIndex', 'reduction']);
   return NLL_ND(tensor(input, 'input'), tensor(target, 'target'), optTensor(o.weight, 'weight'), reductionEnum(o.reduction), int(o.ignoreIndex ?? -100, 'ignoreIndex'));
 }
 
 /** F.l1_loss(input, target, {reduction='mean'}). */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'l1Loss');
+  const o = options(opts, 'l1Loss', ['reduction']);
   return L1(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction));
 }
 
 /** F.smooth_l1_loss(input, target, {reduction='mean', beta=1}). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
-  const o = options(opts, 'smoothL1Loss');
+  const o = options(opts, 'smoothL1Loss', ['reduction', 'beta']);
   return SMOOTH_L1(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction), num(o.beta ?? 1, 'beta'));
 }
 
 /** F.huber_loss(input, target, {reduction='mean', delta=1}). */
 export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
-  const o = options(opts, 'huberLoss');
+  const o = options(opts, 'huberLoss', ['reduction', 'delta']);
   return HUBER(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction), num(o.delta ?? 1, 'delta'));
 }
 
 /** F.binary_cross_entropy(probabilities, target, {weight, reduction='mean'}); shapes must match, as in PyTorch. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'binaryCrossEntropy');
+  const o = options(opts, 'binaryCrossEntropy', ['weight', 'reduction']);
   sameShape(tensor(input, 'input'), tensor(target, 'target'), 'binaryCrossEntropy');
   return BCE(input, target, optTensor(o.weight, 'weight'), reductionEnum(o.reduction));
 }
 
 /** F.kl_div(input log-probabilities, target, {reduction='mean', logTarget=false}); 'batchmean' divides the sum by the batch size. */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}): Tensor {
-  const o = options(opts, 'klDiv');
+  const o = options(opts, 'klDiv', ['reduction', 'logTarget']);
   const x = tensor(input, 'input');
   const logTarget = bool(o.logTarget ?? false, 'logTarget');
   if (o.reduction === 'batchmean') {
@@ -82,52 +82,52 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
 
 /** F.poisson_nll_loss(input, target, {logInput=true, full=false, eps=1e-8, reduction='mean'}). */
 export function poissonNllLoss(input: Tensor, target: Tensor, opts: { logInput?: boolean; full?: boolean; eps?: number; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'poissonNllLoss');
+  const o = options(opts, 'poissonNllLoss', ['logInput', 'full', 'eps', 'reduction']);
   return POISSON_NLL(tensor(input, 'input'), tensor(target, 'target'), bool(o.logInput ?? true, 'logInput'), bool(o.full ?? false, 'full'), num(o.eps ?? 1e-8, 'eps'), reductionEnum(o.reduction));
 }
 
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'marginRankingLoss');
+  const o = options(opts, 'marginRankingLoss', ['margin', 'reduction']);
   return MARGIN_RANKING(tensor(input1, 'input1'), tensor(input2, 'input2'), tensor(target, 'target'), num(o.margin ?? 0, 'margin'), reductionEnum(o.reduction));
 }
 
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'hingeEmbeddingLoss');
+  const o = options(opts, 'hingeEmbeddingLoss', ['margin', 'reduction']);
   return HINGE(tensor(input, 'input'), tensor(target, 'target'), num(o.margin ?? 1, 'margin'), reductionEnum(o.reduction));
 }
 
 export function softMarginLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'softMarginLoss');
+  const o = options(opts, 'softMarginLoss', ['reduction']);
   return SOFT_MARGIN(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction));
 }
 
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'cosineEmbeddingLoss');
+  const o = options(opts, 'cosineEmbeddingLoss', ['margin', 'reduction']);
   return COSINE_EMBEDDING(tensor(input1, 'input1'), tensor(input2, 'input2'), tensor(target, 'target'), num(o.margin ?? 0, 'margin'), reductionEnum(o.reduction));
 }
 
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor,
   opts: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'tripletMarginLoss');
+  const o = options(opts, 'tripletMarginLoss', ['margin', 'reduction']);
   return TRIPLET(tensor(anchor, 'anchor'), tensor(positive, 'positive'), tensor(negative, 'negative'), num(o.margin ?? 1, 'margin'),
     num(o.p ?? 2, 'p'), num(o.eps ?? 1e-6, 'eps'), bool(o.swap ?? false, 'swap'), reductionEnum(o.reduction));
 }
 
 export function multiMarginLoss(input: Tensor, target: Tensor, opts: { p?: number; margin?: number; weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'multiMarginLoss');
+  const o = options(opts, 'multiMarginLoss', ['p', 'margin', 'weight', 'reduction']);
   const p = int(o.p ?? 1, 'p');
   if (p !== 1 && p !== 2) throw new RangeError('only p == 1 and p == 2 supported');
   return MULTI_MARGIN(tensor(input, 'input'), tensor(target, 'target'), p, num(o.margin ?? 1, 'margin'), optTensor(o.weight, 'weight'), reductionEnum(o.reduction));
 }
 
 export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'multilabelMarginLoss');
+  const o = options(opts, 'multilabelMarginLoss', ['reduction']);
   return MULTILABEL_MARGIN(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction));
 }
 
 /** F.multilabel_soft_margin_loss: −(y·logσ(x) + (1−y)·logσ(−x)), weighted, averaged over classes, then reduced. */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  const o = options(opts, 'multilabelSoftMarginLoss');
+  const o = options(opts, 'multilabelSoftMarginLoss', ['weight', 'reduction']);
   const x = tensor(input, 'input');
   const y = tensor(target, 'target');
   const weight = optTensor(o.weight, 'weight');

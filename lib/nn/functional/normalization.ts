@@ -22,7 +22,7 @@ export interface BatchNormOptions {
  * In training mode the running statistics (when given) are updated in place by ATen.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
-  const o = options(opts, 'batchNorm');
+  const o = options(opts, 'batchNorm', ['weight', 'bias', 'training', 'momentum', 'eps']);
   const x = tensor(input, 'input');
   const training = bool(o.training ?? false, 'training');
   const momentum = num(o.momentum ?? 0.1, 'momentum');
@@ -43,7 +43,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
 
 /** F.normalize(input, {p=2, dim=1, eps=1e-12}): input / max(‖input‖_p, eps) along dim. */
 export function normalize(input: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
-  const o = options(opts, 'normalize');
+  const o = options(opts, 'normalize', ['p', 'dim', 'eps']);
   const x = tensor(input, 'input');
   const denom = wrap(native.callOp(NORM(), x.handle, num(o.p ?? 2, 'p'), [int(o.dim ?? 1, 'dim')], true));
   try {
@@ -72,7 +72,7 @@ export interface InstanceNormOptions {
 
 /** F.instance_norm(input, {runningMean, runningVar, weight, bias, useInputStats=true, momentum=0.1, eps=1e-5}). */
 export function instanceNorm(input: Tensor, opts: InstanceNormOptions = {}): Tensor {
-  const o = options(opts, 'instanceNorm');
+  const o = options(opts, 'instanceNorm', ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
   return wrap(native.callOp(
     INSTANCE_NORM(), tensor(input, 'input').handle,
     handleOrNull(optTensor(o.weight, 'weight')), handleOrNull(optTensor(o.bias, 'bias')),

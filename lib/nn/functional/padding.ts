@@ -11,7 +11,7 @@ const MODES: readonly string[] = ['constant', 'reflect', 'replicate', 'circular'
 
 /** pad lists (left, right, top, bottom, …) from the last dimension backwards, as PyTorch. */
 export function pad(input: Tensor, padding: number[], opts: { mode?: PadMode; value?: number | null } = {}): Tensor {
-  const o = options(opts, 'pad');
+  const o = options(opts, 'pad', ['mode', 'value']);
   if (!Array.isArray(padding) || padding.length % 2 !== 0) throw new TypeError('pad(input, pad): pad must be an array of even length');
   padding.forEach((p) => int(p, 'pad'));
   const mode = o.mode ?? 'constant';

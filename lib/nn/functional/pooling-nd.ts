@@ -27,7 +27,7 @@ const MAX_POOL = [atenOp('max_pool1d'), undefined, atenOp('max_pool3d')];
 const MAX_POOL_INDICES = [atenOp('max_pool1d_with_indices'), undefined, atenOp('max_pool3d_with_indices')];
 
 function maxPoolNd(n: 1 | 3, input: Tensor, kernelSize: Size, opts: MaxPoolOptions, what: string): Tensor | { values: Tensor; indices: Tensor } {
-  const o = options(opts, what);
+  const o = options(opts, what, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const args = [
     tensor(input, 'input'), tuple(kernelSize, n, 'kernelSize', 1),
     o.stride === undefined || o.stride === null ? [] : tuple(o.stride, n, 'stride', 1),
@@ -56,7 +56,7 @@ export function maxPool3d(input: Tensor, kernelSize: Size, opts: MaxPoolOptions 
 const ADAPTIVE_MAX = [atenOp('adaptive_max_pool1d'), atenOp('adaptive_max_pool2d'), atenOp('adaptive_max_pool3d')];
 
 function adaptiveMax(n: 1 | 2 | 3, input: Tensor, outputSize: number | (number | null)[], opts: { returnIndices?: boolean }, what: string): Tensor | { values: Tensor; indices: Tensor } {
-  const o = options(opts, what);
+  const o = options(opts, what, ['returnIndices']);
   const x = tensor(input, 'input');
   const shape = x.shape;
   const size = typeof outputSize === 'number' ? new Array(n).fill(int(outputSize, 'outputSize', 0))
@@ -89,12 +89,12 @@ export interface FoldOptions {
 
 /** F.unfold(input (N, C, H, W), kernelSize, {dilation=1, padding=0, stride=1}) → (N, C·kh·kw, L). */
 export function unfold(input: Tensor, kernelSize: number | [number, number], opts: FoldOptions = {}): Tensor {
-  const o = options(opts, 'unfold');
+  const o = options(opts, 'unfold', ['dilation', 'padding', 'stride']);
   return IM2COL(tensor(input, 'input'), tuple(kernelSize, 2, 'kernelSize', 1), tuple(o.dilation ?? 1, 2, 'dilation', 1), tuple(o.padding ?? 0, 2, 'padding', 0), tuple(o.stride ?? 1, 2, 'stride', 1));
 }
 
 /** F.fold(input (N, C·kh·kw, L), outputSize, kernelSize, {dilation, padding, stride}) → (N, C, H, W). */
 export function fold(input: Tensor, outputSize: number | [number, number], kernelSize: number | [number, number], opts: FoldOptions = {}): Tensor {
-  const o = options(opts, 'fold');
+  const o = options(opts, 'fold', ['dilation', 'padding', 'stride']);
   return COL2IM(tensor(input, 'input'), tuple(outputSize, 2, 'outputSize', 1), tuple(kernelSize, 2, 'kernelSize', 1), tuple(o.dilation ?? 1, 2, 'dilation', 1), tuple(o.padding ?? 0, 2, 'padding', 0), tuple(o.stride ?? 1, 2, 'stride', 1));
 }

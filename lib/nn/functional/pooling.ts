@@ -19,6 +19,8 @@ export interface MaxPool2dOptions {
   returnIndices?: boolean;
 }
 
+const MAX_POOL_KEYS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+
 /** stride null/undefined means "= kernel size", which ATen spells as an empty list. */
 function strideOrEmpty(s: unknown): number[] {
   return s === undefined || s === null ? [] : pair(s, 'stride', 1);
@@ -27,7 +29,7 @@ function strideOrEmpty(s: unknown): number[] {
 export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions & { returnIndices: true }): { values: Tensor; indices: Tensor };
 export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
-  const o = options(opts, 'maxPool2d');
+  const o = options(opts, 'maxPool2d', MAX_POOL_KEYS);
   if (o.returnIndices) return maxPool2dWithIndices(input, kernelSize, { ...o, returnIndices: undefined });
   return wrap(native.callOp(
     MAX_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
@@ -37,7 +39,7 @@ export function maxPool2d(input: Tensor, kernelSize: number | [number, number], 
 
 /** F.max_pool2d(..., return_indices=True). */
 export function maxPool2dWithIndices(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): { values: Tensor; indices: Tensor } {
-  const { returnIndices: _ignored, ...o } = options(opts, 'maxPool2dWithIndices');
+  const { returnIndices: _ignored, ...o } = options(opts, 'maxPool2dWithIndices', MAX_POOL_KEYS);
   const [v, i] = native.callOp(
     MAX_POOL2D_WITH_INDICES(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
     pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
@@ -54,7 +56,7 @@ export interface AvgPool2dOptions {
 }
 
 export function avgPool2d(input: Tensor, kernelSize: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
-  const o = options(opts, 'avgPool2d');
+  const o = options(opts, 'avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const div = o.divisorOverride === undefined || o.divisorOverride === null ? null : int(o.divisorOverride, 'divisorOverride', 1);
   return wrap(native.callOp(
     AVG_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),

@@ -40,7 +40,7 @@ function perDim(v: number | number[], n: number, what: string, check: (x: unknow
 
 /** F.interpolate(input, {size | scaleFactor, mode='nearest', alignCorners, recomputeScaleFactor}). */
 export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
-  const o = options(opts, 'interpolate');
+  const o = options(opts, 'interpolate', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
   const x = tensor(input, 'input');
   const mode = o.mode ?? 'nearest';
   if (!MODES.includes(mode)) throw new TypeError(`interpolate: unsupported mode '${String(mode)}' (one of ${MODES.join(', ')})`);

@@ -3,7 +3,7 @@
  * branch, so the lr sequence (including past tMax, where it rises again) equals PyTorch's.
  */
 import { Optimizer } from '../optimizer';
-import { checkNumber, checkOptionsObject } from '../validate';
+import { num, options as checkOptions } from '../../validate';
 import { LRScheduler, SchedulerHyperParams } from './lr_scheduler';
 
 export interface CosineAnnealingLROptions {
@@ -17,11 +17,11 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    const o = checkOptionsObject(options, 'CosineAnnealingLR');
+    const o = checkOptions(options, 'CosineAnnealingLR', ['tMax', 'etaMin', 'lastEpoch']);
     super(optimizer, (o.lastEpoch as number | undefined) ?? -1);
-    this.tMax = checkNumber(o.tMax, 'CosineAnnealingLR: tMax');
+    this.tMax = num(o.tMax, 'CosineAnnealingLR: tMax');
     if (!(this.tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax must be positive, got ${this.tMax}`);
-    this.etaMin = checkNumber(o.etaMin ?? 0, 'CosineAnnealingLR: etaMin');
+    this.etaMin = num(o.etaMin ?? 0, 'CosineAnnealingLR: etaMin');
     this.initialStep();
   }
 

@@ -7,7 +7,7 @@
  * (the closed form agrees to rounding).
  */
 import { Optimizer } from '../optimizer';
-import { checkNumber, checkOptionsObject, checkPositiveInt } from '../validate';
+import { num, options as checkOptions, positiveInt } from '../../validate';
 import { LRScheduler, SchedulerHyperParams } from './lr_scheduler';
 
 export interface PolynomialLROptions {
@@ -21,10 +21,10 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
-    const o = checkOptionsObject(options, 'PolynomialLR');
+    const o = checkOptions(options, 'PolynomialLR', ['totalIters', 'power', 'lastEpoch']);
     super(optimizer, (o.lastEpoch as number | undefined) ?? -1);
-    this.totalIters = checkPositiveInt(o.totalIters ?? 5, 'PolynomialLR: totalIters');
-    this.power = checkNumber(o.power ?? 1.0, 'PolynomialLR: power');
+    this.totalIters = positiveInt(o.totalIters ?? 5, 'PolynomialLR: totalIters');
+    this.power = num(o.power ?? 1.0, 'PolynomialLR: power');
     this.initialStep();
   }
 
@@ -60,10 +60,10 @@ export interface PolyLROptions {
 
 export class PolyLR extends PolynomialLR {
   constructor(optimizer: Optimizer, options: PolyLROptions) {
-    const o = checkOptionsObject(options, 'PolyLR');
+    const o = checkOptions(options, 'PolyLR', ['maxIters', 'power', 'lastEpoch']);
     super(optimizer, {
-      totalIters: checkPositiveInt(o.maxIters, 'PolyLR: maxIters'),
-      power: o.power === undefined ? 0.9 : checkNumber(o.power, 'PolyLR: power'),
+      totalIters: positiveInt(o.maxIters, 'PolyLR: maxIters'),
+      power: o.power === undefined ? 0.9 : num(o.power, 'PolyLR: power'),
       lastEpoch: o.lastEpoch as number | undefined,
     });
   }

@@ -1,6 +1,6 @@
 /** torch.optim.lr_scheduler.StepLR (PyTorch 1.13): lr *= gamma every `stepSize` steps. */
 import { Optimizer } from '../optimizer';
-import { checkNumber, checkOptionsObject, checkPositiveInt } from '../validate';
+import { num, options as checkOptions, positiveInt } from '../../validate';
 import { LRScheduler, SchedulerHyperParams } from './lr_scheduler';
 
 export interface StepLROptions {
@@ -14,10 +14,10 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, options: StepLROptions) {
-    const o = checkOptionsObject(options, 'StepLR');
+    const o = checkOptions(options, 'StepLR', ['stepSize', 'gamma', 'lastEpoch']);
     super(optimizer, (o.lastEpoch as number | undefined) ?? -1);
-    this.stepSize = checkPositiveInt(o.stepSize, 'StepLR: stepSize');
-    this.gamma = checkNumber(o.gamma ?? 0.1, 'StepLR: gamma');
+    this.stepSize = positiveInt(o.stepSize, 'StepLR: stepSize');
+    this.gamma = num(o.gamma ?? 0.1, 'StepLR: gamma');
     this.initialStep();
   }
 

@@ -1,13 +1,14 @@
 /**
- * The geometry of a Conv2d (kernel, stride, padding, dilation, groups, padding mode) and a
- * dense conv call with any weight under it — what Conv2d.forward does, with the weight given.
- * The merged execution mode, the factored node and rebuild need it.
+ * The one place of a Conv2d's geometry (kernel, stride, padding incl. 'same'/'valid',
+ * dilation, groups, padding mode): nn.Conv2d pads with it, and SVF's SVD convolutions (merged
+ * mode, the factored node, rebuild) run a dense conv with any weight under it.
  */
-import { conv2d } from '../nn/functional/conv';
-import { pad, PadMode } from '../nn/functional/padding';
+import { conv2d } from './functional/conv';
+import { pad, PadMode } from './functional/padding';
 import { Tensor } from '../tensor';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 export interface ConvGeometry {
   inChannels: number;
@@ -34,7 +35,7 @@ export function geometryOf(conv: ConvGeometry): ConvGeometry {
 }
 
 /** PyTorch's _reversed_padding_repeated_twice: [left_w, right_w, top_h, bottom_h]. */
-function explicitPadding(g: ConvGeometry): number[] {
+export function explicitPadding(g: Pick<ConvGeometry, 'padding' | 'dilation' | 'kernelSize'>): number[] {
   if (g.padding === 'valid') return [0, 0, 0, 0];
   if (g.padding === 'same') {
     const out: number[] = [];
