@@ -438,12 +438,12 @@ export class Tensor implements Disposable {
   }
   /** std(dim?, { unbiased = true, keepdim = false }); PyTorch's other forms (`{ correction }`, positional unbiased) too. */
   std(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
-    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, opts, O.std, O.stdDim);
+    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, options(opts, 'std', ['unbiased', 'keepdim']), O.std, O.stdDim);
     if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.std, O.stdDim);
     return GEN.std.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
   }
   var(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
-    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, opts, O.var, O.varDim);
+    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, options(opts, 'var', ['unbiased', 'keepdim']), O.var, O.varDim);
     if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.var, O.varDim);
     return GEN.var.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
   }

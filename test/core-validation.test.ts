@@ -43,7 +43,7 @@ describe('one validation module', () => {
     try {
       assert.throws(() => new torch.nn.Conv2d(2, 3, 3, { paddding: 1 } as never), /Conv2d: unknown option 'paddding'/);
       assert.throws(() => new torch.nn.BatchNorm2d(2, { momentom: 0.1 } as never), TypeError);
-      assert.throws(() => torch.nn.functional.conv2d(x, w, null, { strides: 2 } as never), /conv2d: unknown option 'strides'/);
+      assert.throws(() => torch.nn.functional.conv2d(x, w, null, { strides: 2 } as never), /conv2d(\(\))?: unknown option 'strides'/);
       assert.throws(() => new torch.optim.SGD([w], { lr: 0.1, weight_decay: 1 } as never), /SGD: unknown option 'weight_decay'/);
       // known keys still pass
       const conv = new torch.nn.Conv2d(2, 3, 3, { padding: 1, bias: false });
@@ -58,7 +58,7 @@ describe('one validation module', () => {
   it('an unknown option key is a TypeError in tensor methods too', () => {
     const a = torch.randn([2, 3]);
     try {
-      assert.throws(() => a.sum(1, false, { dtyp: 'float64' } as never), /sum: unknown option 'dtyp'/);
+      assert.throws(() => a.sum(1, false, { dtyp: 'float64' } as never), /sum(\(\))?: unknown option 'dtyp'/);
       assert.throws(() => a.std(1, { unbaised: false } as never), TypeError);
       assert.throws(() => a.allclose(a, { rTol: 1 } as never), TypeError);
       assert.throws(() => a.to({ dtype: 'float64', devic: 'cpu' } as never), TypeError);

@@ -138,7 +138,7 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: number |
 /** F.ctc_loss(logProbs (T, N, C), targets, inputLengths, targetLengths, {blank=0, reduction='mean', zeroInfinity=false}). */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor,
   opts: { blank?: number; reduction?: Reduction; zeroInfinity?: boolean } = {}): Tensor {
-  const o = options(opts, 'ctcLoss', ['stride', 'padding', 'outputSize']);
+  const o = options(opts, 'ctcLoss', ['blank', 'reduction', 'zeroInfinity']);
   return CTC(tensor(logProbs, 'logProbs'), tensor(targets, 'targets'), tensor(inputLengths, 'inputLengths'), tensor(targetLengths, 'targetLengths'),
     int(o.blank ?? 0, 'blank'), reductionEnum(o.reduction), bool(o.zeroInfinity ?? false, 'zeroInfinity'));
 }
