@@ -73,7 +73,7 @@ async function run(): Promise<string> {
     return [
       `### PFENet-ResNet50+SVF, ${epochs * stepsPerEpoch} steps on the generated dataset (fold 0, 1-shot, ${size}² crops, batch ${batch}, base LR ${lr}, bins ${bins.join('/')})\n`,
       markdownTable(['epoch', 'steps', 'mean train loss (main + aux)', `val mIoU % (${valEpisodes} episodes)`, 'val FB-IoU %', 's/step'], rows),
-      `\nMedian step ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s. Random backbone (no initmodel; BatchNorm statistics measured on 16 training batches), so the absolute mIoU says little; the trend is the point.`,
+      `\nMedian step ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s. Random backbone (no initmodel; BatchNorm statistics measured on 16 training batches), so the absolute mIoU says little; compare the rows with each other.`,
       `Reproduce: \`npx tsc -p . && BENCH_THREADS=${threads} BENCH_TRAIN_EPOCHS=${epochs} BENCH_TRAIN_STEPS=${stepsPerEpoch} BENCH_TRAIN_VAL=${valEpisodes} BENCH_TRAIN_LR=${lr} BENCH_TRAIN_BINS=${bins.join(',')} npm run bench -- pfenet-train\`.`,
       machineNotes(`${threads} intra-op threads, LibTorch ${torch.version.libtorch}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (a shared machine: step times are inflated by the other jobs)`),
     ].join('\n');
