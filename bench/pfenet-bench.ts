@@ -30,12 +30,16 @@ function child(what: 'frozen' | 'svf', size: number, batch: number, steps: numbe
   step();
   resetPeak();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     step();
     times.push(Number(process.hrtime.bigint() - t) / 1e9);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1e6);
   }
-  return { times, peak_mib: peakRssMiB(), trainable: model.numParameters({ trainableOnly: true }), params: model.numParameters() };
+  return { times, cpu, peak_mib: peakRssMiB(), trainable: model.numParameters({ trainableOnly: true }), params: model.numParameters() };
 }
 
 function spawnChild(args: string[], threads: number, env: NodeJS.ProcessEnv = {}): any {
@@ -52,13 +56,16 @@ async function run(): Promise<string> {
     const ts = spawnChild([what, String(size), String(batch), String(steps)], threads);
     const py = runPython<any>('pfenet_bench.py', [what, String(size), String(batch), String(steps), String(threads)], { OMP_NUM_THREADS: String(threads) });
     const [tt, pt] = [median(ts.times), median(py.times)];
+    const [tc, pc] = [median(ts.cpu), median(py.cpu)];
     rows.push([what === 'svf' ? 'PFENet+SVF' : 'PFENet, frozen backbone', ts.trainable, tt.toFixed(2), pt.toFixed(2), (tt / pt).toFixed(2),
+      tc.toFixed(2), pc.toFixed(2), (tc / pc).toFixed(2),
       ts.peak_mib.toFixed(0), py.peak_mib.toFixed(0), (ts.peak_mib / py.peak_mib).toFixed(2)]);
   }
   return [
     `### one training step, PFENet-ResNet50, batch ${batch}, 1-shot, ${size}², bins 60/30/15/8\n`,
-    markdownTable(['model', 'trainable params', 'svf-torch s/step', 'Python s/step', 'time ratio', 'svf-torch peak RSS MiB', 'Python peak RSS MiB', 'memory ratio'], rows),
-    `\nMedians of ${steps} steps after a warm-up step, one process per configuration. The pyramid bins (60² at 256 channels) cost the same at any image size and dominate at small ones.`,
+    markdownTable(['model', 'trainable params', 'svf-torch s/step', 'Python s/step', 'time ratio', 'svf-torch CPU s/step', 'Python CPU s/step', 'CPU ratio', 'svf-torch peak RSS MiB', 'Python peak RSS MiB', 'memory ratio'], rows),
+    `\nMedians of ${steps} steps after a warm-up step, one process per configuration. CPU s/step is the process's user + system time (all threads): on a machine shared with other jobs it is the steadier measure; wall time there depends on what else ran at the moment.`,
+    `\nThe pyramid bins (60² at 256 channels) cost the same at any image size and dominate at small ones.`,
     `Reproduce: \`npx tsc -p . && BENCH_THREADS=${threads} BENCH_STEPS=${steps} BENCH_PFENET_SIZE=${size} BENCH_PFENET_BATCH=${batch} npm run bench -- pfenet\`.`,
     machineNotes(`${threads} intra-op threads both sides; Python torch ${pythonTorchVersion()} (${PYTHON}), svf-torch on LibTorch ${torch.version.libtorch}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (a shared machine: compare within the table)`),
   ].join('\n');

@@ -45,12 +45,13 @@ def main():
 
     step()
     reset_peak()
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - t)
-    print(json.dumps({'times': times, 'peak_mib': peak_rss_mib()}))
+        cpu.append(time.process_time() - c)
+    print(json.dumps({'times': times, 'cpu': cpu, 'peak_mib': peak_rss_mib()}))
 
 
 main()
