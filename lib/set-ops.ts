@@ -5,6 +5,7 @@
  */
 import { atenOp, namedResult } from './oplayer/dispatch';
 import { Tensor } from './tensor';
+import { isPlainObject } from './validate';
 
 const UNIQUE2 = atenOp('_unique2');
 const UNIQUE_DIM = atenOp('unique_dim');
@@ -19,18 +20,15 @@ export interface UniqueOptions {
   dim?: number | null;
 }
 
-function isOptions(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 /** Python's positional (sorted, return_inverse, return_counts, dim) or one options object. */
 function uniqueArgs(args: unknown[], names: (keyof UniqueOptions)[], what: string): UniqueOptions {
   const o: Record<string, unknown> = {};
   const last = args[args.length - 1];
-  const positional = isOptions(last) ? args.slice(0, -1) : args;
+  const positional = isPlainObject(last) ? args.slice(0, -1) : args;
   if (positional.length > names.length) throw new TypeError(`${what}: expected at most ${names.length} positional arguments`);
   positional.forEach((v, i) => (o[names[i]] = v));
-  if (isOptions(last)) {
+  if (isPlainObject(last)) {
     for (const [k, v] of Object.entries(last)) {
       if (!names.includes(k as keyof UniqueOptions)) throw new TypeError(`${what}(): unknown option '${k}'`);
       if (k in o) throw new TypeError(`${what}(): '${k}' given twice`);
@@ -74,7 +72,7 @@ export function uniqueConsecutive(input: Tensor, ...args: unknown[]): Tensor | T
 
 /** torch.tensordot(a, b, dims = 2): the last `dims` dims of a with the first of b, or explicit [dimsA, dimsB]. */
 export function tensordot(a: Tensor, b: Tensor, dims: number | [number[], number[]] | [number, number] | { dims: number | [number[], number[]] } = 2): Tensor {
-  if (isOptions(dims)) dims = (dims as { dims: number | [number[], number[]] }).dims;
+  if (isPlainObject(dims)) dims = (dims as { dims: number | [number[], number[]] }).dims;
   let da: number[];
   let db: number[];
   if (typeof dims === 'number') {
@@ -93,7 +91,7 @@ export function tensordot(a: Tensor, b: Tensor, dims: number | [number[], number
 export function lu(A: Tensor, options?: { pivot?: boolean; getInfos?: false }): [Tensor, Tensor];
 export function lu(A: Tensor, options: { pivot?: boolean; getInfos: true }): { LU: Tensor; pivots: Tensor; info: Tensor } & Iterable<Tensor>;
 export function lu(A: Tensor, options: { pivot?: boolean; getInfos?: boolean } = {}): unknown {
-  if (!isOptions(options)) throw new TypeError('lu(A, options): options must be { pivot, getInfos }');
+  if (!isPlainObject(options)) throw new TypeError('lu(A, options): options must be { pivot, getInfos }');
   for (const k of Object.keys(options)) if (k !== 'pivot' && k !== 'getInfos') throw new TypeError(`lu(): unknown option '${k}'`);
   const [LU, pivots, infos] = LU_FACTOR_EX(A, { pivot: options.pivot ?? true }) as Tensor[];
   if (options.getInfos) return namedResult(['LU', 'pivots', 'info'], [LU, pivots, infos]);

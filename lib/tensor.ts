@@ -11,7 +11,7 @@ import { native, TensorHandle } from './native';
 import { lazyOp } from './ops';
 import { method as generatedMethod, namedResult } from './oplayer/dispatch';
 import { TENSOR_METHODS } from './generated/tensor-table';
-import { bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
+import { isPlainObject, bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
 
 export { shapeArgs };
 
@@ -84,9 +84,6 @@ export type RoundingMode = 'trunc' | 'floor' | null;
 /** `alpha` of add/sub: PyTorch's keyword `{ alpha }`, or (as svf-torch always took it) a number. */
 export type AlphaOption = number | { alpha?: Scalar };
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 function alphaOptions(alpha: AlphaOption | undefined, name: string): { alpha?: Scalar } | undefined {
   if (alpha === undefined) return undefined;

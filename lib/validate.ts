@@ -59,6 +59,13 @@ export function bool(v: unknown, what: string): boolean {
   return v;
 }
 
+/** A plain `{ … }` object (options, a JSON object, a pickled dict): not an array, class instance or tensor. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
 export function isScalar(v: unknown): v is Scalar {
   return typeof v === 'number' || typeof v === 'boolean';
 }

@@ -12,6 +12,7 @@ import { dtypeCode, dtypeName, isDType } from '../dtype';
 import { TorchError } from '../errors';
 import { native, TensorHandle } from '../native';
 import { Tensor } from '../tensor';
+import { isPlainObject } from '../validate';
 import { camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
 
 /** What the generator emits for one Python name (lib/generated/table.ts). */
@@ -105,11 +106,6 @@ function resolveOps(ops: readonly string[], method: boolean): Resolved {
   return { overloads, missing };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
-}
 
 const isInt = (v: unknown): boolean => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
 

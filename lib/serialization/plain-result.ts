@@ -5,6 +5,7 @@
  * stack) and anything that is not data the caller asked for is refused, naming what and where.
  */
 import { TorchError } from '../errors';
+import { isPlainObject } from '../validate';
 import { GlobalRef } from './pickle-reader';
 import { TensorSpec } from './torch-pickle';
 
@@ -26,10 +27,6 @@ export function brief(v: unknown): string {
   return describe(v);
 }
 
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Dict keys and set members: the hashable positions (values are in childrenOf). */
 function keysOf(v: unknown): unknown[] {

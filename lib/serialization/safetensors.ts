@@ -8,6 +8,7 @@ import { DType, elementSize } from '../dtype';
 import { TorchError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor';
+import { isPlainObject } from '../validate';
 import { writeAtomic, writeAtomicSync } from './atomic-file';
 import { ReadPlan, readTensor, runAsync, runSync, Source } from './byte-io';
 import { dtypeOfSafetensorsCode, safetensorsCodeOfDtype } from './storage-types';
@@ -28,9 +29,6 @@ interface HeaderEntry {
 const MAX_HEADER = 100_000_000;
 const bad = (why: string): TorchError => new TorchError(`not a valid safetensors file: ${why}`);
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function checkMetadata(raw: unknown): Record<string, string> {
   if (!isPlainObject(raw)) throw bad('__metadata__ must be an object of strings');

@@ -6,10 +6,7 @@
  * ones into the options object the implementation takes; a value given twice, too many
  * positional arguments or an unknown option key is a TypeError.
  */
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { isPlainObject } from '../../validate';
 
 /**
  * `impl(required..., options)` → a function that also takes `positional` (Python's order) before
