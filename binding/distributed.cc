@@ -4,6 +4,7 @@
 #include "c10d_group.h"
 #include "guard.h"
 #include "js_args.h"
+#include "promise_worker.h"
 #include "tensor_handle.h"
 
 namespace svf {
@@ -77,31 +78,16 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
 }
 
 // Waits for a collective on a libuv thread and settles a Promise.
-class WaitWorker : public Napi::AsyncWorker {
+class WaitWorker : public PromiseWorker {
  public:
-  WaitWorker(Napi::Env env, c10::intrusive_ptr<c10d::Work> work)
-      : Napi::AsyncWorker(env, "svf-torch:distributed"), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  WaitWorker(Napi::Env env, c10::intrusive_ptr<c10d::Work> work) : PromiseWorker(env, "svf-torch:distributed"), work_(std::move(work)) {}
 
  protected:
-  void Execute() override {
-    try {
-      work_->wait();
-    } catch (...) {
-      SetError(MessageOf(std::current_exception()));
-    }
-  }
-  void OnOK() override {
-    work_.reset();
-    deferred_.Resolve(Env().Undefined());
-  }
-  void OnError(const Napi::Error& e) override {
-    work_.reset();
-    deferred_.Reject(MakeTorchError(Env(), e.Message()).Value());
-  }
+  void Run() override { work_->wait(); }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+  void Release() override { work_.reset(); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   c10::intrusive_ptr<c10d::Work> work_;
 };
 
@@ -111,10 +97,7 @@ Napi::Value Finish(Napi::Env env, c10::intrusive_ptr<c10d::Work> work, bool asyn
     work->wait();
     return env.Undefined();
   }
-  auto* worker = new WaitWorker(env, std::move(work));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new WaitWorker(env, std::move(work)))->Start();
 }
 
 // distAllReduce(tensor, opCode (c10d::ReduceOp::RedOpType), async)

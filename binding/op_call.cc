@@ -8,6 +8,7 @@
 #include "addon_data.h"
 #include "guard.h"
 #include "ivalue_convert.h"
+#include "promise_worker.h"
 
 namespace svf {
 
@@ -134,46 +135,20 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
   return ResultsToJs(env, stack);
 }
 
-class OpWorker : public Napi::AsyncWorker {
+class OpWorker : public PromiseWorker {
  public:
   OpWorker(Napi::Env env, c10::OperatorHandle op, torch::jit::Stack stack)
-      : Napi::AsyncWorker(env, "svf-torch:op"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        op_(std::move(op)),
-        stack_(std::move(stack)),
-        gradEnabled_(c10::GradMode::is_enabled()) {}
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : PromiseWorker(env, "svf-torch:op"), op_(std::move(op)), stack_(std::move(stack)), gradEnabled_(c10::GradMode::is_enabled()) {}
 
  protected:
-  void Execute() override {
-    try {
-      c10::AutoGradMode mode(gradEnabled_);  // grad mode is thread-local: carry the caller's
-      op_.callBoxed(&stack_);
-    } catch (...) {
-      SetError(MessageOf(std::current_exception()));
-    }
+  void Run() override {
+    c10::AutoGradMode mode(gradEnabled_);  // grad mode is thread-local: carry the caller's
+    op_.callBoxed(&stack_);
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    // Nothing may escape a completion callback (node-addon-api would terminate the process):
-    // every failure turning the results into JS rejects the promise instead.
-    try {
-      deferred_.Resolve(ResultsToJs(env, stack_));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    } catch (...) {
-      deferred_.Reject(MakeTorchError(env, MessageOf(std::current_exception())).Value());
-    }
-    stack_.clear();
-  }
-  void OnError(const Napi::Error& e) override {
-    stack_.clear();
-    deferred_.Reject(MakeTorchError(Env(), e.Message()).Value());
-  }
+  Napi::Value Result(Napi::Env env) override { return ResultsToJs(env, stack_); }
+  void Release() override { stack_.clear(); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   c10::OperatorHandle op_;
   torch::jit::Stack stack_;
   bool gradEnabled_;
@@ -182,10 +157,7 @@ class OpWorker : public Napi::AsyncWorker {
 Napi::Value CallOpAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const OpEntry& op = OpById(env, info.Length() ? info[0] : env.Undefined());
-  auto* worker = new OpWorker(env, op.handle, BuildStack(info, op.handle));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new OpWorker(env, op.handle, BuildStack(info, op.handle)))->Start();
 }
 
 }  // namespace

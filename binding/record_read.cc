@@ -7,7 +7,7 @@
 #include "dtypes.h"
 #include "guard.h"
 #include "js_args.h"
-#include "addon_data.h"
+#include "promise_worker.h"
 #include "tensor_handle.h"
 
 namespace svf {
@@ -84,46 +84,23 @@ Napi::Value ReadRecord(const Napi::CallbackInfo& info) {
   return WrapTensor(info.Env(), std::move(t));
 }
 
-class RecordWorker : public Napi::AsyncWorker {
+class RecordWorker : public PromiseWorker {
  public:
-  RecordWorker(Napi::Env env, RecordRequest request)
-      : Napi::AsyncWorker(env, "svf-torch:readRecord"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        request_(std::move(request)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  RecordWorker(Napi::Env env, RecordRequest request) : PromiseWorker(env, "svf-torch:readRecord"), request_(std::move(request)) {}
 
  protected:
-  void Execute() override {
-    try {
-      tensor_ = Read(request_);
-    } catch (...) {
-      SetError(MessageOf(std::current_exception()));
-    }
-  }
-  void OnOK() override {
-    // nothing may escape a completion callback: a failure to wrap rejects instead
-    try {
-      deferred_.Resolve(WrapTensor(Env(), std::move(tensor_)));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    } catch (...) {
-      deferred_.Reject(MakeTorchError(Env(), MessageOf(std::current_exception())).Value());
-    }
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(MakeTorchError(Env(), e.Message()).Value()); }
+  void Run() override { tensor_ = Read(request_); }
+  Napi::Value Result(Napi::Env env) override { return WrapTensor(env, std::move(tensor_)); }
+  void Release() override { tensor_.reset(); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   RecordRequest request_;
   at::Tensor tensor_;
 };
 
 // The file descriptor must stay open until the promise settles (the caller awaits it).
 Napi::Value ReadRecordAsync(const Napi::CallbackInfo& info) {
-  auto* worker = new RecordWorker(info.Env(), ReadRequest(info));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new RecordWorker(info.Env(), ReadRequest(info)))->Start();
 }
 
 }  // namespace
