@@ -6,6 +6,12 @@
  * Exact resume: a run is a function of the checkpoint at an epoch boundary — model (BatchNorm
  * statistics included), optimizer momenta, scheduler — and of per-epoch seeds: epoch e draws its
  * episodes with seed + e and re-seeds LibTorch's generator (dropout) with seed·1000 + e.
+ *
+ * Across processes (`--nproc N`, or torchrun's variables): as PFENet's train.py, each rank takes
+ * batch / N episodes of every step (a DistributedSampler over the epoch's episodes, without
+ * shuffling, so a step's episodes are the single-process step's), DistributedDataParallel averages
+ * the gradients, rank 0 validates and writes the checkpoints while the others wait at a barrier,
+ * and every rank resumes from the same checkpoint.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,7 +28,12 @@ import { testTransforms, trainTransforms } from '../fss/transforms';
 import { PFENet } from '../fss/pfenet/model';
 import { hasSvf, recipe } from '../fss/pfenet/svf';
 import { loadCheckpointState, resumeCheckpoint, saveCheckpoint, trainStep } from '../fss/pfenet/training';
+import { DistributedDataParallel } from '../nn/parallel';
+import { allReduce, barrier, destroyProcessGroup } from '../distributed/process-group';
+import { DistributedSampler } from '../distributed/sampler';
+import { tensor as makeTensor } from '../creation';
 import { OptionSpec, Parsed, UsageError } from './args';
+import { joinWorkers } from './nproc';
 import { openDataset } from './data';
 import { requireFile } from './model';
 import { Output } from './output';
@@ -122,15 +133,31 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
   if ((size - 1) % 8 !== 0) throw new UsageError(`--size must be 8k+1 for PFENet (e.g. 473, 97, 65), got ${size}`);
   const lr = (a.lr as number | undefined) ?? 0.0025;
   const dir = a.out as string;
-  fs.mkdirSync(dir, { recursive: true });
+  const [rank, worldSize] = joinWorkers();
+  try {
+    if (batch % worldSize !== 0) throw new UsageError(`--batch ${batch} must be a multiple of the process count ${worldSize}: each process takes batch / ${worldSize} episodes of a step`);
+    return await trainPfenetRank(a, out, { epochs, batch, valEvery, valEpisodes, size, lr, dir, rank, worldSize });
+  } finally {
+    if (worldSize > 1) destroyProcessGroup();
+  }
+}
+
+interface RunPlan { epochs: number; batch: number; valEvery: number; valEpisodes: number; size: number; lr: number; dir: string; rank: number; worldSize: number }
+
+async function trainPfenetRank(a: Parsed, out: Output, p: RunPlan): Promise<Record<string, unknown>> {
+  const { epochs, batch, valEvery, valEpisodes, size, lr, dir, rank, worldSize } = p;
+  const lead = rank === 0;
+  if (lead) fs.mkdirSync(dir, { recursive: true });
   const trainDs = await openDataset(a, 'train', trainTransforms(size), out.stderr);
   const valDs = await openDataset(a, 'val', testTransforms(size), out.stderr);
   const episodes = a.episodes === undefined ? trainDs.length : checkPositive(a, 'episodes', 'episodes');
   const stepsPerEpoch = Math.ceil(episodes / batch);
-  out.text(`${trainDs.name} fold ${trainDs.fold} ${a.shot}-shot: ${trainDs.length} train images, ${valDs.length} val; PFENet-ResNet${a.layers}${a.svf ? '+SVF' : ' (frozen backbone)'}, ${epochs} epochs × ${stepsPerEpoch} steps`);
+  if (lead) out.text(`${trainDs.name} fold ${trainDs.fold} ${a.shot}-shot: ${trainDs.length} train images, ${valDs.length} val; PFENet-ResNet${a.layers}${a.svf ? '+SVF' : ' (frozen backbone)'}, ${epochs} epochs × ${stepsPerEpoch} steps${worldSize > 1 ? ` in ${worldSize} processes (${batch / worldSize} episodes each per step)` : ''}`);
   manualSeed(a.seed as number); // the head's initialisation
   const model = buildPfenet(a, Boolean(a.svf));
   const { optimizer, scheduler } = recipe(model, { baseLr: lr, maxIters: epochs * stepsPerEpoch });
+  // rank 0's weights reach every rank at construction; only trainable parameters are averaged
+  const net = worldSize > 1 ? new DistributedDataParallel(model) : model;
   try {
     let start = 0;
     let best = -1;
@@ -139,7 +166,7 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
       const c = resumeCheckpoint(a.resume as string, model, optimizer, scheduler);
       start = c.epoch;
       best = c.bestMIoU;
-      out.text(`resumed from ${a.resume} after epoch ${start} (best mIoU ${(100 * best).toFixed(2)})`);
+      if (lead) out.text(`resumed from ${a.resume} after epoch ${start} (best mIoU ${(100 * best).toFixed(2)})`);
     }
     const trainable = model.parameters().filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
     const history: Record<string, unknown>[] = [];
@@ -147,15 +174,18 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
     const end = a.stopAfter === undefined ? epochs : Math.min(epochs, start + checkPositive(a, 'stopAfter', 'stop-after'));
     for (let epoch = start; epoch < end; epoch++) {
       manualSeed((a.seed as number) * 1000 + epoch);
-      model.train();
-      const loader = new EpisodeLoader(trainDs, { batchSize: batch, episodes, seed: (a.seed as number) + epoch, workers: a.workers as number });
-      const progress = new Progress(`epoch ${epoch + 1}/${epochs}`, loader.length, { unit: 'step', stream: out.stderr });
+      net.train();
+      const seed = (a.seed as number) + epoch;
+      const loader = worldSize > 1
+        ? new EpisodeLoader(trainDs, { batchSize: batch / worldSize, sampler: new DistributedSampler(episodes, { numReplicas: worldSize, rank, shuffle: false }), seed, workers: a.workers as number })
+        : new EpisodeLoader(trainDs, { batchSize: batch, episodes, seed, workers: a.workers as number });
+      const progress = new Progress(`epoch ${epoch + 1}/${epochs}${worldSize > 1 ? ` rank ${rank}` : ''}`, loader.length, { unit: 'step', stream: out.stderr });
       const sums = { loss: 0, mainLoss: 0, auxLoss: 0 };
       let steps = 0;
       const t0 = performance.now();
       try {
         for await (const b of loader) {
-          const r = trainStep(model, optimizer, b, a.auxWeight as number);
+          const r = trainStep(net, optimizer, b, a.auxWeight as number);
           disposeBatch(b);
           scheduler.step();
           for (const k of ['loss', 'mainLoss', 'auxLoss'] as const) sums[k] += r[k];
@@ -166,11 +196,16 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
         await loader.close();
       }
       const seconds = (performance.now() - t0) / 1000;
+      if (worldSize > 1) averageAcrossRanks(sums, worldSize);
       const row: Record<string, unknown> = {
         epoch: epoch + 1, loss: sums.loss / steps, mainLoss: sums.mainLoss / steps, auxLoss: sums.auxLoss / steps,
         lr: optimizer.paramGroups[optimizer.paramGroups.length - 1].lr, secondsPerStep: seconds / steps,
       };
       const validateNow = valEvery > 0 && ((epoch + 1) % valEvery === 0 || epoch + 1 === epochs);
+      if (!lead) {
+        barrier(); // rank 0 validates and writes the checkpoints
+        continue;
+      }
       if (validateNow) {
         const v = await validate(model, valDs, { episodes: valEpisodes, batch, workers: a.workers as number, out, label: `val ${epoch + 1}` });
         Object.assign(row, { mIoU: v.mIoU, fbIoU: v.fbIoU });
@@ -184,13 +219,27 @@ export async function trainPfenet(a: Parsed, out: Output): Promise<Record<string
       history.push(row);
       if (a.log) fs.appendFileSync(a.log as string, JSON.stringify(row) + '\n');
       const val = validateNow ? `  mIoU ${(100 * (row.mIoU as number)).toFixed(2)}%  FB-IoU ${(100 * (row.fbIoU as number)).toFixed(2)}%${row.best ? ' (best)' : ''}` : '';
+      if (worldSize > 1) barrier();
       out.text(`epoch ${epoch + 1}/${epochs}: loss ${(row.loss as number).toFixed(4)} (main ${(row.mainLoss as number).toFixed(4)}, aux ${(row.auxLoss as number).toFixed(4)}), ${(row.secondsPerStep as number).toFixed(2)} s/step${val}`);
     }
-    return { out: dir, model: 'pfenet', svf: Boolean(a.svf), trainable, resumedFrom: a.resume ? start : null, epochs: history, bestMIoU: best, last: path.join(dir, 'last.pth'), best: best >= 0 ? path.join(dir, 'best.pth') : null };
+    if (!lead) return { rank, worldSize, model: 'pfenet', epochs: end - start };
+    return { out: dir, model: 'pfenet', worldSize, svf: Boolean(a.svf), trainable, resumedFrom: a.resume ? start : null, epochs: history, bestMIoU: best, last: path.join(dir, 'last.pth'), best: best >= 0 ? path.join(dir, 'best.pth') : null };
   } finally {
+    if (net instanceof DistributedDataParallel) net.release();
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** Each rank's epoch means (equal batches per rank) → the mean over all ranks' steps. */
+function averageAcrossRanks(sums: Record<'loss' | 'mainLoss' | 'auxLoss', number>, worldSize: number): void {
+  const keys = ['loss', 'mainLoss', 'auxLoss'] as const;
+  tidy(() => {
+    const t = makeTensor(keys.map((k) => sums[k]), { dtype: 'float64' });
+    allReduce(t);
+    const v = t.toArray() as number[];
+    keys.forEach((k, i) => (sums[k] = v[i] / worldSize));
+  });
 }
 
 export async function evalPfenet(a: Parsed, out: Output): Promise<Record<string, unknown>> {

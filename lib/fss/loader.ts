@@ -22,6 +22,12 @@ export interface LoaderOptions {
   seed?: number;
   /** First episode index (default 0): resume an interrupted run where it stopped. */
   start?: number;
+  /**
+   * The episode indices to load, in order, as PyTorch's DataLoader takes a sampler: e.g. a
+   * distributed.DistributedSampler over the episodes, so that each rank loads its share.
+   * Replaces `episodes` and `start`.
+   */
+  sampler?: Iterable<number>;
   /** Worker threads (default min(2, CPUs)); 0 decodes on libuv's pool and augments on this thread. */
   workers?: number;
   /** Batches in flight ahead of the consumer (default 2). */
@@ -89,11 +95,31 @@ class Pool {
   }
 }
 
+/** Most indices one pass takes from a sampler: an endless iterable must not grow memory forever. */
+const MAX_SAMPLER_INDICES = 1 << 26;
+
+/** A sampler's indices, checked: non-negative integers, at least one, at most MAX_SAMPLER_INDICES. */
+function samplerIndices(sampler: Iterable<number>, opts: LoaderOptions): number[] {
+  if (sampler === null || typeof (sampler as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function')
+    throw new TypeError('EpisodeLoader: sampler must be an iterable of episode indices (e.g. a DistributedSampler)');
+  if (opts.episodes !== undefined || opts.start !== undefined)
+    throw new TypeError('EpisodeLoader: sampler replaces episodes and start; give one or the other');
+  const out: number[] = [];
+  for (const i of sampler) {
+    if (!Number.isInteger(i) || i < 0) throw new RangeError(`EpisodeLoader: sampler gave ${String(i)}; episode indices are integers ≥ 0`);
+    if (out.push(i) > MAX_SAMPLER_INDICES) throw new RangeError(`EpisodeLoader: the sampler gave more than ${MAX_SAMPLER_INDICES} episode indices`);
+  }
+  if (out.length === 0) throw new RangeError('EpisodeLoader: the sampler gave no episode');
+  return out;
+}
+
 export class EpisodeLoader implements AsyncIterable<EpisodeBatch> {
   readonly batchSize: number;
   readonly episodes: number;
   readonly seed: number;
   readonly start: number;
+  /** The episode indices of a pass when a sampler was given, else null (start, start + 1, …). */
+  readonly indices: readonly number[] | null;
   readonly workers: number;
   readonly prefetch: number;
   readonly keepWorkers: boolean;
@@ -107,7 +133,8 @@ export class EpisodeLoader implements AsyncIterable<EpisodeBatch> {
       return x;
     };
     this.batchSize = int(opts.batchSize, 1, 1, 'batchSize');
-    this.episodes = int(opts.episodes, dataset.length, 1, 'episodes');
+    this.indices = opts.sampler === undefined ? null : samplerIndices(opts.sampler, opts);
+    this.episodes = this.indices ? this.indices.length : int(opts.episodes, dataset.length, 1, 'episodes');
     this.seed = int(opts.seed, 0, 0, 'seed');
     this.start = int(opts.start, 0, 0, 'start');
     this.workers = int(opts.workers, Math.min(2, os.cpus().length), 0, 'workers');
@@ -132,13 +159,14 @@ export class EpisodeLoader implements AsyncIterable<EpisodeBatch> {
   async *[Symbol.asyncIterator](): AsyncGenerator<EpisodeBatch> {
     if (this.workers > 0 && !this.pool) this.pool = new Pool(this.workers);
     const pool = this.pool;
-    const load = (i: number): Promise<RawEpisode> => {
-      const plan = this.dataset.plan(this.start + i, this.seed);
-      return pool ? pool.run({ plan, transforms: this.dataset.transforms, seed: this.seed }) : this.dataset.rawEpisode(this.start + i, this.seed);
+    const episodeAt = (k: number) => (this.indices ? this.indices[k] : this.start + k);
+    const load = (e: number): Promise<RawEpisode> => {
+      const plan = this.dataset.plan(e, this.seed);
+      return pool ? pool.run({ plan, transforms: this.dataset.transforms, seed: this.seed }) : this.dataset.rawEpisode(e, this.seed);
     };
     const batchOf = (b: number) => {
-      const idx = Array.from({ length: Math.min(this.batchSize, this.episodes - b * this.batchSize) }, (_, j) => b * this.batchSize + j);
-      const p = Promise.all(idx.map(load)).then((eps) => ({ eps, idx: idx.map((i) => this.start + i) }));
+      const idx = Array.from({ length: Math.min(this.batchSize, this.episodes - b * this.batchSize) }, (_, j) => episodeAt(b * this.batchSize + j));
+      const p = Promise.all(idx.map(load)).then((eps) => ({ eps, idx }));
       p.catch(() => undefined); // surfaced when awaited; not an unhandled rejection meanwhile
       return p;
     };

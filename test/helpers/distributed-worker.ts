@@ -14,6 +14,8 @@
  *   filestore FILE         file:// rendezvous (FileStore), then an allReduce
  *   launched OUTDIR        (under distributed.launch) writes the variables it got and an allReduce
  *   fail-rank1             (under distributed.launch) rank 1 exits 3; rank 0 waits in the rendezvous
+ *   pfenet OUTDIR          PFENet-ResNet50+SVF, the recipe's optimizer, 2 steps on a fixed batch of 4
+ *                          (dropout off): WORLD_SIZE 1 takes the whole batch, 2 ranks half each under DDP
  */
 import * as path from 'path';
 import * as torch from '../../lib/index';
@@ -216,11 +218,48 @@ function failRank1(): void {
   dist.initProcessGroup({ timeout: 120000 });  // never completes: the launcher must stop this rank
 }
 
+/** See `pfenet` above: rank 0 (or the single process) writes the trained state_dict to OUTDIR. */
+function pfenet(outdir: string): void {
+  const worldSize = Number(process.env.WORLD_SIZE);
+  let rank = 0;
+  if (worldSize > 1) {
+    dist.initProcessGroup({ backend: 'gloo', timeout: 120000 });
+    rank = dist.getRank();
+  }
+  torch.manualSeed(rank === 0 ? 0 : 1); // rank 1 starts elsewhere: DDP hands out rank 0's weights
+  const model = new torch.fss.PFENet({ layers: 50, ppmScales: [4, 2] });
+  torch.fss.PFENet.applySvf(model);
+  const { optimizer } = torch.fss.PFENet.recipe(model, { baseLr: 0.01, maxIters: 10 });
+  const net = worldSize > 1 ? new torch.nn.parallel.DistributedDataParallel(model) : model;
+  if (worldSize === 1) torch.saveSafetensors(model.stateDict(), path.join(outdir, 'pfenet-init.safetensors'));
+  net.train();
+  // dropout draws differ between one batch of 4 and two of 2: off, so the runs can be compared
+  for (const m of model.modules()) if (m instanceof torch.nn.Dropout2d) m.eval();
+  torch.manualSeed(7);
+  const size = 33;
+  const batch = {
+    query: torch.randn([4, 3, size, size]),
+    support: torch.randn([4, 1, 3, size, size]),
+    supportMask: torch.randint(0, 2, [4, 1, size, size]).float(),
+    queryMask: torch.randint(0, 2, [4, size, size]),
+  };
+  const per = 4 / worldSize;
+  const mine = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, t.slice(0, rank * per, (rank + 1) * per)])) as unknown as torch.fss.EpisodeBatch;
+  const losses = [0, 1].map(() => torch.fss.pfenet.trainStep(net, optimizer, mine).loss);
+  const sd = model.stateDict();
+  torch.saveSafetensors(sd, path.join(outdir, worldSize > 1 ? `pfenet-rank${rank}.safetensors` : 'pfenet-single.safetensors'));
+  const trainable = model.namedParameters().filter(([, p]) => p.requiresGrad).map(([k]) => k);
+  result({ rank, losses, trainable });
+  if (net instanceof torch.nn.parallel.DistributedDataParallel) net.release();
+  if (worldSize > 1) dist.destroyProcessGroup();
+}
+
 async function main(): Promise<void> {
   if (scenario === 'collectives') await collectives();
   else if (scenario === 'ddp') train(args[0], args[1], true);
   else if (scenario === 'single') train(args[0], args[1], false);
   else if (scenario === 'launched') launched(args[0]);
+  else if (scenario === 'pfenet') pfenet(args[0]);
   else if (scenario === 'fail-rank1') failRank1();
   else if (scenario === 'filestore') fileStore(args[0]);
   else if (scenario === 'mixed') mixed();

@@ -56,8 +56,6 @@ export const spec: CommandSpec = {
 };
 
 export async function run(a: Parsed, out: Output): Promise<Record<string, unknown>> {
-  // PFENet's loop has no DistributedDataParallel yet: N workers would train N separate copies
-  if (a.model === 'pfenet' && (a.nproc as number) > 1) throw new UsageError('--nproc is not supported with --model pfenet yet (the prototype model trains across processes)');
   if (isLauncher(a)) return launchWorkers(spec, a);
   if (a.model === 'pfenet') return trainPfenet(a, out);
   if (!a.weights) throw new UsageError('--weights is required (the backbone of the prototype model)');
