@@ -58,6 +58,35 @@ describe('fss: EpisodeLoader', () => {
     assert.equal(torch.memory().numTensors, before);
   });
 
+  it('a sampler picks the episodes (DistributedSampler: each rank its share of every step)', async () => {
+    const ds = await fss.Pascal5i({ root: voc, fold: 0, split: 'train', shot: 1, transform: fss.transforms.trainTransforms(48) });
+    const indices = async (loader: torch.fss.EpisodeLoader) => {
+      const out: number[][] = [];
+      for await (const b of loader) {
+        out.push(b.indices);
+        fss.disposeBatch(b);
+      }
+      return out;
+    };
+    // one process, batch 4, episodes 0..9 vs two ranks with batch 2: step k's episodes are the same set
+    const whole = await indices(new fss.EpisodeLoader(ds, { batchSize: 4, episodes: 10, seed: 1, workers: 0 }));
+    const ranks = await Promise.all([0, 1].map((rank) => indices(new fss.EpisodeLoader(ds, {
+      batchSize: 2, seed: 1, workers: 0, sampler: new torch.distributed.DistributedSampler(10, { numReplicas: 2, rank, shuffle: false }),
+    }))));
+    assert.deepEqual(whole, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    assert.deepEqual(ranks[0].map((s, k) => [...s, ...ranks[1][k]].sort((x, y) => x - y)), whole);
+    // and the episodes themselves are the dataset's
+    const [picked] = await collect(new fss.EpisodeLoader(ds, { batchSize: 2, seed: 1, workers: 0, sampler: [7, 3] }));
+    const [direct] = await collect(new fss.EpisodeLoader(ds, { batchSize: 1, seed: 1, workers: 0, start: 7, episodes: 1 }));
+    assert.deepEqual(picked.slice(0, 64), direct.slice(0, 64));
+    assert.throws(() => new fss.EpisodeLoader(ds, { sampler: [1], episodes: 2 }), TypeError);
+    assert.throws(() => new fss.EpisodeLoader(ds, { sampler: 5 as unknown as number[] }), TypeError);
+    assert.throws(() => new fss.EpisodeLoader(ds, { sampler: [1, -2] }), RangeError);
+    assert.throws(() => new fss.EpisodeLoader(ds, { sampler: [] }), RangeError);
+    function* endless() { for (;;) yield 0; }
+    assert.throws(() => new fss.EpisodeLoader(ds, { sampler: endless() }), /more than/);
+  });
+
   it('val batches: test-time resize, raw masks at the original size', async () => {
     const ds = await fss.Pascal5i({ root: voc, fold: 2, split: 'val', transform: fss.transforms.testTransforms(96) });
     for await (const b of new fss.EpisodeLoader(ds, { batchSize: 2, episodes: 2, seed: 0, workers: 1 })) {

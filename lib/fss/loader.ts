@@ -96,7 +96,7 @@ class Pool {
 }
 
 /** Most indices one pass takes from a sampler: an endless iterable must not grow memory forever. */
-const MAX_SAMPLER_INDICES = 1 << 26;
+const MAX_SAMPLER_INDICES = 1 << 24;
 
 /** A sampler's indices, checked: non-negative integers, at least one, at most MAX_SAMPLER_INDICES. */
 function samplerIndices(sampler: Iterable<number>, opts: LoaderOptions): number[] {
