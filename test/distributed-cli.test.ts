@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
 import { main } from '../lib/cli/main';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import { freePort } from '../lib/distributed/launch';
 import { runReference } from './helpers/reference';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -46,5 +47,28 @@ describe('distributed: svf-torch train --nproc 2', function () {
     assert.ok([...s.keys()].some((k) => k.endsWith('vector_S')));
     for (const t of s.values()) if (t instanceof torch.Tensor) t.dispose();
     assert.match(svfTorch('train', '--help').stdout, /--nproc N/);
+
+    // two machines as torchrun runs them: the same command on each with --nnodes 2, its own
+    // --node-rank and node 0's address and port (here both on loopback, one process each)
+    const port = await freePort();
+    const node = (rank: number) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'lib', 'cli', 'main.ts'), 'train', '--data-root', voc,
+        '--fold', '1', '--size', '48', '--workers', '1', '--arch', 'resnet18', '--weights', svfPth, '--steps', '2', '--batch', '1',
+        '--nnodes', '2', '--node-rank', String(rank), '--master-addr', '127.0.0.1', '--master-port', String(port), '--out', path.join(tmp, `node${rank}.safetensors`), '--json']);
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (d) => (stdout += d));
+      c.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => c.kill('SIGKILL'), 400000);
+      c.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    });
+    const nodes = await Promise.all([node(0), node(1)]);
+    for (const n of nodes) assert.equal(n.code, 0, n.stderr);
+    assert.deepEqual(nodes.map((n) => JSON.parse(n.stdout.trim().split('\n').pop()!).worldSize), [2, 2]);
+    assert.ok(fs.existsSync(path.join(tmp, 'node0.safetensors')), 'global rank 0 (node 0) saves');
+    assert.ok(!fs.existsSync(path.join(tmp, 'node1.safetensors')), 'node 1 holds no rank 0');
+    const noPort = svfTorch('train', '--data-root', voc, '--weights', svfPth, '--nnodes', '2', '--node-rank', '1', '--out', out);
+    assert.equal(noPort.status, 2);
+    assert.match(noPort.stderr, /--master-port is required with --nnodes > 1/);
   });
 });

@@ -20,7 +20,7 @@ import { ARCHS, applySingularValues, loadSvfModel } from '../model';
 import { Output } from '../output';
 import { Progress } from '../progress';
 import { destroyProcessGroup } from '../../distributed/process-group';
-import { isLauncher, joinWorkers, launchWorkers, NPROC_OPTION } from '../nproc';
+import { isLauncher, joinWorkers, launchWorkers, NPROC_OPTIONS } from '../nproc';
 
 /** The backbone with the prototype head as one module, so DistributedDataParallel can wrap it. */
 class PrototypeNet extends Module {
@@ -50,7 +50,7 @@ export const spec: CommandSpec = {
     { name: 'lr', type: 'number', metavar: 'LR', help: 'base SGD learning rate, poly decay 0.9 (default: prototype 2 for S, momentum 0.9; pfenet 0.0025, momentum 0.9, weight decay 1e-4)' },
     ...PFENET_OPTIONS,
     ...PFENET_TRAIN_OPTIONS,
-    NPROC_OPTION,
+    ...NPROC_OPTIONS,
   ],
   epilog: 'examples:\n  svf-torch train --data-root VOC2012 --fold 0 --shot 1 --weights resnet50-svf.pth --out fold0-s.safetensors\n  svf-torch train --model pfenet --layers 50 --svf --initmodel initmodel/resnet50_v2.pth --data-root VOC2012 --fold 0 --shot 1 --epochs 200 --batch 4 --out exp/fold0',
 };
