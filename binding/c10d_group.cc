@@ -13,6 +13,10 @@
 // SVF_WITH_GLOO when they are found. Only declarations and pointers to gloo types are used
 // here, so the headers' gloo version need not equal the one linked into LibTorch (see
 // docs/ARCHITECTURE.md, "Distributed").
+#if SVF_WITH_NCCL
+#include "c10d_nccl.h"
+#endif
+
 #if SVF_WITH_GLOO
 #define USE_C10D_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -117,6 +121,20 @@ c10::intrusive_ptr<c10d::ProcessGroup> MakeGlooGroup(const GroupSpec& spec, cons
 }
 #endif
 
+#if SVF_WITH_NCCL
+// init_process_group(backend='nccl'): a ProcessGroup named "0" whose CUDA backend is NCCL over
+// "0/cuda/" (CPU tensors have no backend, as in PyTorch).
+c10::intrusive_ptr<c10d::ProcessGroup> MakeNcclGroup(const GroupSpec& spec, const c10::intrusive_ptr<c10d::Store>& store) {
+  auto groupStore = c10::make_intrusive<c10d::PrefixStore>("0/", store);
+  auto group = c10::make_intrusive<c10d::ProcessGroup>(groupStore, spec.rank, spec.worldSize);
+  group->setDefaultBackend(c10d::ProcessGroup::BackendType::NCCL);
+  auto backend = MakeNcclBackend(c10::make_intrusive<c10d::PrefixStore>("cuda/", groupStore), spec.rank, spec.worldSize, spec.timeout);
+  group->setBackend(c10::DeviceType::CUDA, c10d::ProcessGroup::BackendType::NCCL, backend);
+  group->setGroupName("0");
+  return group;
+}
+#endif
+
 }  // namespace
 
 std::string BackendUnavailableReason(const std::string& backend) {
@@ -129,10 +147,15 @@ std::string BackendUnavailableReason(const std::string& backend) {
 #endif
   }
   if (backend == "nccl") {
-#if TORCH_VERSION_MAJOR >= 2
-    return "distributed backend 'nccl' not built for this LibTorch: c10d's ProcessGroupNCCL.hpp needs the CUDA runtime's "
-           "and NCCL's development headers (a CUDA toolkit), and this addon compiles against none (see cuda.cc); "
-           "use backend 'gloo', which PyTorch also registers for CUDA tensors";
+#if SVF_WITH_NCCL
+    return "";
+#elif TORCH_VERSION_MAJOR >= 2 && defined(SVF_LIBTORCH_HAS_CUDA)
+    return "distributed backend 'nccl' not built into this addon: c10d's ProcessGroupNCCL.hpp needs the CUDA runtime's "
+           "and NCCL's development headers (a CUDA toolkit's include/ and nccl.h), which were not found when it was "
+           "compiled (set CUDA_HOME and NCCL_INCLUDE_DIR, then npm run build:addon); or use backend 'gloo', which "
+           "PyTorch also registers for CUDA tensors";
+#elif TORCH_VERSION_MAJOR >= 2
+    return "distributed backend 'nccl' not built for this LibTorch: it has no CUDA; use backend 'gloo'";
 #else
     return "distributed backend 'nccl' not built for this LibTorch: it has no CUDA; use backend 'gloo'";
 #endif
@@ -150,11 +173,15 @@ void InitDefaultGroup(const GroupSpec& spec) {
   }
   // Connecting blocks until every rank has joined: not under the lock.
   c10::intrusive_ptr<c10d::ProcessGroup> group;
-#if SVF_WITH_GLOO
+#if SVF_WITH_GLOO || SVF_WITH_NCCL
   // The store's and gloo's own messages ("Socket Timeout") do not say what was being waited for.
   const std::string where = spec.fileStore ? "file://" + spec.address : "tcp://" + spec.address + ":" + std::to_string(spec.port);
+  c10::intrusive_ptr<c10d::Store> store;
   try {
-    group = MakeGlooGroup(spec, MakeStore(spec));
+    store = MakeStore(spec);
+#if SVF_WITH_GLOO
+    if (spec.backend == "gloo") group = MakeGlooGroup(spec, store);
+#endif
   } catch (const c10::Error& e) {
     TORCH_CHECK(false, "initProcessGroup: rank ", spec.rank, " of ", spec.worldSize, " could not join the group at ", where,
                 " within the timeout of ", spec.timeout.count(), " ms: ", e.what_without_backtrace());
@@ -162,6 +189,11 @@ void InitDefaultGroup(const GroupSpec& spec) {
     TORCH_CHECK(false, "initProcessGroup: rank ", spec.rank, " of ", spec.worldSize, " could not join the group at ", where,
                 " within the timeout of ", spec.timeout.count(), " ms: ", e.what());
   }
+#if SVF_WITH_NCCL
+  // NCCL connects lazily, at the first collective; its own refusals here (no GPU) are PyTorch's
+  // messages, not a failed rendezvous
+  if (spec.backend == "nccl") group = MakeNcclGroup(spec, store);
+#endif
 #endif
   std::lock_guard<std::mutex> lock(state.mutex);
   TORCH_CHECK(!state.group, "trying to initialize the default process group twice!");

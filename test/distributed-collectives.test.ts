@@ -157,6 +157,41 @@ describe('distributed: arguments and use before initProcessGroup', () => {
 
   it('reports which backends this binary can make', () => {
     assert.equal(dist.isGlooAvailable(), true, 'the addon was built without gloo headers (apt-get install libgloo-dev)');
-    assert.equal(dist.isNcclAvailable(), false);
+  });
+
+  it('NCCL where PyTorch on this LibTorch has it; without a GPU, PyTorch\'s own refusal as a TorchError', async () => {
+    // Python on the same LibTorch: is NCCL there, and what does a 1-rank NCCL group do here?
+    const py = spawnSync(PYTHON, ['-c', [
+      'import json, socket, torch, torch.distributed as d',
+      'r = {"available": d.is_nccl_available(), "error": None}',
+      'if r["available"]:',
+      '    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()',
+      '    try:',
+      '        d.init_process_group("nccl", init_method=f"tcp://127.0.0.1:{p}", rank=0, world_size=1)',
+      '        t = torch.tensor([1.0, 2.0], device="cuda"); d.all_reduce(t); r["sum"] = t.tolist(); d.destroy_process_group()',
+      '    except Exception as e:',
+      '        r["error"] = str(e).splitlines()[0]',
+      'print(json.dumps(r))',
+    ].join('\n')], { encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stderr);
+    const ref = JSON.parse(py.stdout.trim().split('\n').pop()!);
+    assert.equal(dist.isNcclAvailable(), ref.available, 'NCCL built where PyTorch has it (a CUDA build with a toolkit\'s headers at build time)');
+    const init = async () => dist.initProcessGroup({ backend: 'nccl', rank: 0, worldSize: 1, initMethod: `tcp://127.0.0.1:${await dist.freePort()}` });
+    if (!ref.available) {
+      await assert.rejects(init, (e: Error) => e instanceof torch.TorchError && /backend 'nccl' not built/.test(e.message));
+    } else if (ref.error !== null) {
+      await assert.rejects(init, (e: Error) => e instanceof torch.TorchError && e.message === ref.error);
+      assert.equal(dist.isInitialized(), false);
+    } else {
+      await init();
+      try {
+        const t = torch.tensor([1, 2], { dtype: 'float32', device: 'cuda' });
+        dist.allReduce(t);
+        assert.deepEqual(torch.tidy(() => t.cpu().toArray()), ref.sum);
+        t.dispose();
+      } finally {
+        dist.destroyProcessGroup();
+      }
+    }
   });
 });
