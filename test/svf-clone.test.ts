@@ -54,6 +54,19 @@ describe('module copies own their caches', () => {
     assert.notStrictEqual(conv.norm, seq.at(1));
     const x = torch.randn([1, 3, 6, 6]);
     assert.ok(torch.noGrad(() => copy.forward(x).equal(seq.forward(x))));
+    // rebuild: a dense conv and the BatchNorm normalizing again (frozen), the same function
+    const dense = svf.rebuild(seq);
+    assert.equal(dense.at(0).constructor, nn.Conv2d);
+    assert.equal(dense.at(1).constructor, nn.FrozenBatchNorm2d);
+    assert.deepEqual([...dense.at(1).stateDict().keys()], [...seq.at(1).stateDict().keys()]);
+    // the same rank-2 weight U·S·V, scaled by the BatchNorm before (fused) or after the conv
+    // (rebuilt): one rounding more or less per product, ≲ √K·u ≈ 3e-7 of the output's scale
+    const d = torch.noGrad(() => torch.tidy(() => {
+      const yf = seq.forward(x);
+      return (dense.forward(x).sub(yf).abs().max().item() as number) / (yf.abs().max().item() as number);
+    }));
+    assert.ok(d < 1e-5, `rebuilt vs fused: ${d}`);
+    dense.dispose();
     copy.dispose();
     seq.dispose();
   });
