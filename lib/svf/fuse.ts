@@ -97,7 +97,7 @@ function isFused(conv: Module, norm: Module): conv is SVDConv2dBn {
   return conv instanceof SVDConv2dBn && norm instanceof FoldedBatchNorm2d && conv.norm === norm;
 }
 
-/** How many slots each module fills (a BatchNorm in two slots cannot be folded into one conv). */
+/** How many slots each module fills (a conv or BatchNorm in two slots cannot be fused with one partner). */
 function slotCounts(roots: Module[]): Map<Module, number> {
   const counts = new Map<Module, number>();
   for (const [parent, name] of slotsOf(roots)) {
@@ -121,14 +121,14 @@ function unfusePairs(roots: Module[], swapper: Swapper, which: (norm: FoldedBatc
   return n;
 }
 
-/** Fuses every SVDConv2d → FrozenBatchNorm2d pair (the BatchNorm in no other slot); returns how many. */
+/** Fuses every SVDConv2d → FrozenBatchNorm2d pair (neither in another slot); returns how many. */
 function fusePairs(roots: Module[], swapper: Swapper): number {
   const counts = slotCounts(roots);
   let n = 0;
   for (const [parent, convName, normName] of pairsOf(roots)) {
     const conv = parent.getChild(convName);
     const norm = parent.getChild(normName);
-    if (!(conv instanceof SVDConv2d) || conv instanceof SVDConv2dBn) continue;
+    if (!(conv instanceof SVDConv2d) || conv instanceof SVDConv2dBn || counts.get(conv) !== 1) continue;
     if (!(norm instanceof FrozenBatchNorm2d) || norm instanceof FoldedBatchNorm2d || counts.get(norm) !== 1) continue;
     if (norm.numFeatures !== conv.geometry.outChannels) continue;
     const folded = swapper.swap(parent, normName, () => FoldedBatchNorm2d.from(norm));
