@@ -95,35 +95,54 @@ describe('svf layers vs the Python reference', function () {
             assert.ok(d < 1e-4, `${prefix}.${what}: ${d}`);
           }
         });
-        let fused = 0;
         run((x) => m.forward(x), `${name}.train`);
         const bn = new nn.BatchNorm2d(m.conv_U.outChannels);
         const sd = new Map<string, torch.Tensor>();
         for (const [k, v] of ref.tensors) if (k.startsWith(`${name}.bn.`) && !/\.(y|gx|gS)$/.test(k)) sd.set(k.slice(name.length + 4), v);
         bn.loadStateDict(sd);
         bn.requiresGrad_(false);
-        assert.equal(svf.fixBatchNorm(bn), 1);
-        assert.ok(bn.foldedAffine() !== null, 'a pinned, frozen BatchNorm folds');
-        const original = m.forwardFolded.bind(m);
-        m.forwardFolded = (x, a) => { fused++; return original(x, a); };
-        run((x) => torch.nn.convThenNorm(m, bn, x), `${name}.bn`);
-        assert.equal(fused, 1, 'the folded path ran');
-        // the same through a Sequential(conv, bn), and unfolded (foldBn off) for comparison
-        run((x) => new nn.Sequential(m, bn).forward(x), `${name}.bn`);
-        assert.equal(fused, 2, 'Sequential folds conv + BatchNorm pairs');
-        bn.foldIntoConv = false;
-        run((x) => torch.nn.convThenNorm(m, bn, x), `${name}.bn`);
-        assert.equal(fused, 2, 'foldIntoConv = false runs the two modules');
+        const seq = new nn.Sequential(m, bn);
+        const keys = [...seq.stateDict().keys()];
+        assert.equal(svf.fixBatchNorm(seq), 1);
+        // the fuse step swapped both modules, on the same tensors under the same keys
+        const fusedConv = seq.at(0);
+        const folded = seq.at(1);
+        assert.ok(fusedConv instanceof svf.SVDConv2dBn && folded instanceof svf.FoldedBatchNorm2d, 'conv + frozen BatchNorm fused');
+        assert.deepEqual([...seq.stateDict().keys()], keys);
+        assert.strictEqual(fusedConv.vector_S, m.vector_S);
+        assert.strictEqual(folded.runningMean, bn.runningMean);
+        // a spy on the normalization run after the conv: the fused conv never calls it while it folds
+        let normalized = 0;
+        const spy = (n: torch.nn.FrozenBatchNorm2d) => {
+          const f = n.normalize.bind(n);
+          n.normalize = (x) => { normalized++; return f(x); };
+        };
+        spy(folded);
+        run((x) => seq.forward(x), `${name}.bn`);
+        assert.equal(normalized, 0, 'the folded path ran');
+        // unfolded (fold: false): SVDConv2d then a FrozenBatchNorm2d, the same numbers
+        assert.equal(svf.fixBatchNorm(seq, { fold: false }), 1);
+        assert.ok(!(seq.at(0) instanceof svf.SVDConv2dBn) && seq.at(1) instanceof torch.nn.FrozenBatchNorm2d, 'unfused');
+        assert.deepEqual([...seq.stateDict().keys()], keys);
+        spy(seq.at(1));
+        run((x) => seq.forward(x), `${name}.bn`);
+        assert.equal(normalized, 1, 'the two modules ran');
         // frozen S, no grad, 'auto': the merged weight with the BatchNorm folded in (cached)
-        bn.foldIntoConv = true;
-        m.mode = 'auto';
+        assert.equal(svf.fuseBatchNorm(seq), 1);
+        const merged = seq.at<torch.svf.SVDConv2dBn>(0);
+        spy(merged.norm);
+        merged.mode = 'auto';
         m.vector_S.requiresGrad_(false);
-        const yf = torch.noGrad(() => torch.nn.convThenNorm(m, bn, ref.get(`${name}.x`)));
-        assert.equal(m.lastMode, 'merged');
-        assert.equal(fused, 3);
+        const yf = torch.noGrad(() => seq.forward(ref.get(`${name}.x`)));
+        assert.equal(merged.lastMode, 'merged');
+        assert.equal(normalized, 1, 'folded');
         const d = maxRelDiff(yf, ref.get(`${name}.bn.y`));
         // folding scales each output row once more (one rounding, u): same bound as the conv
         assert.ok(d < 1e-5, `merged + folded: ${d}`);
+        // and back: unfuseBatchNorm, then unfixBatchNorm gives nn.BatchNorm2d on the same tensors
+        assert.equal(svf.unfuseBatchNorm(seq), 1);
+        assert.equal(svf.unfixBatchNorm(seq), 1);
+        assert.ok(seq.at(1).constructor === nn.BatchNorm2d && seq.at<torch.nn.BatchNorm2d>(1).runningVar === bn.runningVar);
         resolved.dispose();
         bn.dispose();
       });
@@ -135,7 +154,7 @@ describe('svf layers vs the Python reference', function () {
       const full = svf.decompose(layer);
       const y = torch.noGrad(() => full.forward(x));
       assert.ok(maxRelDiff(y, ref.get(`${name}.y`)) < 1e-5, `full rank ${maxRelDiff(y, ref.get(`${name}.y`))}`);
-      const half = svf.decompose(layer, { ratio: 0.5 });
+      const half = svf.decompose(layer, { ratio: 0.5, rankMultiple: 1 }); // the reference's decompose(ratio=0.5, rank_multiple=1)
       assert.ok(maxRelDiff(half.vector_S, ref.get(`${name}.S_half`)) < 1e-5);
       const yh = torch.noGrad(() => half.forward(x));
       assert.ok(maxRelDiff(yh, ref.get(`${name}.y_half`)) < 1e-5);

@@ -41,20 +41,35 @@ describe('svf policy', function () {
     assert.ok(n > 0 && n < 10000);
   });
 
-  it('pins frozen BatchNorm to eval across model.train() (freezeBn), and not with freezeBn false', () => {
+  it('freezes frozen BatchNorm to eval across model.train() (freezeBn) by swapping modules, and not with freezeBn false', () => {
     const layers = models.resnetLayers(resolved);
+    const keys = [...resolved.stateDict().keys()];
+    const before = resolved.stateDict();
+    const nParams = resolved.parameters().length;
     svf.svfModules(layers);
     resolved.train();
-    const bns = resolved.modules().filter((m) => m instanceof nn.BatchNorm2d);
-    const inLayers = new Set(layers.flatMap((l) => l.modules()));
-    for (const bn of bns) if (inLayers.has(bn)) assert.equal(bn.training, false);
+    const bns = () => resolved.modules().filter((m): m is torch.nn.BatchNorm2d => m instanceof nn.BatchNorm2d);
+    assert.ok(bns().length > 0);
+    for (const bn of bns()) {
+      assert.ok(bn instanceof nn.FrozenBatchNorm2d, 'swapped for a FrozenBatchNorm2d');
+      assert.equal(bn.training, false);
+      assert.ok(!Object.prototype.hasOwnProperty.call(bn, 'train'), 'train is the class method, not patched');
+    }
     assert.ok(resolved.getSubmodule('layer2').training, 'other modules still train');
+    // the same state: keys, order, tensors (shared, not copied) and parameters()
+    assert.deepEqual([...resolved.stateDict().keys()], keys);
+    for (const [k, v] of resolved.stateDict()) assert.ok(torch.equal(v, before.get(k)!), k);
+    assert.equal(resolved.parameters().length, nParams);
     svf.svfModules(layers, { freezeBn: false });
     resolved.train();
-    for (const bn of bns) assert.equal(bn.training, true);
+    for (const bn of bns()) {
+      assert.equal(bn.constructor, nn.BatchNorm2d);
+      assert.equal(bn.training, true);
+    }
+    assert.deepEqual([...resolved.stateDict().keys()], keys);
   });
 
-  it('folds the pinned BatchNorms into the convs before them (foldBn), same output and S gradients as unfolded', () => {
+  it('fuses the frozen BatchNorms into the SVD convs before them (foldBn), same keys, output and S gradients as unfused', () => {
     const layers = models.resnetLayers(resolved);
     const bns = () => resolved.modules().filter((m): m is torch.nn.BatchNorm2d => m instanceof nn.BatchNorm2d);
     const x = torch.randn([2, 3, 64, 64]);
@@ -66,33 +81,38 @@ describe('svf policy', function () {
       const grads = layers.flatMap((l) => l.parameters()).filter((p) => p.requiresGrad).map((p) => torch.keep(p.grad!.clone()));
       return { y: torch.keep(h.detach()), grads };
     });
+    const fusedConvs = () => resolved.modules().filter((m): m is torch.svf.SVDConv2dBn => m instanceof svf.SVDConv2dBn);
     svf.svfModules(layers, { foldBn: false });
     resolved.train();
-    assert.ok(bns().every((bn) => !bn.foldIntoConv && bn.foldedAffine() === null));
+    assert.equal(fusedConvs().length, 0);
+    assert.ok(bns().every((bn) => bn instanceof nn.FrozenBatchNorm2d && !(bn instanceof svf.FoldedBatchNorm2d)));
     const plain = run();
+    const keys = [...resolved.stateDict().keys()];
     svf.svfModules(layers);
     resolved.train();
-    assert.ok(bns().every((bn) => bn.foldIntoConv && bn.foldedAffine() !== null), 'pinned and frozen: folds');
-    let folded = 0;
-    for (const m of resolved.modules()) {
-      if (!(m instanceof svf.SVDConv2d)) continue;
-      const f = m.forwardFolded.bind(m);
-      m.forwardFolded = (a, b) => { folded++; return f(a, b); };
+    // every BatchNorm of a ResNet follows an SVD conv (stem, blocks, downsample): all fused
+    assert.equal(fusedConvs().length, bns().length, 'every conv + BatchNorm pair fused');
+    assert.ok(fusedConvs().every((c) => bns().includes(c.norm)), 'the fused conv reads the BatchNorm in its slot');
+    assert.deepEqual([...resolved.stateDict().keys()], keys);
+    let normalized = 0;
+    for (const c of fusedConvs()) {
+      const f = c.norm.normalize.bind(c.norm);
+      c.norm.normalize = (a) => { normalized++; return f(a); };
     }
     const fused = run();
-    assert.equal(folded, bns().length, 'every conv + BatchNorm pair ran folded');
+    assert.equal(normalized, 0, 'every conv + BatchNorm pair ran folded');
     // folding rounds each scaled weight once (u = 6e-8) and otherwise runs the same conv: per
     // layer the outputs move by ≲ u·Σ|w·x|/|y|, a few u; over the network's layers ≲ 1e-6
     assert.ok(maxRelDiff(fused.y, plain.y) < 1e-5, `output ${maxRelDiff(fused.y, plain.y)}`);
     assert.equal(fused.grads.length, plain.grads.length);
     // gradients of S sum those differences over every position of the batch: ≲ 10× the forward's
     fused.grads.forEach((g, i) => assert.ok(maxRelDiff(g, plain.grads[i]) < 1e-4, `grad ${i}: ${maxRelDiff(g, plain.grads[i])}`));
-    for (const m of resolved.modules()) delete (m as unknown as Record<string, unknown>).forwardFolded;
-    // a BatchNorm whose affine trains is unpinned and not folded
+    for (const c of fusedConvs()) delete (c.norm as unknown as Record<string, unknown>).normalize;
+    // a BatchNorm whose affine trains is an nn.BatchNorm2d again, its conv unfused
     svf.applyPolicy(layers, { trainS: [4], trainBnAffine: true });
-    const bn = resolved.getSubmodule('layer4.0.bn1') as torch.nn.BatchNorm2d;
-    assert.equal(bn.foldIntoConv, false);
-    assert.equal(bn.foldedAffine(), null);
+    assert.equal(resolved.getSubmodule('layer4.0.bn1').constructor, nn.BatchNorm2d);
+    assert.equal(resolved.getSubmodule('layer4.0.conv1').constructor, svf.SVDConv2d);
+    assert.ok(resolved.getSubmodule('layer3.0.conv1') instanceof svf.SVDConv2dBn, 'the frozen ones stay fused');
     svf.svfModules(layers);
   });
 

@@ -2,7 +2,7 @@
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
 import { ReLU } from '../nn/activation';
-import { convThenNorm } from '../nn/fold';
+import { ConvNormPairs } from '../nn/fold';
 import { Tensor } from '../tensor';
 
 /** Builds the normalization layer of `n` channels (default nn.BatchNorm2d). */
@@ -27,13 +27,6 @@ export function step(owner: Module, child: string, x: Tensor, keepAlive: Tensor)
   return y;
 }
 
-/** step() over a convolution and the normalization after it, folded when both allow (lib/nn/fold.ts). */
-export function convNormStep(owner: Module, conv: string, norm: string, x: Tensor, keepAlive: Tensor): Tensor {
-  const y = convThenNorm(owner.getChild(conv), owner.getChild(norm), x);
-  if (y !== x && x !== keepAlive) x.dispose();
-  return y;
-}
-
 export interface BlockOptions {
   stride?: number;
   downsample?: Module | null;
@@ -51,7 +44,7 @@ function residual(owner: Module, out: Tensor, x: Tensor): Tensor {
   return step(owner, 'relu', out, x);
 }
 
-export class BasicBlock extends Module {
+export class BasicBlock extends Module implements ConvNormPairs {
   static readonly expansion = 1;
   readonly stride: number;
 
@@ -70,14 +63,20 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = convNormStep(this, 'conv1', 'bn1', x, x);
+    let out = step(this, 'conv1', x, x);
+    out = step(this, 'bn1', out, x);
     out = step(this, 'relu', out, x);
-    out = convNormStep(this, 'conv2', 'bn2', out, x);
+    out = step(this, 'conv2', out, x);
+    out = step(this, 'bn2', out, x);
     return residual(this, out, x);
+  }
+
+  convNormPairs(): [string, string][] {
+    return [['conv1', 'bn1'], ['conv2', 'bn2']];
   }
 }
 
-export class Bottleneck extends Module {
+export class Bottleneck extends Module implements ConvNormPairs {
   static readonly expansion = 4;
   readonly stride: number;
 
@@ -97,12 +96,19 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = convNormStep(this, 'conv1', 'bn1', x, x);
+    let out = step(this, 'conv1', x, x);
+    out = step(this, 'bn1', out, x);
     out = step(this, 'relu', out, x);
-    out = convNormStep(this, 'conv2', 'bn2', out, x);
+    out = step(this, 'conv2', out, x);
+    out = step(this, 'bn2', out, x);
     out = step(this, 'relu', out, x);
-    out = convNormStep(this, 'conv3', 'bn3', out, x);
+    out = step(this, 'conv3', out, x);
+    out = step(this, 'bn3', out, x);
     return residual(this, out, x);
+  }
+
+  convNormPairs(): [string, string][] {
+    return [['conv1', 'bn1'], ['conv2', 'bn2'], ['conv3', 'bn3']];
   }
 }
 

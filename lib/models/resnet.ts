@@ -12,7 +12,8 @@ import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling';
 import { Tensor } from '../tensor';
-import { BasicBlock, BlockClass, Bottleneck, conv1x1, conv3x3, convNormStep, NormLayer, step } from './blocks';
+import { BasicBlock, BlockClass, Bottleneck, conv1x1, conv3x3, NormLayer, step } from './blocks';
+import { ConvNormPairs } from '../nn/fold';
 
 export interface ResNetOptions {
   numClasses?: number;
@@ -52,7 +53,7 @@ function checkOptions(opts: ResNetOptions): Required<Omit<ResNetOptions, 'normLa
  * frees the intermediate activations it owns as soon as they are consumed; outputs of blocks
  * inside the layer Sequentials are freed by an enclosing torch.tidy, as every forward should run.
  */
-export class ResNet extends Module {
+export class ResNet extends Module implements ConvNormPairs {
   readonly deepStem: boolean;
   private inplanes: number;
   private dilation = 1;
@@ -132,15 +133,18 @@ export class ResNet extends Module {
 
   /** The stem through max-pool, reading the current children. */
   forwardStem(x: Tensor): Tensor {
-    let out = convNormStep(this, 'conv1', 'bn1', x, x);
-    out = step(this, 'relu', out, x);
-    if (this.deepStem) {
-      for (const [conv, bn] of [['conv2', 'bn2'], ['conv3', 'bn3']]) {
-        out = convNormStep(this, conv, bn, out, x);
-        out = step(this, 'relu', out, x);
-      }
+    let out = x;
+    for (const [conv, bn] of this.convNormPairs()) {
+      out = step(this, conv, out, x);
+      out = step(this, bn, out, x);
+      out = step(this, 'relu', out, x);
     }
     return step(this, 'maxpool', out, x);
+  }
+
+  /** The stem's conv → BatchNorm pairs (the blocks list their own). */
+  convNormPairs(): [string, string][] {
+    return this.deepStem ? [['conv1', 'bn1'], ['conv2', 'bn2'], ['conv3', 'bn3']] : [['conv1', 'bn1']];
   }
 
   /** Features after layer4 (before pooling). */
@@ -160,14 +164,34 @@ export class ResNet extends Module {
 }
 
 /**
+ * layer0 of resnetLayers: a Sequential over the net's own stem modules (conv1, bn1, relu, …,
+ * maxpool). Replacing one of its children — a model transform such as svf.fuseBatchNorm
+ * swapping in another module — replaces it in the net too, so the two keep running the same
+ * modules. (A transform applied to the net itself is not seen by a view made before it.)
+ */
+class ResNetStem extends Sequential {
+  private owner: ResNet | null = null;
+  private names: string[] = [];
+
+  constructor(net: ResNet, names: string[]) {
+    super(...names.map((n) => net.getChild(n)));
+    this.owner = net;
+    this.names = names;
+  }
+
+  registerModule(name: string, module: Module | null): void {
+    super.registerModule(name, module);
+    if (this.owner) this.owner.registerModule(this.names[Number(name)], module);
+  }
+}
+
+/**
  * [layer0, layer1, layer2, layer3, layer4] of a ResNet, sharing its module objects: layer0 is a
  * Sequential of the stem (conv1, bn1, relu, [conv2, bn2, relu, conv3, bn3, relu,] maxpool).
  */
 export function resnetLayers(net: ResNet): [Sequential, Module, Module, Module, Module] {
   if (!(net instanceof ResNet)) throw new TypeError('resnetLayers(net): net must be a models.ResNet');
+  const stem = net.deepStem ? ['conv1', 'bn1', 'relu', 'conv2', 'bn2', 'relu', 'conv3', 'bn3', 'relu'] : ['conv1', 'bn1', 'relu'];
   const c = (name: string): Module => net.getChild(name);
-  const stem: Module[] = [c('conv1'), c('bn1'), c('relu')];
-  if (net.deepStem) stem.push(c('conv2'), c('bn2'), c('relu'), c('conv3'), c('bn3'), c('relu'));
-  stem.push(c('maxpool'));
-  return [new Sequential(...stem), c('layer1'), c('layer2'), c('layer3'), c('layer4')];
+  return [new ResNetStem(net, [...stem, 'maxpool']), c('layer1'), c('layer2'), c('layer3'), c('layer4')];
 }

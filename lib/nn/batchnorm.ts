@@ -6,8 +6,6 @@
 import { noGrad } from '../autograd';
 import { zeros } from '../creation';
 import { Tensor } from '../tensor';
-import { DerivedTensors, recordsGraph, versionStamp } from './derived';
-import { NormAffine } from './fold';
 import { bool, factory, FactoryOptions, int, num, options } from './args';
 import { batchNorm } from './functional/normalization';
 import { ones_, zeros_ } from './init';
@@ -27,21 +25,6 @@ export class BatchNorm2d extends Module {
   momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  /**
-   * Let the convolution before this BatchNorm fold it in (lib/nn/fold.ts) whenever that is exact:
-   * eval mode, running statistics, no trainable affine while grad mode is on. Off by default
-   * (dense models stay op-for-op torchvision); the SVF policy switches it on for the BatchNorms
-   * it pins to eval.
-   */
-  foldIntoConv = false;
-  /**
-   * Stay in eval mode whatever train() asks (fix_bn of the SVF code: frozen BatchNorms keep
-   * their running statistics while the rest of the model trains). A property of the class, not
-   * a replaced train(): set it, then call train(false) or let the next train() apply it.
-   */
-  evalPinned = false;
-  private readonly folded = new DerivedTensors();
-
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
     super();
     const o = options(opts, 'BatchNorm2d', ['eps', 'momentum', 'affine', 'trackRunningStats', 'device', 'dtype']);
@@ -99,30 +82,6 @@ export class BatchNorm2d extends Module {
     return this.getBuffer('num_batches_tracked');
   }
 
-  train(mode = true): this {
-    return super.train(this.evalPinned ? false : mode);
-  }
-
-  /** The eval-mode affine (scale = γ/√(var+ε), shift = β − mean·scale) when folding is allowed and exact. */
-  foldedAffine(): NormAffine | null {
-    if (!this.foldIntoConv || this.training || recordsGraph(this.weight) || recordsGraph(this.bias)) return null;
-    const mean = this.runningMean;
-    const variance = this.runningVar;
-    if (!mean || !variance) return null;
-    const w = this.weight;
-    const b = this.bias;
-    const key = [versionStamp(mean), versionStamp(variance), versionStamp(w), versionStamp(b), this.eps].join('|');
-    const scale = this.folded.get('scale', key, () => {
-      const inv = variance.add(this.eps).rsqrt();
-      return w ? inv.mul(w) : inv;
-    });
-    const shift = this.folded.get('shift', key, () => {
-      const m = mean.mul(scale);
-      return b ? b.sub(m) : m.neg();
-    });
-    return { scale, shift, key: `bn:${key}` };
-  }
-
   /**
    * _BatchNorm._version = 2 added num_batches_tracked: a state_dict of version < 2 or of unknown
    * version (no `_metadata`, e.g. torchvision's original ResNet files) without it loads with 0,
@@ -134,10 +93,6 @@ export class BatchNorm2d extends Module {
     const zero = zeros([], { dtype: 'int64' });
     sd.set(key, zero);
     return [zero];
-  }
-
-  protected releaseDerived(): void {
-    this.folded.clear();
   }
 
   protected checkInputDim(input: Tensor): void {

@@ -4,7 +4,6 @@
  */
 import { tidyOwned } from '../memory';
 import { Tensor } from '../tensor';
-import { convThenNorm, isFoldableNorm, isNormFoldingConv } from './fold';
 import { Module } from './module';
 
 type NamedModules = Map<string, Module> | Record<string, Module>;
@@ -65,22 +64,18 @@ export class Sequential extends Module {
   }
 
   /**
-   * Runs the current children in registration order. A convolution followed by a BatchNorm
-   * that allows folding (lib/nn/fold.ts) runs as one folded convolution. An intermediate
-   * tensor made here is disposed as soon as the next child has consumed it (autograd keeps
-   * what it saved), so a frozen stack of blocks holds one activation at a time, not all.
+   * Runs the current children in registration order. An intermediate tensor made here is
+   * disposed as soon as the next child has consumed it (autograd keeps what it saved), so a
+   * frozen stack of blocks holds one activation at a time, not all.
    */
   forward(input: any): any {
     const mods = [...this._modules.values()].filter((m): m is Module => !!m);
     let x = input;
     let owned = false;
-    for (let i = 0; i < mods.length; i++) {
-      const m = mods[i];
-      const next = mods[i + 1];
-      const fold = next !== undefined && x instanceof Tensor && isNormFoldingConv(m) && isFoldableNorm(next);
+    for (const m of mods) {
       const prev = x;
       if (prev instanceof Tensor) {
-        const r = tidyOwned(() => (fold ? convThenNorm(m, next, prev) : (m.forward(prev) as Tensor)));
+        const r = tidyOwned(() => m.forward(prev) as Tensor);
         if (r.value !== prev) {
           if (owned) prev.dispose();
           owned = r.made;
@@ -90,7 +85,6 @@ export class Sequential extends Module {
         x = m.forward(prev);
         owned = false;
       }
-      if (fold) i++;
     }
     return x;
   }

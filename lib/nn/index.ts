@@ -3,9 +3,10 @@ export { Module, Parameter, LoadStateDictResult, StateDictInput } from './module
 export { Conv2d, Conv2dModuleOptions, PaddingMode } from './conv';
 export { Linear } from './linear';
 export { BatchNorm2d, BatchNormModuleOptions } from './batchnorm';
+export { FrozenBatchNorm2d } from './batchnorm-frozen';
 export { Sequential, ModuleList, ModuleDict, Identity } from './container';
 export { ReLU } from './activation';
-export { convThenNorm, NormAffine, FoldableNorm, NormFoldingConv } from './fold';
+export { NormAffine } from './fold';
 export * as functional from './functional';
 export * as F from './functional';
 export * as init from './init';

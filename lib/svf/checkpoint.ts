@@ -9,8 +9,7 @@ import { tidy } from '../memory';
 import { TorchError } from '../errors';
 import { native } from '../native';
 import { Module } from '../nn/module';
-import { lazyOp } from '../ops';
-import { Tensor, wrap } from '../tensor';
+import { Tensor } from '../tensor';
 import { svdLayers } from './resolver';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors';
 import { SVDConv2d } from './svd-conv2d';
@@ -58,9 +57,8 @@ function problemsHeader(file: string, declared: string | undefined, actual: numb
 }
 
 /** No NaN or ±inf: one reduction, its temporaries disposed here. */
-const IS_FINITE = lazyOp('aten::isfinite');
 function allFinite(t: Tensor): boolean {
-  return tidy(() => wrap(native.callOp(IS_FINITE(), t.handle)).all().item() as boolean);
+  return tidy(() => t.isfinite().all().item() as boolean);
 }
 
 /**

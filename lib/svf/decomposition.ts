@@ -11,6 +11,7 @@
  */
 import { native, TensorHandle } from '../native';
 import { lazyOp } from '../ops';
+import { eigh, svd } from '../generated/linalg';
 import { noGrad } from '../autograd';
 import { Tensor, wrap } from '../tensor';
 import { tidy } from '../memory';
@@ -18,6 +19,8 @@ import { DecompositionMethod } from './types';
 import { arange } from '../creation';
 import { Device } from '../device';
 
+// the synchronous paths call the generated ops; factorizeAsync runs the same ATen ops on a
+// libuv worker thread through callOpAsync (the generated layer is synchronous)
 const SVD = lazyOp('aten::linalg_svd');
 const EIGH = lazyOp('aten::linalg_eigh');
 
@@ -56,7 +59,7 @@ export function factorize(weight: Tensor, groups: number, rank: number, method: 
   return noGrad(() => tidy(() => {
     const A = groupedMatrix(weight, groups);
     if (method === 'gram') return gramFactors(A, rank, weight.dtype);
-    const [U, S, Vh] = (native.callOp(SVD(), A.handle, false) as TensorHandle[]).map(wrap);
+    const { U, S, Vh } = svd(A, false);
     return layout(U, S, Vh, rank, weight.dtype);
   }));
 }
@@ -95,8 +98,8 @@ export async function factorizeAsync(weight: Tensor, groups: number, rank: numbe
  * a zero vector).
  */
 function gramFactors(A: Tensor, rank: number, dtype: Tensor['dtype']): Factors {
-  const [evals, evecs] = (native.callOp(EIGH(), gramOf(A).handle, 'L') as TensorHandle[]).map(wrap);
-  return fromEigh(A, evals, evecs, rank, dtype);
+  const { eigenvalues, eigenvectors } = eigh(gramOf(A), 'L');
+  return fromEigh(A, eigenvalues, eigenvectors, rank, dtype);
 }
 
 /** The smaller Gram matrix of the blocks: A·Aᵀ when out/G ≤ K, else Aᵀ·A. */

@@ -5,10 +5,12 @@
  */
 export { resolver, resolverAsync, resolverTargets, decompose, svdLayers, DecomposeOptions, DenseLayer, SVDModule } from './resolver';
 export { rebuild, rebuildLayer } from './rebuild';
-export { SVDConv2d, SVDConv2dOptions } from './svd-conv2d';
+export { SVDConv2d, SVDConv2dOptions, SVDConv2dParts } from './svd-conv2d';
 export { SVDLinear } from './svd-linear';
 export { SVDLayer } from './svd-layer';
-export { svfModules, applyPolicy, fixBatchNorm, pinEval, unpinEval, isPinnedEval, trainableCount } from './policy';
+export { svfModules, applyPolicy, trainableCount } from './policy';
+export { fixBatchNorm, unfixBatchNorm, fuseBatchNorm, unfuseBatchNorm } from './fuse';
+export { SVDConv2dBn, FoldedBatchNorm2d } from './svd-conv2d-bn';
 export { saveSingularValues, loadSingularValues, setStrength, baseFingerprint } from './checkpoint';
 export { cloneModule } from './clone';
 export { factorize, Factors } from './decomposition';

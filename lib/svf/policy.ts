@@ -4,12 +4,14 @@
  *
  * BatchNorm: the original training keeps the backbone's BatchNorm in eval mode (fix_bn) — its
  * running statistics are part of the pre-trained function that SVF adjusts. With freezeBn
- * (default), every BatchNorm whose parameters are all frozen is pinned to eval mode
- * (BatchNorm2d.evalPinned), so a later model.train() leaves it in eval.
+ * (default), every BatchNorm whose parameters are all frozen is swapped for a FrozenBatchNorm2d
+ * (fixBatchNorm, fuse.ts), so a later model.train() leaves it in eval, and with foldBn (default)
+ * folded into the SVD convolution before it.
  */
 import { BatchNorm2d } from '../nn/batchnorm';
 import { Module } from '../nn/module';
 import { Tensor } from '../tensor';
+import { fixBatchNorm, unfixBatchNorm } from './fuse';
 import { SVDLayer } from './svd-layer';
 import { PolicyOptions } from './types';
 
@@ -23,52 +25,6 @@ function uniqueParams(layers: Module[]): Tensor[] {
   const seen = new Set<Tensor>();
   for (const l of layers) for (const p of l.parameters()) seen.add(p);
   return [...seen];
-}
-
-function checkBatchNorm(bn: unknown, what: string): BatchNorm2d {
-  if (!(bn instanceof BatchNorm2d)) throw new TypeError(`${what}(bn): bn must be an nn.BatchNorm2d`);
-  return bn;
-}
-
-/** Pins a BatchNorm to eval mode (train(true) is ignored) until unpinned. */
-export function pinEval(bn: Module): void {
-  const b = checkBatchNorm(bn, 'pinEval');
-  b.evalPinned = true;
-  b.train(false);
-}
-
-export function unpinEval(bn: Module): void {
-  const b = checkBatchNorm(bn, 'unpinEval');
-  b.foldIntoConv = false;
-  b.evalPinned = false;
-}
-
-export function isPinnedEval(bn: Module): boolean {
-  return bn instanceof BatchNorm2d && bn.evalPinned;
-}
-
-/**
- * fix_bn: every BatchNorm in `model` with no trainable parameter goes to eval mode and
- * stays there across model.train(); BatchNorms that train are unpinned. Returns how many were pinned.
- */
-export function fixBatchNorm(model: Module | Module[], opts: { fold?: boolean } = {}): number {
-  const roots = Array.isArray(model) ? model : [model];
-  const fold = opts.fold ?? true;
-  if (typeof fold !== 'boolean') throw new TypeError('fixBatchNorm: fold must be a boolean');
-  let n = 0;
-  for (const root of roots) {
-    for (const m of root.modules()) {
-      if (!(m instanceof BatchNorm2d)) continue;
-      if (m.parameters().some((p) => p.requiresGrad)) {
-        unpinEval(m);
-      } else {
-        pinEval(m);
-        m.foldIntoConv = fold;
-        n++;
-      }
-    }
-  }
-  return n;
 }
 
 /** Number of trainable parameter elements across the layers (shared tensors counted once). */
@@ -101,13 +57,14 @@ export function applyPolicy(layers: Module[], opts: PolicyOptions = {}): number 
     }
   }
   if (opts.freezeBn ?? true) fixBatchNorm(ls, { fold: opts.foldBn ?? true });
-  else for (const l of ls) for (const m of l.modules()) if (m instanceof BatchNorm2d) unpinEval(m);
+  else unfixBatchNorm(ls);
   return trainableCount(ls);
 }
 
 /**
  * svf_modules of the original code: layer0 and layer1 frozen, layer2–layer4 train only
- * vector_S; frozen BatchNorm pinned to eval (freezeBn, default true). Returns the trainable count.
+ * vector_S; frozen BatchNorm fixed to eval (freezeBn, default true) and folded into the SVD conv
+ * before it (foldBn, default true). Returns the trainable count.
  */
 export function svfModules(layers: Module[], opts: { freezeBn?: boolean; foldBn?: boolean } = {}): number {
   return applyPolicy(layers, { trainS: [2, 3, 4], freezeBn: opts.freezeBn ?? true, foldBn: opts.foldBn ?? true });

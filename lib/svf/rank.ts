@@ -33,13 +33,15 @@ export function checkRatio(ratio: unknown, what: string): number {
 }
 
 /**
- * rankMultiple's defaults, in one place. The resolver rounds like the original SVF code's
- * resolver (round_to_nearest, base_number=4; the Python reference of test/svf-layers encodes
- * it), which changes nothing on ResNets at ratio 1.0; decompose of one layer is exact at full
- * rank for every shape (its references use 1).
+ * The one default of rankMultiple: a ratio's rank is rounded down to a multiple of 4, as the
+ * original SVF code's resolver rounds (round_to_nearest, base_number=4; the Python reference of
+ * test/svf-layers encodes it) — nothing changes on ResNets at ratio 1.0, whose ranks are
+ * multiples of 4. The resolver and decompose's ratio path both use it. decompose(layer) given
+ * neither a ratio nor a multiple takes its explicit-rank path at the full rank instead: there
+ * is no ratio to round, and one layer decomposed without options is the exact decomposition
+ * for every shape.
  */
-export const RESOLVER_RANK_MULTIPLE = 4;
-export const DECOMPOSE_RANK_MULTIPLE = 1;
+export const RANK_MULTIPLE = 4;
 
 export function checkRankMultiple(m: unknown): number {
   if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new RangeError(`rankMultiple must be a positive integer, got ${String(m)}`);

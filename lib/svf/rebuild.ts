@@ -1,14 +1,17 @@
 /**
  * svf.rebuild: the inverse of the resolver — a deep copy whose SVD layers are dense
  * Conv2d/Linear again (W = U·diag(S_used)·V, the bias of U), so the state_dict has the
- * original model's keys and loads into torchvision.
+ * original model's keys and loads into torchvision. A BatchNorm folded into an SVD conv
+ * (fuseBatchNorm) is a FrozenBatchNorm2d again in the copy, after its dense conv.
  */
+import { FrozenBatchNorm2d } from '../nn/batchnorm-frozen';
 import { Module } from '../nn/module';
 import { cloneModule } from './clone';
 import { SVDConv2d } from './svd-conv2d';
+import { FoldedBatchNorm2d } from './svd-conv2d-bn';
 import { SVDLinear } from './svd-linear';
 
-/** One SVD layer folded back (the layer is untouched). */
+/** One SVD layer folded back (the layer is untouched; an SVDConv2dBn gives its conv alone). */
 export function rebuildLayer(layer: SVDConv2d | SVDLinear): Module {
   if (layer instanceof SVDConv2d) {
     const c = layer.toConv2d();
@@ -24,6 +27,7 @@ export function rebuildLayer(layer: SVDConv2d | SVDLinear): Module {
 }
 
 function fold(m: Module): Module | undefined {
+  if (m instanceof FoldedBatchNorm2d) return FrozenBatchNorm2d.from(cloneModule(m));
   if (!(m instanceof SVDConv2d) && !(m instanceof SVDLinear)) return undefined;
   const dense = rebuildLayer(m);
   const trainable = m.vector_S.requiresGrad;

@@ -9,7 +9,7 @@ import { Module } from '../nn/module';
 import { cloneModule } from './clone';
 import { geometryOf } from '../nn/conv-geometry';
 import { DEFAULT_METHOD, Factors, factorize, factorizeAsync } from './decomposition';
-import { checkRankMultiple, checkRatio, DECOMPOSE_RANK_MULTIPLE, layerKind, rankFor, RESOLVER_RANK_MULTIPLE } from './rank';
+import { checkRankMultiple, checkRatio, layerKind, RANK_MULTIPLE, rankFor } from './rank';
 import { SVDConv2d } from './svd-conv2d';
 import { SVDLayer } from './svd-layer';
 import { SVDLinear } from './svd-linear';
@@ -23,7 +23,7 @@ export interface DecomposeOptions {
   rank?: number;
   /** Fraction of the full rank G·min(out/G, in/G·kh·kw) to keep (default 1.0). */
   ratio?: number;
-  /** Round the per-group rank down to a multiple of this (default 1: exact at ratio 1.0). */
+  /** Round a ratio's total rank down to a multiple of this (default RANK_MULTIPLE, 4, as the resolver; without ratio and rankMultiple decompose keeps the full rank). */
   rankMultiple?: number;
   method?: DecompositionMethod;
   mode?: ExecutionMode;
@@ -53,8 +53,10 @@ function plan(layer: DenseLayer, opts: DecomposeOptions): Plan {
     if (r / groups > full) throw new RangeError(`decompose: rank ${r} exceeds the full rank ${full * groups} of this layer`);
     return { groups, rankPerGroup: r / groups };
   }
+  // no ratio and no multiple: the full rank, exact (see RANK_MULTIPLE)
+  if (opts.ratio === undefined && opts.rankMultiple === undefined) return { groups, rankPerGroup: full };
   const ratio = checkRatio(opts.ratio ?? 1, 'ratio');
-  const multiple = checkRankMultiple(opts.rankMultiple ?? DECOMPOSE_RANK_MULTIPLE);
+  const multiple = checkRankMultiple(opts.rankMultiple ?? RANK_MULTIPLE);
   // the multiple applies to the total rank (a channel count); each group keeps an equal share
   return { groups, rankPerGroup: Math.max(1, Math.floor(rankFor(groups * full, ratio, multiple) / groups)) };
 }
@@ -133,7 +135,7 @@ function normalize(opts: ResolverOptions): Required<Omit<ResolverOptions, 'mode'
     customizedLayersLowRankRatio: custom,
     skip1x1: opts.skip1x1 ?? false,
     skip3x3: opts.skip3x3 ?? false,
-    rankMultiple: checkRankMultiple(opts.rankMultiple ?? RESOLVER_RANK_MULTIPLE),
+    rankMultiple: checkRankMultiple(opts.rankMultiple ?? RANK_MULTIPLE),
     method,
     mode: opts.mode,
   };

@@ -16,8 +16,7 @@ import { Tensor } from '../tensor';
 import { tidy } from '../memory';
 import { SVDLayer } from './svd-layer';
 import { noGrad } from '../autograd';
-import { recordsGraph, versionStamp } from '../nn/derived';
-import { foldBias, NormAffine, scaleRows } from '../nn/fold';
+import { recordsGraph } from '../nn/derived';
 import { ConvGeometry, convWithGeometry, geometryOf, outputSize, PaddingMode } from '../nn/conv-geometry';
 import { factoredConv } from './factored-conv';
 
@@ -32,27 +31,51 @@ export interface SVDConv2dOptions {
   dtype?: DType;
 }
 
+/** The modules and singular values of an existing layer, for a layer built on them (no copy). */
+export interface SVDConv2dParts {
+  convU: Conv2d;
+  convV: Conv2d;
+  vectorS: Tensor;
+}
+
 export class SVDConv2d extends SVDLayer {
   readonly geometry: ConvGeometry;
   private readonly _rank: number;
 
-  /** An uninitialised (empty S) layer of the given geometry and total rank (a multiple of groups). */
-  constructor(inChannels: number, outChannels: number, kernelSize: [number, number], rank: number, opts: SVDConv2dOptions = {}) {
+  /**
+   * An uninitialised (empty S) layer of the given geometry and total rank (a multiple of groups);
+   * or, given `parts`, a layer on another layer's own conv_U, conv_V and vector_S (the model
+   * transforms of fuse.ts swap layers this way without copying their state).
+   */
+  constructor(inChannels: number, outChannels: number, kernelSize: [number, number], rank: number, opts: SVDConv2dOptions = {}, parts?: SVDConv2dParts) {
     super();
     const groups = opts.groups ?? 1;
     if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`SVDConv2d: rank must be a positive integer, got ${String(rank)}`);
     if (rank % groups !== 0) throw new RangeError(`SVDConv2d: rank ${rank} must be a multiple of groups ${groups}`);
     const factory = { device: opts.device, dtype: opts.dtype };
-    const convU = new Conv2d(rank, outChannels, 1, { groups, bias: opts.bias ?? true, ...factory });
-    const convV = new Conv2d(inChannels, rank, kernelSize, {
+    const convU = parts?.convU ?? new Conv2d(rank, outChannels, 1, { groups, bias: opts.bias ?? true, ...factory });
+    const convV = parts?.convV ?? new Conv2d(inChannels, rank, kernelSize, {
       stride: opts.stride ?? [1, 1], padding: opts.padding ?? [0, 0], dilation: opts.dilation ?? [1, 1],
       groups, bias: false, paddingMode: opts.paddingMode ?? 'zeros', ...factory,
     });
     this.registerModule('conv_U', convU);
     this.registerModule('conv_V', convV);
-    this.registerParameter('vector_S', emptyParameter([1, rank, 1, 1], factory));
+    this.registerParameter('vector_S', parts?.vectorS ?? emptyParameter([1, rank, 1, 1], factory));
     this.geometry = geometryOf({ ...geometryOf(convV as unknown as ConvGeometry), outChannels });
     this._rank = rank;
+  }
+
+  /** A plain SVDConv2d on this layer's modules and tensors (no copy), with its mode and strength. */
+  unfused(): SVDConv2d {
+    const g = this.geometry;
+    const layer = new SVDConv2d(g.inChannels, g.outChannels, g.kernelSize, this._rank, { groups: g.groups }, this.parts());
+    layer.adoptState(this);
+    return layer;
+  }
+
+  /** This layer's conv_U, conv_V and vector_S, for a layer built on them. */
+  parts(): SVDConv2dParts {
+    return { convU: this.conv_U, convV: this.conv_V, vectorS: this.vector_S };
   }
 
   get rank(): number { return this._rank; }
@@ -94,35 +117,13 @@ export class SVDConv2d extends SVDLayer {
   }
 
   /** U, V and the bias are frozen now: the factored path can run as one autograd node. */
-  private basesFrozen(): boolean {
+  protected basesFrozen(): boolean {
     return ![this.uWeight, this.vWeight, this.uBias].some(recordsGraph);
   }
 
   protected factoredForward(x: Tensor, s: Tensor): Tensor {
     if (this.basesFrozen()) return factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, this.uBias);
     return tidy(() => this.conv_U.forward(this.conv_V.forward(x).mul(s)));
-  }
-
-  /**
-   * BN(this(x)) with a frozen eval BatchNorm folded in (lib/nn/fold.ts): merged, the folded
-   * dense weight (cached); factored, the single-node factored convolution applies the affine
-   * (no scaled copy of U is kept: it would cost as much memory as U). null (run the two
-   * modules) while U, V or the bias train, or a merged forward would need a graph.
-   */
-  forwardFolded(x: Tensor, affine: NormAffine): Tensor | null {
-    const mode = this.chooseMode(x);
-    const b = this.uBias;
-    if (mode === 'merged') {
-      if (this.needsGraph()) return null;
-      this.lastMode = mode;
-      const key = `${this.factorsKey()}|${versionStamp(b)}|${affine.key}`;
-      const w = this.derived.get('merged-folded', key, () => scaleRows(this.mergedWeightDetached(), affine.scale));
-      const fb = this.derived.get('merged-folded-bias', key, () => foldBias(b, affine));
-      return convWithGeometry(this.geometry, x, w, fb);
-    }
-    if (!this.basesFrozen()) return null;
-    this.lastMode = mode;
-    return this.withEffectiveS((s) => factoredConv(this.geometry, x, this.vWeight, s, this.uWeight, b, affine));
   }
 
   protected costs(x: Tensor): { dense: number; v: number; u: number; merge: number } {

@@ -73,6 +73,17 @@ export abstract class SVDLayer extends Module {
     return this.strength;
   }
 
+  /**
+   * Takes over `source`'s execution mode, strength, base singular values (shared) and training
+   * flag: for a layer built on `source`'s own tensors by a model transform.
+   */
+  protected adoptState(source: SVDLayer): void {
+    this.mode = source.mode;
+    this.strength = source.strength;
+    this.training = source.training;
+    if (source.hasBuffer('vector_S_base')) this.registerBuffer('vector_S_base', source.getBuffer('vector_S_base'), { persistent: false });
+  }
+
   /** Records the decomposition's singular values as the non-persistent base of setStrength. */
   protected setBase(s: Tensor): void {
     this.registerBuffer('vector_S_base', noGrad(() => tidy(() => s.detach().clone())), { persistent: false });

@@ -37,11 +37,12 @@ export interface PolicyOptions {
   trainBnAffine?: boolean;
   /** Also train conv_U/conv_V (fc_U/fc_V) in the trainS layers. */
   trainUV?: boolean;
-  /** Keep BatchNorm of the frozen parts in eval mode whatever train() says (default true). */
+  /** Swap BatchNorm of the frozen parts for FrozenBatchNorm2d, eval whatever train() says (default true). */
   freezeBn?: boolean;
   /**
-   * Let those eval-mode BatchNorms fold into the convolution before them (default true): the
-   * same function up to float rounding, one op instead of two, no saved BatchNorm input.
+   * Fuse those frozen BatchNorms into the SVD convolution before them (svf.fuseBatchNorm;
+   * default true): the same function up to float rounding, one op instead of two, no saved
+   * BatchNorm input.
    */
   foldBn?: boolean;
 }

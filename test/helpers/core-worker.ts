@@ -38,14 +38,15 @@ export function computeSvf(): Float32Array {
   layer.vector_S.requiresGrad_(true);
   layer.mode = 'factored';
   bn.requiresGrad_(false);
-  svf.fixBatchNorm(bn);
+  const fused = new nn.Sequential(layer, bn);
+  svf.fixBatchNorm(fused);
   const g = torch.tidy(() => {
     const x = torch.linspace(-2, 2, 2 * 3 * 5 * 5).reshape(2, 3, 5, 5).requiresGrad_();
-    const y = nn.functional.relu(nn.convThenNorm(layer, bn, x), true);
+    const y = nn.functional.relu(fused.forward(x), true);
     y.pow(2).sum().backward();
     return layer.vector_S.grad!.data() as Float32Array;
   });
-  for (const m of [conv, bn, layer]) m.dispose();
+  for (const m of [conv, fused]) m.dispose(); // fused holds the layer and the BatchNorm (swapped, same tensors)
   return g;
 }
 

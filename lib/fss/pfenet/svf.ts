@@ -1,7 +1,8 @@
 /**
  * SVF in PFENet, as the SVF authors' training code does it: layer0–layer4 resolved (every conv
  * decomposed, full rank), the seeds' svf_modules policy (layer0–1 frozen, layer2–4 train only
- * vector_S, the head trains), backbone BatchNorm pinned to eval (fix_bn), and the recipe: SGD
+ * vector_S, the head trains), backbone BatchNorm frozen to eval (fix_bn: svf.fixBatchNorm swaps
+ * in FrozenBatchNorm2d, fused into the SVD conv before it; same keys), and the recipe: SGD
  * momentum 0.9, weight decay 1e-4, poly LR (power 0.9) with layer2–4 at a tenth of the base LR.
  *
  * Unlike the original, the dense backbone is not kept beside the decomposed one: each dense
@@ -19,7 +20,7 @@ import type { PFENet } from './model';
 import { BACKBONE_NAMES, HEAD_NAMES } from './names';
 
 export interface ApplySvfOptions extends ResolverOptions {
-  /** Let the pinned backbone BatchNorms fold into the conv before them (default true). */
+  /** Fuse the frozen backbone BatchNorms into the SVD conv before them (svf.fuseBatchNorm; default true). */
   foldBn?: boolean;
 }
 
