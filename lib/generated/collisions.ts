@@ -6,24 +6,11 @@
 export const COLLISIONS: Readonly<Record<string, readonly string[]>> = {
   "torch": [
     "add",
-    "arange",
-    "empty",
     "eye",
-    "full",
-    "fullLike",
     "linspace",
     "nonzero",
     "norm",
-    "ones",
-    "onesLike",
-    "rand",
-    "randLike",
-    "randint",
-    "randn",
-    "randnLike",
-    "sub",
-    "zeros",
-    "zerosLike"
+    "sub"
   ],
   "Tensor": [
     "add",
@@ -40,8 +27,7 @@ export const COLLISIONS: Readonly<Record<string, readonly string[]>> = {
   ],
   "linalg": [
     "norm",
-    "svd",
-    "svdvals"
+    "svd"
   ],
   "special": [],
   "functional": [
