@@ -40,8 +40,8 @@ export type AlphaOption = number | { alpha?: Scalar };
  * add/sub through the generated op; a plain-number alpha (svf-torch's `x.add(y, 2)`) becomes
  * PyTorch's keyword `{ alpha: 2 }`. Separate arguments, not `...args`: the per-op path allocates nothing.
  */
-function alphaCall(e: Entry, self: Tensor, n: number, a0: unknown, a1: unknown, a2: unknown): unknown {
-  return typeof a1 === 'number' ? e.call4(self, n, a0, { alpha: a1 }, a2) : e.call4(self, n, a0, a1, a2);
+function alphaCall(e: Entry, self: Tensor, a0: unknown, a1: unknown, a2: unknown): unknown {
+  return typeof a1 === 'number' ? e.call4(self, 3, a0, { alpha: a1 }, a2) : e.call4(self, 3, a0, a1, a2);
 }
 
 /** Module-private: only wrap() can say that a handle came straight from the addon. */
@@ -239,16 +239,16 @@ export class Tensor implements Disposable {
   // everything else goes to the generated op as it is.
   add(other: Operand, alpha?: AlphaOption): Tensor;
   add(...args: unknown[]): Tensor;
-  add(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.add, this, arguments.length, a0, a1, a2) as Tensor; }
+  add(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.add, this, a0, a1, a2) as Tensor; }
   sub(other: Operand, alpha?: AlphaOption): Tensor;
   sub(...args: unknown[]): Tensor;
-  sub(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.sub, this, arguments.length, a0, a1, a2) as Tensor; }
+  sub(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.sub, this, a0, a1, a2) as Tensor; }
   add_(other: Operand, alpha?: AlphaOption): this;
   add_(...args: unknown[]): this;
-  add_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.add_, this, arguments.length, a0, a1, a2) as this; }
+  add_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.add_, this, a0, a1, a2) as this; }
   sub_(other: Operand, alpha?: AlphaOption): this;
   sub_(...args: unknown[]): this;
-  sub_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.sub_, this, arguments.length, a0, a1, a2) as this; }
+  sub_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.sub_, this, a0, a1, a2) as this; }
 }
 
 // ---- helpers shared by the methods above and by functions.ts -----------------------------------

@@ -401,6 +401,8 @@ export class Entry {
    * shape) allocates no argument array: the per-op path of small-tensor code.
    */
   call4(self: Tensor | undefined, n: number, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown {
+    // trailing undefined arguments are absent ones: one call shape for `f(x)` and `f(x, undefined)`
+    while (n > 0 && (n === 4 ? a3 : n === 3 ? a2 : n === 2 ? a1 : a0) === undefined) n--;
     if (this.noInplace && (self instanceof Tensor || !this.isMethod)) {
       const shape = callShape4(n, a0, a1, a2, a3);
       // the shape of the previous call first: a loop repeats one call shape
@@ -555,25 +557,4 @@ export function method(spec: EntrySpec): (this: Tensor, ...args: unknown[]) => u
 export function atenOp(...ops: string[]): (...args: unknown[]) => any {
   const e = new Entry({ name: `aten::${ops[0]}`, ops });
   return (...args: unknown[]) => e.call(undefined, args);
-}
-
-/**
- * A hand-written method with the generated one behind it: the hand-written one runs; if it
- * rejects the JS arguments (TypeError — thrown before any op runs), the generated one, which
- * knows every overload and keyword, gets the same call. When both reject, the hand-written
- * error stands.
- */
-export function withFallback(own: (...a: unknown[]) => unknown, generated: (...a: unknown[]) => unknown): (this: unknown, ...a: unknown[]) => unknown {
-  return function (this: unknown, ...args: unknown[]) {
-    try {
-      return own.apply(this, args);
-    } catch (e) {
-      if (!(e instanceof TypeError)) throw e;
-      try {
-        return generated.apply(this, args);
-      } catch {
-        throw e;
-      }
-    }
-  };
 }
