@@ -60,6 +60,27 @@ interface Overload {
 interface ShapeHit {
   o: Overload;
   sources: number[] | null;
+  /** The direct call for the commonest slot layouts, made once (see invoker()). */
+  run: ((self: Tensor | undefined, a0: unknown, a1: unknown) => unknown) | null;
+}
+
+const handleOf = (v: unknown): unknown => (v instanceof Tensor ? v.handle : v);
+
+/**
+ * A direct call specialised to its slot layout and result, for the layouts of the commonest
+ * calls (`x.f()`, `x.f(y)`, `f(x)`, `f(x, y)` with every other parameter at its default).
+ */
+function invoker(o: Overload, sources: number[]): ShapeHit['run'] {
+  const id = o.id;
+  if (!o.oneTensor) return null;
+  const out = (raw: unknown): unknown => (raw === null ? null : wrap(raw as TensorHandle));
+  switch (sources.join(',')) {
+    case `${SELF}`: return (self) => out(native.callOp(id, self!.handle));
+    case `${SELF},0`: return (self, a0) => out(native.callOp(id, self!.handle, handleOf(a0)));
+    case '0': return (_self, a0) => out(native.callOp(id, handleOf(a0)));
+    case '0,1': return (_self, a0, a1) => out(native.callOp(id, handleOf(a0), handleOf(a1)));
+    default: return null;
+  }
 }
 const SELF = -2;
 const TEMPLATE = -1;
@@ -410,6 +431,7 @@ export class Entry {
       if (hit !== undefined && hit.sources !== null) {
         this.lastShape = shape;
         this.lastHit = hit;
+        if (hit.run !== null) return hit.run(self, a0, a1);
         const o = hit.o;
         const src = hit.sources;
         const t = o.template;
@@ -464,7 +486,10 @@ export class Entry {
       unknownKey = undefined;
       const slots = bind(o, self, positional, opts, varTensors);
       if (slots !== null) {
-        if (shape >= 0) this.byShape.set(shape, { o, sources: !boundPacked && positional === args ? directSources(o, args) : null });
+        if (shape >= 0) {
+          const sources = !boundPacked && positional === args ? directSources(o, args) : null;
+          this.byShape.set(shape, { o, sources, run: sources && invoker(o, sources) });
+        }
         return this.finish(o, slots);
       }
       if (unknownKey !== undefined) firstUnknown ??= unknownKey;
