@@ -5,7 +5,7 @@
 import { checkDevice, Device } from './device';
 import { DType, dtypeCode, dtypeOfTypedArray, isDType } from './dtype';
 import { native, TensorHandle } from './native';
-import { lazyOp } from './ops';
+import * as G from './generated/torch';
 import { NestedArray, Scalar, shapeArgs, Tensor, wrap } from './tensor';
 
 export interface TensorOptions {
@@ -13,16 +13,6 @@ export interface TensorOptions {
   device?: Device;
   requiresGrad?: boolean;
 }
-
-const O = {
-  zeros: lazyOp('aten::zeros'), ones: lazyOp('aten::ones'), empty: lazyOp('aten::empty', 'memory_format'),
-  full: lazyOp('aten::full'), randn: lazyOp('aten::randn'), rand: lazyOp('aten::rand'),
-  randint: lazyOp('aten::randint', 'low'), arange: lazyOp('aten::arange', 'start_step'),
-  linspace: lazyOp('aten::linspace'), eye: lazyOp('aten::eye'), eyeM: lazyOp('aten::eye', 'm'),
-  zerosLike: lazyOp('aten::zeros_like'), onesLike: lazyOp('aten::ones_like'), randnLike: lazyOp('aten::randn_like'),
-  fullLike: lazyOp('aten::full_like'), randLike: lazyOp('aten::rand_like'),
-  toDevice: lazyOp('aten::to', 'device'),
-};
 
 function checkOptions(opts: TensorOptions | undefined): { dtype: number | null; device: Device | null; requiresGrad: boolean } {
   if (opts === undefined || opts === null) return { dtype: null, device: null, requiresGrad: false };
@@ -36,92 +26,24 @@ function checkOptions(opts: TensorOptions | undefined): { dtype: number | null; 
   };
 }
 
-function finish(h: TensorHandle, requiresGrad: boolean): Tensor {
-  const t = wrap(h);
-  if (requiresGrad) native.setRequiresGrad(h, true);
-  return t;
-}
+// zeros, ones, empty, full, rand(n), randint, arange, the *Like factories … are the generated ops
+// (lib/generated/torch.ts): they take Python's varargs sizes and { dtype, device, requiresGrad }.
+// Re-exported here for the library's own imports (the same bindings as torch.*).
+export { zeros, ones, empty, full, rand, randn, randint, arange, zerosLike, onesLike, randLike, randnLike, fullLike } from './generated/torch';
+// linspace and eye are hand-written only to reject a negative count as a RangeError before LibTorch.
 
-/** Factory ops share the trailing `dtype, layout, device, pin_memory` keyword arguments. */
-function factory(id: () => number, leading: unknown[], opts?: TensorOptions): Tensor {
-  const o = checkOptions(opts);
-  return finish(native.callOp(id(), ...leading, o.dtype, null, o.device, null), o.requiresGrad);
-}
-
-function likeOp(id: () => number, like: Tensor, leading: unknown[], opts?: TensorOptions): Tensor {
-  if (!(like instanceof Tensor)) throw new TypeError('expected a Tensor to take the shape of');
-  const o = checkOptions(opts);
-  return finish(native.callOp(id(), like.handle, ...leading, o.dtype, null, o.device, null, null), o.requiresGrad);
-}
-
-type ShapeArg = number[] | number;
-
-/** `f([2, 3], opts)`, or Python's varargs `f(2, 3)` / `f(2, 3, opts)`. */
-function sizeArgs(args: unknown[]): [number[], TensorOptions | undefined] {
-  const last = args[args.length - 1];
-  const opts = last !== null && typeof last === 'object' && !Array.isArray(last) ? (last as TensorOptions) : undefined;
-  const dims = opts === undefined ? args : args.slice(0, -1);
-  return [dims.length === 1 && Array.isArray(dims[0]) ? shapeOf(dims[0] as number[]) : shapeArgs(dims as number[], 'size'), opts];
-}
-function shapeOf(shape: ShapeArg): number[] {
-  return shapeArgs([shape], 'shape');
-}
-
-export function zeros(shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function zeros(...size: number[]): Tensor;
-export function zeros(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.zeros, [shape], opts); }
-export function ones(shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function ones(...size: number[]): Tensor;
-export function ones(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.ones, [shape], opts); }
-export function empty(shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function empty(...size: number[]): Tensor;
-export function empty(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.empty, [shape], opts); }
-export function full(shape: ShapeArg, value: Scalar, opts?: TensorOptions): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError('full(shape, value): value must be a number');
-  return factory(O.full, [shapeOf(shape), value], opts);
-}
-export function randn(shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function randn(...size: number[]): Tensor;
-export function randn(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.randn, [shape], opts); }
-export function rand(shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function rand(...size: number[]): Tensor;
-export function rand(...args: unknown[]): Tensor { const [shape, opts] = sizeArgs(args); return factory(O.rand, [shape], opts); }
-export function randint(low: number, high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
-/** randint(high, shape): low = 0, as PyTorch. */
-export function randint(high: number, shape: ShapeArg, opts?: TensorOptions): Tensor;
-export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg | TensorOptions, opts?: TensorOptions): Tensor {
-  if (Array.isArray(high)) return randint(0, low, high, shape as TensorOptions | undefined);
-  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new TypeError('randint(low, high, shape): shape must be an array of integers');
-  if (!Number.isInteger(low) || !Number.isInteger(high)) throw new TypeError('randint(low, high, shape): low and high must be integers');
-  const o = checkOptions(opts);
-  return finish(native.callOp(O.randint(), low, high, shapeOf(shape), o.dtype ?? dtypeCode('int64'), null, o.device, null), o.requiresGrad);
-}
-/** arange(end) or arange(start, end, step = 1), integral → int64 as in PyTorch. */
-export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts?: TensorOptions): Tensor {
-  if (typeof end === 'object') { opts = end; end = undefined; }
-  if (typeof step === 'object') { opts = step; step = undefined; }
-  const [s, e] = end === undefined ? [0, start] : [start, end];
-  for (const [v, n] of [[s, 'start'], [e, 'end'], [step ?? 1, 'step']] as [unknown, string][])
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`arange: ${n} must be a finite number`);
-  return factory(O.arange, [s, e, step ?? 1], opts);
-}
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
   if (typeof start !== 'number' || typeof end !== 'number') throw new TypeError('linspace: start and end must be numbers');
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError('linspace: steps must be a non-negative integer');
-  return factory(O.linspace, [start, end, steps], opts);
+  return opts === undefined ? G.linspace(start, end, steps) : G.linspace(start, end, steps, opts);
 }
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
   if (typeof m === 'object') { opts = m; m = undefined; }
   if (!Number.isInteger(n) || n < 0) throw new RangeError('eye(n): n must be a non-negative integer');
-  if (m === undefined) return factory(O.eye, [n], opts);
-  if (!Number.isInteger(m) || m < 0) throw new RangeError('eye(n, m): m must be a non-negative integer');
-  return factory(O.eyeM, [n, m], opts);
+  if (m !== undefined && (!Number.isInteger(m) || m < 0)) throw new RangeError('eye(n, m): m must be a non-negative integer');
+  const call = G.eye as (...a: unknown[]) => Tensor;
+  return call(...(m === undefined ? [n] : [n, m]), ...(opts === undefined ? [] : [opts]));
 }
-export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor { return likeOp(O.zerosLike, t, [], opts); }
-export function onesLike(t: Tensor, opts?: TensorOptions): Tensor { return likeOp(O.onesLike, t, [], opts); }
-export function randnLike(t: Tensor, opts?: TensorOptions): Tensor { return likeOp(O.randnLike, t, [], opts); }
-export function randLike(t: Tensor, opts?: TensorOptions): Tensor { return likeOp(O.randLike, t, [], opts); }
-export function fullLike(t: Tensor, value: Scalar, opts?: TensorOptions): Tensor { return likeOp(O.fullLike, t, [value], opts); }
 
 // ---- torch.tensor -------------------------------------------------------------------------------
 
@@ -198,7 +120,11 @@ export function tensor(data: NestedArray | ArrayBufferView | Tensor, opts: Tenso
   let handle: TensorHandle;
   let storedDtype: DType;
   if (data instanceof Tensor) {
-    handle = native.callOp(O.toDevice(), data.detach().handle, native.device(data.handle), native.dtype(data.handle), false, true);
+    // a copy without history, as torch.tensor(t) (which warns to use t.clone().detach())
+    const d = data.detach();
+    const c = d.clone();
+    d.dispose();
+    handle = c.handle;
     storedDtype = data.dtype;
   } else if (ArrayBuffer.isView(data)) {
     const dt = dtypeOfTypedArray(data);

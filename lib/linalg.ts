@@ -1,15 +1,10 @@
-/** torch.linalg: SVD (sync and on a worker thread), singular values, norms — on the input's device. */
+/** torch.linalg: the generated ops, with svd's svf-torch default and svd on a worker thread. */
 import { native, TensorHandle } from './native';
-import { lazyOp } from './ops';
-import { namedResult, withFallback } from './oplayer/dispatch';
+import { namedResult } from './oplayer/dispatch';
+import { op } from './ops';
 import * as G from './generated/linalg';
 import { asTensor, Tensor, wrap } from './tensor';
-
-const O = {
-  svd: lazyOp('aten::linalg_svd'), svdvals: lazyOp('aten::linalg_svdvals'),
-  vectorNorm: lazyOp('aten::linalg_vector_norm'), matrixNorm: lazyOp('aten::linalg_matrix_norm'),
-  matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
-};
+import { isPlainObject } from './validate';
 
 /** `{ U, S, Vh }`, also iterable: `const [U, S, Vh] = linalg.svd(A)`. */
 export interface SVDResult extends Iterable<Tensor> {
@@ -18,56 +13,40 @@ export interface SVDResult extends Iterable<Tensor> {
   Vh: Tensor;
 }
 
-function svdArgs(A: Tensor, opts: { fullMatrices?: boolean }): [TensorHandle, boolean] {
-  const a = asTensor(A, 'svd(A)').handle;
+function fullMatrices(opts: { fullMatrices?: boolean }): boolean {
   if (opts === null || typeof opts !== 'object') throw new TypeError('svd(A, opts): opts must be an object');
   const full = opts.fullMatrices ?? false;
   if (typeof full !== 'boolean') throw new TypeError('svd(A, {fullMatrices}): fullMatrices must be a boolean');
-  return [a, full];
-}
-
-/** A = U · diag(S) · Vh, as torch.linalg.svd (fullMatrices defaults to false here, per the API). */
-export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVDResult {
-  const [a, full] = svdArgs(A, opts);
-  const [U, S, Vh] = native.callOp(O.svd(), a, full) as TensorHandle[];
-  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
-}
-
-/** svd on a libuv worker thread: the event loop keeps running while LAPACK/cuSOLVER works. */
-export async function svdAsync(A: Tensor, opts: { fullMatrices?: boolean } = {}): Promise<SVDResult> {
-  const [a, full] = svdArgs(A, opts);
-  const [U, S, Vh] = (await native.callOpAsync(O.svd(), a, full)) as TensorHandle[];
-  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
-}
-
-function svdvalsImpl(A: Tensor): Tensor {
-  return wrap(native.callOp(O.svdvals(), asTensor(A, 'svdvals(A)').handle));
+  return full;
 }
 
 /**
- * torch.linalg.norm: with `ord` a number or undefined and `dim` an int (or absent with 1-D
- * input) the vector norm; 'fro' | 'nuc' or a 2-tuple `dim` the matrix norm; absent both, the
- * 2-norm of the flattened input.
+ * A = U · diag(S) · Vh, as torch.linalg.svd. Hand-written only for the API's default
+ * fullMatrices = false (PyTorch's is true); the generated op does the work.
  */
-function normImpl(A: Tensor, ord?: number | 'fro' | 'nuc' | null, dim?: number | number[] | null, keepdim = false): Tensor {
-  const a = asTensor(A, 'norm(A)');
-  if (typeof keepdim !== 'boolean') throw new TypeError('norm: keepdim must be a boolean');
-  if (dim !== undefined && !(Number.isInteger(dim) || (Array.isArray(dim) && dim.every(Number.isInteger))))
-    throw new TypeError('norm: dim must be an integer or a pair of integers');
-  if (typeof ord === 'string') {
-    if (ord !== 'fro' && ord !== 'nuc') throw new TypeError("norm: ord must be a number, 'fro' or 'nuc'");
-    return wrap(native.callOp(O.matrixNormStr(), a.handle, ord, dim ?? [-2, -1], keepdim));
-  }
-  if (ord !== undefined && typeof ord !== 'number') throw new TypeError('norm: ord must be a number');
-  const matrixDims = Array.isArray(dim) && dim.length === 2 ? dim : dim === undefined && ord !== undefined && a.ndim === 2 ? [-2, -1] : undefined;
-  if (matrixDims) return wrap(native.callOp(O.matrixNorm(), a.handle, ord ?? 'fro', matrixDims, keepdim));
-  const dims = dim === undefined ? null : Array.isArray(dim) ? dim : [dim];
-  return wrap(native.callOp(O.vectorNorm(), a.handle, ord ?? 2, dims, keepdim));
+export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVDResult {
+  return G.svd(asTensor(A, 'svd(A)'), { fullMatrices: fullMatrices(opts) }) as unknown as SVDResult;
 }
 
-/** PyTorch's other call forms (`linalg.norm(A, { dim: 1 })`, `{ ord, keepdim, dtype }`) reach the generated op when these reject them. */
-export const svdvals = withFallback(svdvalsImpl as (...a: unknown[]) => unknown, G.svdvals as (...a: unknown[]) => unknown) as unknown as typeof svdvalsImpl & typeof G.svdvals;
-export const norm = withFallback(normImpl as (...a: unknown[]) => unknown, G.norm as (...a: unknown[]) => unknown) as unknown as typeof normImpl & typeof G.norm;
+/** svd on a libuv worker thread (native.callOpAsync): the event loop keeps running while LAPACK/cuSOLVER works. */
+export async function svdAsync(A: Tensor, opts: { fullMatrices?: boolean } = {}): Promise<SVDResult> {
+  const a = asTensor(A, 'svd(A)').handle;
+  const full = fullMatrices(opts);
+  // the generated layer calls synchronously; the worker-thread call is the addon's own entry point
+  const [U, S, Vh] = (await native.callOpAsync(op('aten::linalg_svd'), a, full)) as TensorHandle[];
+  return namedResult(['U', 'S', 'Vh'], [wrap(U), wrap(S), wrap(Vh)]) as unknown as SVDResult;
+}
 
-// The generated torch.linalg ops not hand-written above (lib/generated, `npm run gen:ops`).
+/**
+ * torch.linalg.norm, the generated op; hand-written only so that a string order other than
+ * 'fro' / 'nuc' is a TypeError naming them before LibTorch (which says "Order … not supported").
+ */
+function normImpl(...args: unknown[]): Tensor {
+  const ord = isPlainObject(args[1]) ? args[1].ord : args[1];
+  if (typeof ord === 'string' && ord !== 'fro' && ord !== 'nuc') throw new TypeError("linalg.norm: ord must be a number, 'fro' or 'nuc'");
+  return (G.norm as (...a: unknown[]) => Tensor)(...args);
+}
+export const norm = normImpl as typeof G.norm;
+
+// Every other torch.linalg op is the generated one (lib/generated, `npm run gen:ops`).
 export * from './generated/linalg-exports';

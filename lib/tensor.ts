@@ -8,8 +8,7 @@ import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from 
 import { TorchError } from './errors';
 import { disposeWhenCollected, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
-import { lazyOp } from './ops';
-import { method as generatedMethod, namedResult } from './oplayer/dispatch';
+import { Entry } from './oplayer/dispatch';
 import { TENSOR_METHODS } from './generated/tensor-table';
 import { isPlainObject, bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
 
@@ -19,96 +18,31 @@ export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
 export type NestedArray = number | boolean | bigint | NestedArray[];
 
-const O = {
-  add: lazyOp('aten::add', 'Tensor'), addS: lazyOp('aten::add', 'Scalar'),
-  sub: lazyOp('aten::sub', 'Tensor'), subS: lazyOp('aten::sub', 'Scalar'),
-  rsubS: lazyOp('aten::rsub', 'Scalar'),
-  mul: lazyOp('aten::mul', 'Tensor'), mulS: lazyOp('aten::mul', 'Scalar'),
-  div: lazyOp('aten::div', 'Tensor'), divS: lazyOp('aten::div', 'Scalar'),
-  pow: lazyOp('aten::pow', 'Tensor_Tensor'), powS: lazyOp('aten::pow', 'Tensor_Scalar'),
-  add_: lazyOp('aten::add_', 'Tensor'), addS_: lazyOp('aten::add_', 'Scalar'),
-  sub_: lazyOp('aten::sub_', 'Tensor'), subS_: lazyOp('aten::sub_', 'Scalar'),
-  mul_: lazyOp('aten::mul_', 'Tensor'), mulS_: lazyOp('aten::mul_', 'Scalar'),
-  div_: lazyOp('aten::div_', 'Tensor'), divS_: lazyOp('aten::div_', 'Scalar'),
-  eq: lazyOp('aten::eq', 'Tensor'), eqS: lazyOp('aten::eq', 'Scalar'),
-  ne: lazyOp('aten::ne', 'Tensor'), neS: lazyOp('aten::ne', 'Scalar'),
-  lt: lazyOp('aten::lt', 'Tensor'), ltS: lazyOp('aten::lt', 'Scalar'),
-  le: lazyOp('aten::le', 'Tensor'), leS: lazyOp('aten::le', 'Scalar'),
-  gt: lazyOp('aten::gt', 'Tensor'), gtS: lazyOp('aten::gt', 'Scalar'),
-  ge: lazyOp('aten::ge', 'Tensor'), geS: lazyOp('aten::ge', 'Scalar'),
-  neg: lazyOp('aten::neg'), sqrt: lazyOp('aten::sqrt'), rsqrt: lazyOp('aten::rsqrt'),
-  exp: lazyOp('aten::exp'), log: lazyOp('aten::log'), abs: lazyOp('aten::abs'), sign: lazyOp('aten::sign'),
-  sigmoid: lazyOp('aten::sigmoid'), tanh: lazyOp('aten::tanh'), relu: lazyOp('aten::relu'),
-  clamp: lazyOp('aten::clamp'), clamp_: lazyOp('aten::clamp_'),
-  clampT: lazyOp('aten::clamp', 'Tensor'),
-  matmul: lazyOp('aten::matmul'), mm: lazyOp('aten::mm'), bmm: lazyOp('aten::bmm'),
-  sum: lazyOp('aten::sum'), sumDim: lazyOp('aten::sum', 'dim_IntList'),
-  mean: lazyOp('aten::mean'), meanDim: lazyOp('aten::mean', 'dim'),
-  max: lazyOp('aten::max'), maxDim: lazyOp('aten::max', 'dim'), maximum: lazyOp('aten::maximum'),
-  min: lazyOp('aten::min'), minDim: lazyOp('aten::min', 'dim'), minimum: lazyOp('aten::minimum'),
-  all: lazyOp('aten::all'), allDim: lazyOp('aten::all', 'dim'), any: lazyOp('aten::any'), anyDim: lazyOp('aten::any', 'dim'),
-  argmax: lazyOp('aten::argmax'), argmin: lazyOp('aten::argmin'),
-  std: lazyOp('aten::std'), stdDim: lazyOp('aten::std', 'dim'),
-  var: lazyOp('aten::var'), varDim: lazyOp('aten::var', 'dim'),
-  vnorm: lazyOp('aten::linalg_vector_norm'), matrixNormStr: lazyOp('aten::linalg_matrix_norm', 'str_ord'),
-  land: lazyOp('aten::logical_and'), lor: lazyOp('aten::logical_or'), lnot: lazyOp('aten::logical_not'),
-  softmax: lazyOp('aten::softmax', 'int'), logSoftmax: lazyOp('aten::log_softmax', 'int'),
-  allclose: lazyOp('aten::allclose'), equal: lazyOp('aten::equal'),
-  zero_: lazyOp('aten::zero_'), fill_: lazyOp('aten::fill_', 'Scalar'), copy_: lazyOp('aten::copy_'),
-  view: lazyOp('aten::view'), reshape: lazyOp('aten::reshape'), permute: lazyOp('aten::permute'),
-  transpose: lazyOp('aten::transpose', 'int'), t: lazyOp('aten::t'),
-  squeeze: lazyOp('aten::squeeze'), squeezeDim: lazyOp('aten::squeeze', 'dim'), unsqueeze: lazyOp('aten::unsqueeze'),
-  flatten: lazyOp('aten::flatten', 'using_ints'), expand: lazyOp('aten::expand'), repeat: lazyOp('aten::repeat'),
-  narrow: lazyOp('aten::narrow'), select: lazyOp('aten::select', 'int'), slice: lazyOp('aten::slice', 'Tensor'),
-  split: lazyOp('aten::split', 'Tensor'), splitSizes: lazyOp('aten::split_with_sizes'), chunk: lazyOp('aten::chunk'),
-  gather: lazyOp('aten::gather'), indexSelect: lazyOp('aten::index_select'),
-  maskedFillS: lazyOp('aten::masked_fill', 'Scalar'), maskedFillT: lazyOp('aten::masked_fill', 'Tensor'),
-  toDtype: lazyOp('aten::to', 'dtype'), toDevice: lazyOp('aten::to', 'device'),
-  clone: lazyOp('aten::clone'), detach: lazyOp('aten::detach'), contiguous: lazyOp('aten::contiguous'),
-};
-
 /**
- * Hand-written methods hand PyTorch's keyword arguments (rounding_mode, alpha, correction …)
- * to the generated layer (lib/generated), which knows every overload of the op.
+ * The generated ops the few hand-written methods below hand their calls to (every other op
+ * method is generated: lib/generated/tensor-methods.ts installs it on Tensor.prototype).
  */
-const GEN = {
-  add: generatedMethod(TENSOR_METHODS.add), sub: generatedMethod(TENSOR_METHODS.sub), div: generatedMethod(TENSOR_METHODS.div),
-  add_: generatedMethod(TENSOR_METHODS.add_), sub_: generatedMethod(TENSOR_METHODS.sub_), div_: generatedMethod(TENSOR_METHODS.div_),
-  std: generatedMethod(TENSOR_METHODS.std), var: generatedMethod(TENSOR_METHODS.var),
-  clamp: generatedMethod(TENSOR_METHODS.clamp), clamp_: generatedMethod(TENSOR_METHODS.clamp_),
-  max: generatedMethod(TENSOR_METHODS.max), min: generatedMethod(TENSOR_METHODS.min),
+const E = {
+  to: new Entry({ ...TENSOR_METHODS.to, method: true }),
+  add: new Entry({ ...TENSOR_METHODS.add, method: true }), sub: new Entry({ ...TENSOR_METHODS.sub, method: true }),
+  add_: new Entry({ ...TENSOR_METHODS.add_, method: true }), sub_: new Entry({ ...TENSOR_METHODS.sub_, method: true }),
+  permute: new Entry({ ...TENSOR_METHODS.permute, method: true }), t: new Entry({ ...TENSOR_METHODS.t, method: true }),
+  norm: new Entry({ ...TENSOR_METHODS.norm, method: true }),
+  slice: new Entry({ name: 'Tensor.slice', ops: ['slice.Tensor'], method: true }),
+  vectorNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_vector_norm'] }),
+  matrixNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_matrix_norm.str_ord'] }),
 };
 
-export interface ClampOptions { min?: Operand | null; max?: Operand | null }
-export type RoundingMode = 'trunc' | 'floor' | null;
 /** `alpha` of add/sub: PyTorch's keyword `{ alpha }`, or (as svf-torch always took it) a number. */
 export type AlphaOption = number | { alpha?: Scalar };
 
-
-function alphaOptions(alpha: AlphaOption | undefined, name: string): { alpha?: Scalar } | undefined {
-  if (alpha === undefined) return undefined;
-  if (typeof alpha === 'number') return { alpha };
-  if (!isPlainObject(alpha)) throw new TypeError(`${name}(other, options): options must be { alpha } or a number`);
-  return alpha;
+/**
+ * add/sub through the generated op; a plain-number alpha (svf-torch's `x.add(y, 2)`) becomes
+ * PyTorch's keyword `{ alpha: 2 }`. Separate arguments, not `...args`: the per-op path allocates nothing.
+ */
+function alphaCall(e: Entry, self: Tensor, a0: unknown, a1: unknown, a2: unknown): unknown {
+  return typeof a1 === 'number' ? e.call4(self, 3, a0, { alpha: a1 }, a2) : e.call4(self, 3, a0, a1, a2);
 }
-
-/** Reductions' `(dim?, keepdim?, { dtype })`, also as `({ dtype })` or `(dim, { keepdim, dtype })`, as Python's keywords allow. */
-function reductionArgs(dim: unknown, keepdim: unknown, opts: unknown, name: string): [number | number[] | undefined, boolean, { dtype?: DType }] {
-  let o: Record<string, unknown> = isPlainObject(opts) ? opts : {};
-  if (opts !== undefined && !isPlainObject(opts)) throw new TypeError(`${name}: options must be an object`);
-  if (isPlainObject(dim)) { o = { ...dim, ...o }; dim = undefined; }
-  if (isPlainObject(keepdim)) { o = { ...keepdim, ...o }; keepdim = undefined; }
-  for (const k of Object.keys(o)) {
-    if (k !== 'dtype' && k !== 'keepdim' && k !== 'dim') throw new TypeError(`${name}(): unknown option '${k}'`);
-  }
-  if (o.dim !== undefined) dim = o.dim;
-  if (o.keepdim !== undefined) keepdim = o.keepdim;
-  return [dim === null ? undefined : (dim as number | number[] | undefined), (keepdim ?? false) as boolean, { dtype: o.dtype as DType | undefined }];
-}
-
-
-
-
 
 /** Module-private: only wrap() can say that a handle came straight from the addon. */
 const FROM_NATIVE: unique symbol = Symbol('svf-torch handle from the addon');
@@ -248,6 +182,10 @@ export class Tensor implements Disposable {
   }
 
   // ---- movement ------------------------------------------------------------------------------
+  /**
+   * Hand-written because Python's Tensor.to parses one positional argument as a device or a dtype
+   * (and svf-torch also takes `{ device, dtype }`); the call itself is the generated aten::to.
+   */
   to(target: Device | DType | { device?: Device; dtype?: DType }, opts: { copy?: boolean; nonBlocking?: boolean } = {}): Tensor {
     let device: Device | undefined;
     let dtype: DType | undefined;
@@ -262,14 +200,7 @@ export class Tensor implements Disposable {
       throw new TypeError("to(target): target must be a device, a dtype or { device, dtype }");
     }
     const o = options(opts, 'to', ['copy', 'nonBlocking']);
-    const nb = o.nonBlocking ?? false;
-    const copy = o.copy ?? false;
-    if (device !== undefined) {
-      const code = dtype !== undefined ? dtypeCode(dtype) : native.dtype(this.handle);
-      return wrap(native.callOp(O.toDevice(), this.handle, device, code, nb, copy));
-    }
-    if (dtype !== undefined) return wrap(native.callOp(O.toDtype(), this.handle, dtypeCode(dtype), nb, copy));
-    return wrap(native.callOp(O.detach(), this.handle)); // to({}) — PyTorch returns self; a new alias here
+    return E.to.call(this, [{ device, dtype, nonBlocking: o.nonBlocking ?? false, copy: o.copy ?? false }]) as Tensor;
   }
   cpu(): Tensor { return this.to('cpu'); }
   cuda(device: number | Device = 'cuda'): Tensor {
@@ -281,234 +212,43 @@ export class Tensor implements Disposable {
   long(): Tensor { return this.to('int64'); }
   int(): Tensor { return this.to('int32'); }
   bool(): Tensor { return this.to('bool'); }
-  clone(): Tensor { return wrap(native.callOp(O.clone(), this.handle)); }
-  detach(): Tensor { return wrap(native.callOp(O.detach(), this.handle)); }
-  contiguous(): Tensor { return wrap(native.callOp(O.contiguous(), this.handle)); }
+  /** Python's `Tensor.T` property (all dimensions reversed). */
+  get T(): Tensor { return (this.ndim <= 2 ? E.t.call(this, []) : E.permute.call(this, [[...Array(this.ndim).keys()].reverse()])) as Tensor; }
 
-  // ---- shape ---------------------------------------------------------------------------------
-  view(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.view(), this.handle, shapeArgs(shape, 'view(shape)'))); }
-  reshape(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.reshape(), this.handle, shapeArgs(shape, 'reshape(shape)'))); }
-  permute(...dims: (number | number[])[]): Tensor { return wrap(native.callOp(O.permute(), this.handle, shapeArgs(dims, 'permute(dims)'))); }
-  transpose(dim0: number, dim1: number): Tensor {
-    return wrap(native.callOp(O.transpose(), this.handle, checkInt(dim0, 'dim0'), checkInt(dim1, 'dim1')));
-  }
-  t(): Tensor { return wrap(native.callOp(O.t(), this.handle)); }
-  get T(): Tensor { return this.ndim <= 2 ? this.t() : this.permute([...Array(this.ndim).keys()].reverse()); }
-  squeeze(dim?: number): Tensor {
-    if (dim === undefined) return wrap(native.callOp(O.squeeze(), this.handle));
-    return wrap(native.callOp(O.squeezeDim(), this.handle, checkInt(dim, 'dim')));
-  }
-  unsqueeze(dim: number): Tensor { return wrap(native.callOp(O.unsqueeze(), this.handle, checkInt(dim, 'dim'))); }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return wrap(native.callOp(O.flatten(), this.handle, checkInt(startDim, 'startDim'), checkInt(endDim, 'endDim')));
-  }
-  expand(...shape: (number | number[])[]): Tensor { return wrap(native.callOp(O.expand(), this.handle, shapeArgs(shape, 'expand(shape)'))); }
-  expandAs(other: Tensor): Tensor { return this.expand(asTensor(other, 'other').shape); }
-  repeat(...reps: (number | number[])[]): Tensor { return wrap(native.callOp(O.repeat(), this.handle, shapeArgs(reps, 'repeat(repeats)'))); }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return wrap(native.callOp(O.narrow(), this.handle, checkInt(dim, 'dim'), checkInt(start, 'start'), checkInt(length, 'length')));
-  }
-  select(dim: number, index: number): Tensor {
-    return wrap(native.callOp(O.select(), this.handle, checkInt(dim, 'dim'), checkInt(index, 'index')));
-  }
-  slice(dim = 0, start?: number | null, end?: number | null, step = 1): Tensor {
-    if (start != null) checkInt(start, 'start');
-    if (end != null) checkInt(end, 'end');
-    return wrap(native.callOp(O.slice(), this.handle, checkInt(dim, 'dim'), start ?? null, end ?? null, checkInt(step, 'step')));
-  }
-  split(splitSize: number | number[], dim = 0): Tensor[] {
-    const r = Array.isArray(splitSize)
-      ? native.callOp(O.splitSizes(), this.handle, checkInts(splitSize, 'splitSizes'), checkInt(dim, 'dim'))
-      : native.callOp(O.split(), this.handle, checkInt(splitSize, 'splitSize'), checkInt(dim, 'dim'));
-    return (r as TensorHandle[]).map(wrap);
-  }
-  chunk(chunks: number, dim = 0): Tensor[] {
-    return (native.callOp(O.chunk(), this.handle, checkInt(chunks, 'chunks'), checkInt(dim, 'dim')) as TensorHandle[]).map(wrap);
-  }
-  gather(dim: number, index: Tensor): Tensor {
-    return wrap(native.callOp(O.gather(), this.handle, checkInt(dim, 'dim'), asTensor(index, 'index').handle));
-  }
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return wrap(native.callOp(O.indexSelect(), this.handle, checkInt(dim, 'dim'), asTensor(index, 'index').handle));
-  }
-  maskedFill(mask: Tensor, value: Operand): Tensor {
-    const m = asTensor(mask, 'mask').handle;
-    if (value instanceof Tensor) return wrap(native.callOp(O.maskedFillT(), this.handle, m, value.handle));
-    if (!isScalar(value)) throw new TypeError('maskedFill(mask, value): value must be a number or a Tensor');
-    return wrap(native.callOp(O.maskedFillS(), this.handle, m, value));
+  /**
+   * Hand-written because Python's Tensor.norm (torch.functional.norm) takes the orders 'fro' (the
+   * 2-norm of the entries) and 'nuc' (the nuclear norm of matrices) that aten::norm does not.
+   */
+  norm(p?: number | 'fro' | 'nuc' | null, dim?: number | number[] | null, keepdim?: boolean, ...rest: unknown[]): Tensor;
+  norm(...args: unknown[]): Tensor;
+  norm(p?: unknown, dim?: unknown, keepdim?: unknown, ...rest: unknown[]): Tensor {
+    if (p === 'fro') return E.vectorNorm.call(undefined, [this, 2, dim ?? null, keepdim ?? false, ...rest]) as Tensor;
+    if (p === 'nuc') return E.matrixNorm.call(undefined, [this, 'nuc', dim ?? [-2, -1], keepdim ?? false, ...rest]) as Tensor;
+    const args = [p, dim, keepdim, ...rest];
+    while (args.length && args[args.length - 1] === undefined) args.pop();
+    return E.norm.call(this, args) as Tensor;
   }
 
-  // ---- math ----------------------------------------------------------------------------------
-  /** self + alpha·other; `alpha` as PyTorch's keyword (`{ alpha: 2 }`) or a plain number. */
-  add(other: Operand, alpha?: AlphaOption): Tensor {
-    if (alpha === undefined) return binary(this, other, O.add, O.addS, 'add');
-    return GEN.add.call(this, other, alphaOptions(alpha, 'add')) as Tensor;
-  }
-  sub(other: Operand, alpha?: AlphaOption): Tensor {
-    if (alpha === undefined) return binary(this, other, O.sub, O.subS, 'sub');
-    return GEN.sub.call(this, other, alphaOptions(alpha, 'sub')) as Tensor;
-  }
-  mul(other: Operand): Tensor { return binary(this, other, O.mul, O.mulS, 'mul'); }
-  /** self / other; `{ roundingMode: 'trunc' | 'floor' }` as torch.div. */
-  div(other: Operand, options?: { roundingMode?: RoundingMode }): Tensor {
-    if (options === undefined) return binary(this, other, O.div, O.divS, 'div');
-    return GEN.div.call(this, other, options) as Tensor;
-  }
-  pow(exponent: Operand): Tensor { return binary(this, exponent, O.pow, O.powS, 'pow'); }
-  neg(): Tensor { return unary(this, O.neg); }
-  sqrt(): Tensor { return unary(this, O.sqrt); }
-  rsqrt(): Tensor { return unary(this, O.rsqrt); }
-  exp(): Tensor { return unary(this, O.exp); }
-  log(): Tensor { return unary(this, O.log); }
-  abs(): Tensor { return unary(this, O.abs); }
-  sign(): Tensor { return unary(this, O.sign); }
-  sigmoid(): Tensor { return unary(this, O.sigmoid); }
-  tanh(): Tensor { return unary(this, O.tanh); }
-  relu(): Tensor { return unary(this, O.relu); }
-  clamp(min?: Operand | null | ClampOptions, max?: Operand | null): Tensor {
-    if (isPlainObject(min)) return GEN.clamp.call(this, min) as Tensor;
-    if (min instanceof Tensor || max instanceof Tensor) {
-      const lo = min == null ? null : asTensor(min, 'min').handle;
-      const hi = max == null ? null : asTensor(max, 'max').handle;
-      return wrap(native.callOp(O.clampT(), this.handle, lo, hi));
-    }
-    return wrap(native.callOp(O.clamp(), this.handle, optScalar(min, 'min'), optScalar(max, 'max')));
-  }
-  matmul(other: Tensor): Tensor { return wrap(native.callOp(O.matmul(), this.handle, asTensor(other, 'other').handle)); }
-  mm(other: Tensor): Tensor { return wrap(native.callOp(O.mm(), this.handle, asTensor(other, 'other').handle)); }
-  bmm(other: Tensor): Tensor { return wrap(native.callOp(O.bmm(), this.handle, asTensor(other, 'other').handle)); }
-
-  // ---- reductions ----------------------------------------------------------------------------
-  sum(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-  sum(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-  sum(dim: number | number[] | null | undefined, keepdim?: boolean, options?: { dtype?: DType | null }): Tensor;
-  sum(d?: unknown, k?: unknown, o?: unknown): Tensor {
-    const [dim, keepdim, opts] = reductionArgs(d, k, o, 'sum');
-    const dims = optDims(dim, 'dim');
-    const dtype = options(opts, 'sum', ['dtype']).dtype;
-    const dt = dtype != null ? dtypeCode(dtype) : null;
-    if (dims === undefined) return wrap(native.callOp(O.sum(), this.handle, dt));
-    return wrap(native.callOp(O.sumDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
-  }
-  mean(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-  mean(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-  mean(dim: number | number[] | null | undefined, keepdim?: boolean, options?: { dtype?: DType | null }): Tensor;
-  mean(d?: unknown, k?: unknown, o?: unknown): Tensor {
-    const [dim, keepdim, opts] = reductionArgs(d, k, o, 'mean');
-    const dims = optDims(dim, 'dim');
-    const dtype = options(opts, 'mean', ['dtype']).dtype;
-    const dt = dtype != null ? dtypeCode(dtype) : null;
-    if (dims === undefined) return wrap(native.callOp(O.mean(), this.handle, dt));
-    return wrap(native.callOp(O.meanDim(), this.handle, dims, checkBool(keepdim, 'keepdim'), dt));
-  }
-  /** max() → the largest element; max(dim) → { values, indices }; max(tensor) → elementwise maximum. */
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  max(other: Tensor): Tensor;
-  max(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
-  max(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (typeof keepdim !== 'boolean') return GEN.max.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
-    return minMax(this, dim, keepdim, O.max, O.maxDim, O.maximum);
-  }
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  min(other: Tensor): Tensor;
-  min(dim: number, options: { keepdim?: boolean }): { values: Tensor; indices: Tensor };
-  min(dim?: number | Tensor, keepdim: boolean | { keepdim?: boolean } = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (typeof keepdim !== 'boolean') return GEN.min.call(this, dim, keepdim) as { values: Tensor; indices: Tensor };
-    return minMax(this, dim, keepdim, O.min, O.minDim, O.minimum);
-  }
-  argmax(dim?: number, keepdim = false): Tensor {
-    return wrap(native.callOp(O.argmax(), this.handle, dim === undefined ? null : checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
-  }
-  argmin(dim?: number, keepdim = false): Tensor {
-    return wrap(native.callOp(O.argmin(), this.handle, dim === undefined ? null : checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
-  }
-  /** True where every element (over `dim`, or all) is non-zero; a bool tensor. */
-  all(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return unary(this, O.all);
-    return wrap(native.callOp(O.allDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
-  }
-  any(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return unary(this, O.any);
-    return wrap(native.callOp(O.anyDim(), this.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')));
-  }
-  /** std(dim?, { unbiased = true, keepdim = false }); PyTorch's other forms (`{ correction }`, positional unbiased) too. */
-  std(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
-    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, options(opts, 'std', ['unbiased', 'keepdim']), O.std, O.stdDim);
-    if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.std, O.stdDim);
-    return GEN.std.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
-  }
-  var(dim?: number | number[] | null, opts?: StdVarOptions | boolean, keepdim?: boolean): Tensor {
-    if (typeof opts === 'object' && opts !== null && !('correction' in opts) && keepdim === undefined && dim !== null) return stdVar(this, dim, options(opts, 'var', ['unbiased', 'keepdim']), O.var, O.varDim);
-    if (opts === undefined && keepdim === undefined && dim !== null) return stdVar(this, dim, {}, O.var, O.varDim);
-    return GEN.var.call(this, ...[dim, opts, keepdim].filter((v) => v !== undefined)) as Tensor;
-  }
-  /** The vector p-norm over `dim` (all elements when omitted), as Tensor.norm(p, dim, keepdim). */
-  norm(p: number | 'fro' | 'nuc' = 2, dim?: number | number[], keepdim = false): Tensor {
-    // torch.norm's string orders: 'fro' is the 2-norm of the entries, 'nuc' the nuclear norm of matrices
-    if (p === 'fro') p = 2;
-    if (p === 'nuc') return wrap(native.callOp(O.matrixNormStr(), this.handle, 'nuc', optDims(dim, 'dim') ?? [-2, -1], checkBool(keepdim, 'keepdim')));
-    if (typeof p !== 'number') throw new TypeError("norm(p): p must be a number, 'fro' or 'nuc'");
-    return wrap(native.callOp(O.vnorm(), this.handle, p, optDims(dim, 'dim') ?? null, checkBool(keepdim, 'keepdim')));
+  /** aten::slice as a method (Python spells it `x[start:end:step]` on dim 0, and has no method). */
+  slice(dim?: number, start?: number | null, end?: number | null, step?: number): Tensor {
+    return E.slice.call(this, [dim, start, end, step]) as Tensor;
   }
 
-  // ---- comparison and logic ------------------------------------------------------------------
-  eq(other: Operand): Tensor { return binary(this, other, O.eq, O.eqS, 'eq'); }
-  ne(other: Operand): Tensor { return binary(this, other, O.ne, O.neS, 'ne'); }
-  lt(other: Operand): Tensor { return binary(this, other, O.lt, O.ltS, 'lt'); }
-  le(other: Operand): Tensor { return binary(this, other, O.le, O.leS, 'le'); }
-  gt(other: Operand): Tensor { return binary(this, other, O.gt, O.gtS, 'gt'); }
-  ge(other: Operand): Tensor { return binary(this, other, O.ge, O.geS, 'ge'); }
-  logicalAnd(other: Tensor): Tensor { return wrap(native.callOp(O.land(), this.handle, asTensor(other, 'other').handle)); }
-  logicalOr(other: Tensor): Tensor { return wrap(native.callOp(O.lor(), this.handle, asTensor(other, 'other').handle)); }
-  logicalNot(): Tensor { return unary(this, O.lnot); }
-  allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    const o = options(opts, 'allclose', ['rtol', 'atol', 'equalNan']);
-    return native.callOp(O.allclose(), this.handle, asTensor(other, 'other').handle, o.rtol ?? 1e-5, o.atol ?? 1e-8, o.equalNan ?? false) as boolean;
-  }
-  equal(other: Tensor): boolean { return native.callOp(O.equal(), this.handle, asTensor(other, 'other').handle) as boolean; }
-  softmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    const dtype = options(opts, 'softmax', ['dtype']).dtype;
-    return wrap(native.callOp(O.softmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
-  }
-  logSoftmax(dim: number, opts: { dtype?: DType } = {}): Tensor {
-    const dtype = options(opts, 'logSoftmax', ['dtype']).dtype;
-    return wrap(native.callOp(O.logSoftmax(), this.handle, checkInt(dim, 'dim'), dtype ? dtypeCode(dtype) : null));
-  }
-
-  // ---- in place ------------------------------------------------------------------------------
-  add_(other: Operand, alpha?: AlphaOption): this {
-    if (alpha === undefined || typeof alpha === 'number') return inplace(this, other, O.add_, O.addS_, 'add_', alpha);
-    GEN.add_.call(this, other, alphaOptions(alpha, 'add_'));
-    return this;
-  }
-  sub_(other: Operand, alpha?: AlphaOption): this {
-    if (alpha === undefined || typeof alpha === 'number') return inplace(this, other, O.sub_, O.subS_, 'sub_', alpha);
-    GEN.sub_.call(this, other, alphaOptions(alpha, 'sub_'));
-    return this;
-  }
-  mul_(other: Operand): this { return inplace(this, other, O.mul_, O.mulS_, 'mul_'); }
-  div_(other: Operand, options?: { roundingMode?: RoundingMode }): this {
-    if (options === undefined) return inplace(this, other, O.div_, O.divS_, 'div_');
-    GEN.div_.call(this, other, options);
-    return this;
-  }
-  zero_(): this { native.callOp(O.zero_(), this.handle); return this; }
-  fill_(value: Scalar): this {
-    if (!isScalar(value)) throw new TypeError('fill_(value): value must be a number or boolean');
-    native.callOp(O.fill_(), this.handle, value);
-    return this;
-  }
-  copy_(src: Tensor, nonBlocking = false): this {
-    native.callOp(O.copy_(), this.handle, asTensor(src, 'src').handle, checkBool(nonBlocking, 'nonBlocking'));
-    return this;
-  }
-  clamp_(min?: Scalar | null | ClampOptions, max?: Scalar | null): this {
-    if (isPlainObject(min)) { GEN.clamp_.call(this, min); return this; }
-    native.callOp(O.clamp_(), this.handle, optScalar(min, 'min'), optScalar(max, 'max'));
-    return this;
-  }
+  // ---- add/sub: also with a plain-number alpha ------------------------------------------------
+  // Hand-written only for svf-torch's `x.add(y, 2)` (PyTorch's alpha is keyword-only: `{ alpha: 2 }`);
+  // everything else goes to the generated op as it is.
+  add(other: Operand, alpha?: AlphaOption): Tensor;
+  add(...args: unknown[]): Tensor;
+  add(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.add, this, a0, a1, a2) as Tensor; }
+  sub(other: Operand, alpha?: AlphaOption): Tensor;
+  sub(...args: unknown[]): Tensor;
+  sub(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.sub, this, a0, a1, a2) as Tensor; }
+  add_(other: Operand, alpha?: AlphaOption): this;
+  add_(...args: unknown[]): this;
+  add_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.add_, this, a0, a1, a2) as this; }
+  sub_(other: Operand, alpha?: AlphaOption): this;
+  sub_(...args: unknown[]): this;
+  sub_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.sub_, this, a0, a1, a2) as this; }
 }
 
 // ---- helpers shared by the methods above and by functions.ts -----------------------------------
@@ -521,46 +261,4 @@ export function wrap(h: TensorHandle): Tensor {
 export function asTensor(v: unknown, what: string): Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`${what} must be a Tensor`);
   return v;
-}
-
-
-
-function unary(self: Tensor, id: () => number): Tensor {
-  return wrap(native.callOp(id(), self.handle));
-}
-
-function binary(self: Tensor, other: Operand, tId: () => number, sId: () => number, name: string, alpha?: number): Tensor {
-  if (alpha !== undefined && typeof alpha !== 'number') throw new TypeError(`${name}(other, alpha): alpha must be a number`);
-  if (other instanceof Tensor) return wrap(alpha === undefined ? native.callOp(tId(), self.handle, other.handle) : native.callOp(tId(), self.handle, other.handle, alpha));
-  if (isScalar(other)) return wrap(alpha === undefined ? native.callOp(sId(), self.handle, other) : native.callOp(sId(), self.handle, other, alpha));
-  throw new TypeError(`${name}(other): other must be a Tensor or a number`);
-}
-
-function inplace<T extends Tensor>(self: T, other: Operand, tId: () => number, sId: () => number, name: string, alpha?: number): T {
-  if (alpha !== undefined && typeof alpha !== 'number') throw new TypeError(`${name}(other, alpha): alpha must be a number`);
-  const rest = alpha === undefined ? [] : [alpha]; // mul_/div_ take no alpha
-  if (other instanceof Tensor) native.callOp(tId(), self.handle, other.handle, ...rest);
-  else if (isScalar(other)) native.callOp(sId(), self.handle, other, ...rest);
-  else throw new TypeError(`${name}(other): other must be a Tensor or a number`);
-  return self;
-}
-
-function minMax(
-  self: Tensor, dim: number | Tensor | undefined, keepdim: boolean,
-  all: () => number, byDim: () => number, elementwise: () => number,
-): Tensor | { values: Tensor; indices: Tensor } {
-  if (dim === undefined) return wrap(native.callOp(all(), self.handle));
-  if (dim instanceof Tensor) return wrap(native.callOp(elementwise(), self.handle, dim.handle));
-  const [values, indices] = native.callOp(byDim(), self.handle, checkInt(dim, 'dim'), checkBool(keepdim, 'keepdim')) as TensorHandle[];
-  return namedResult(['values', 'indices'], [wrap(values), wrap(indices)]) as { values: Tensor; indices: Tensor };
-}
-
-function stdVar(
-  self: Tensor, dim: number | number[] | undefined, opts: { unbiased?: boolean; keepdim?: boolean },
-  all: () => number, byDim: () => number,
-): Tensor {
-  const unbiased = checkBool(opts.unbiased ?? true, 'unbiased');
-  const dims = optDims(dim, 'dim');
-  if (dims === undefined && !opts.keepdim) return wrap(native.callOp(all(), self.handle, unbiased));
-  return wrap(native.callOp(byDim(), self.handle, dims ?? null, unbiased, checkBool(opts.keepdim ?? false, 'keepdim')));
 }

@@ -6,7 +6,7 @@
  * intersections and unions summed over all episodes, the mean of the two IoUs.
  */
 import { tidy } from '../memory';
-import { stack } from '../functions';
+import { stack } from '../generated/torch';
 import { Tensor } from '../tensor';
 
 export interface FewShotResult {

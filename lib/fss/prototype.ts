@@ -4,7 +4,7 @@
  * features into a foreground and a background prototype (K shots pooled together), cosine
  * similarity of every query position to each, ×10, upsampled to the input size.
  */
-import { cat, stack } from '../functions';
+import { cat, stack } from '../generated/torch';
 import { tidy } from '../memory';
 import * as F from '../nn/functional';
 import { Module } from '../nn/module';

@@ -1,6 +1,6 @@
 /** Episodes and batches as tensors (the only part of lib/fss that touches LibTorch). */
 import { tensor } from '../creation';
-import { stack } from '../functions';
+import { stack } from '../generated/torch';
 import { tidy } from '../memory';
 import { Tensor } from '../tensor';
 import { RawEpisode } from './episode';

@@ -87,47 +87,47 @@ function adaptiveAvgPool3d(...args: unknown[]): unknown { return e_adaptiveAvgPo
  * - `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, bool ceil_mode=…, bool count_include_pad=…) -> Tensor`
  */
 function avgPool1d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, options?: { countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined): Tensor;
 function avgPool1d(...args: unknown[]): unknown { return e_avgPool1d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool2d — ATen: aten::avg_pool2d
  * - `avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=…, int[2] padding=…, bool ceil_mode=…, bool count_include_pad=…, int? divisor_override=…) -> Tensor`
  */
 function avgPool2d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, options?: { divisorOverride?: number | null }): Tensor;
-function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null): Tensor;
+function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined, options?: { divisorOverride?: number | null }): Tensor;
+function avgPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined, divisorOverride: number | null | undefined): Tensor;
 function avgPool2d(...args: unknown[]): unknown { return e_avgPool2d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool3d — ATen: aten::avg_pool3d
  * - `avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=…, int[3] padding=…, bool ceil_mode=…, bool count_include_pad=…, int? divisor_override=…) -> Tensor`
  */
 function avgPool3d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
-function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, options?: { divisorOverride?: number | null }): Tensor;
-function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null): Tensor;
+function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, options?: { countIncludePad?: boolean; divisorOverride?: number | null }): Tensor;
+function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined, options?: { divisorOverride?: number | null }): Tensor;
+function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined, divisorOverride: number | null | undefined): Tensor;
 function avgPool3d(...args: unknown[]): unknown { return e_avgPool3d.call(undefined, args); }
 /**
  * torch.nn.functional.bilinear — ATen: aten::bilinear
  * - `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
-function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
+function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor;
 function bilinear(...args: unknown[]): unknown { return e_bilinear.call(undefined, args); }
 /**
  * torch.nn.functional.celu — ATen: aten::celu
  * - `celu(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu(self: Tensor, options?: { alpha?: Scalar }): Tensor;
-function celu(self: Tensor, alpha: Scalar): Tensor;
-function celu(self: Tensor, alpha: Scalar, inplace: boolean): Tensor;
+function celu(self: Tensor, alpha: Scalar | undefined): Tensor;
+function celu(self: Tensor, alpha: Scalar | undefined, inplace: boolean): Tensor;
 function celu(self: Tensor, options?: { inplace?: boolean; alpha?: Scalar }): Tensor;
 function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args); }
 /**
@@ -135,7 +135,7 @@ function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args)
  * - `celu_(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu_(self: Tensor, options?: { alpha?: Scalar }): Tensor;
-function celu_(self: Tensor, alpha: Scalar): Tensor;
+function celu_(self: Tensor, alpha: Scalar | undefined): Tensor;
 function celu_(...args: unknown[]): unknown { return e_celu_.call(undefined, args); }
 /**
  * torch.nn.functional.channel_shuffle — ATen: aten::channel_shuffle
@@ -149,17 +149,17 @@ function channelShuffle(...args: unknown[]): unknown { return e_channelShuffle.c
  * - `conv1d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, str padding=…, int[1] dilation=…, int groups=…) -> Tensor`
  */
 function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, args); }
 /**
  * torch.nn.functional.conv2d — ATen: aten::conv2d, aten::conv2d.padding
@@ -167,17 +167,17 @@ function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, a
  * - `conv2d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, str padding=…, int[2] dilation=…, int groups=…) -> Tensor`
  */
 function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, args); }
 /**
  * torch.nn.functional.conv3d — ATen: aten::conv3d, aten::conv3d.padding
@@ -185,83 +185,83 @@ function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, a
  * - `conv3d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, str padding=…, int[3] dilation=…, int groups=…) -> Tensor`
  */
 function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv3d(...args: unknown[]): unknown { return e_conv3d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose1d — ATen: aten::conv_transpose1d
  * - `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] output_padding=…, int groups=…, int[1] dilation=…) -> Tensor`
  */
 function convTranspose1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose1d(...args: unknown[]): unknown { return e_convTranspose1d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose2d — ATen: aten::conv_transpose2d.input
  * - `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] output_padding=…, int groups=…, int[2] dilation=…) -> Tensor`
  */
 function convTranspose2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose2d(...args: unknown[]): unknown { return e_convTranspose2d.call(undefined, args); }
 /**
  * torch.nn.functional.conv_transpose3d — ATen: aten::conv_transpose3d.input
  * - `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] output_padding=…, int groups=…, int[3] dilation=…) -> Tensor`
  */
 function convTranspose3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose3d(...args: unknown[]): unknown { return e_convTranspose3d.call(undefined, args); }
 /**
  * torch.nn.functional.cosine_similarity — ATen: aten::cosine_similarity
  * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
  */
 function cosineSimilarity(x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, options?: { eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, eps: number): Tensor;
+function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, options?: { eps?: number }): Tensor;
+function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, eps: number | undefined): Tensor;
 function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilarity.call(undefined, args); }
 /**
  * torch.nn.functional.elu — ATen: aten::elu
  * - `elu(Tensor self, Scalar alpha=…, Scalar scale=…, Scalar input_scale=…) -> Tensor`
  */
 function elu(self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu(self: Tensor, alpha: Scalar, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu(self: Tensor, alpha: Scalar, scale: Scalar, options?: { inputScale?: Scalar }): Tensor;
-function elu(self: Tensor, alpha: Scalar, scale: Scalar, inputScale: Scalar): Tensor;
-function elu(self: Tensor, alpha: Scalar, inplace: boolean): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, scale: Scalar | undefined, options?: { inputScale?: Scalar }): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, scale: Scalar | undefined, inputScale: Scalar | undefined): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, inplace: boolean): Tensor;
 function elu(self: Tensor, options?: { inplace?: boolean; alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu(self: Tensor, alpha: Scalar, options?: { inplace?: boolean; scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu(self: Tensor, alpha: Scalar, scale: Scalar, options?: { inplace?: boolean; inputScale?: Scalar }): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, options?: { inplace?: boolean; scale?: Scalar; inputScale?: Scalar }): Tensor;
+function elu(self: Tensor, alpha: Scalar | undefined, scale: Scalar | undefined, options?: { inplace?: boolean; inputScale?: Scalar }): Tensor;
 function elu(...args: unknown[]): unknown { return e_elu.call(undefined, args); }
 /**
  * torch.nn.functional.elu_ — ATen: aten::elu_
  * - `elu_(Tensor self, Scalar alpha=…, Scalar scale=…, Scalar input_scale=…) -> Tensor`
  */
 function elu_(self: Tensor, options?: { alpha?: Scalar; scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu_(self: Tensor, alpha: Scalar, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
-function elu_(self: Tensor, alpha: Scalar, scale: Scalar, options?: { inputScale?: Scalar }): Tensor;
-function elu_(self: Tensor, alpha: Scalar, scale: Scalar, inputScale: Scalar): Tensor;
+function elu_(self: Tensor, alpha: Scalar | undefined, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
+function elu_(self: Tensor, alpha: Scalar | undefined, scale: Scalar | undefined, options?: { inputScale?: Scalar }): Tensor;
+function elu_(self: Tensor, alpha: Scalar | undefined, scale: Scalar | undefined, inputScale: Scalar | undefined): Tensor;
 function elu_(...args: unknown[]): unknown { return e_elu_.call(undefined, args); }
 /**
  * torch.nn.functional.gelu — ATen: aten::gelu
@@ -274,24 +274,24 @@ function gelu(...args: unknown[]): unknown { return e_gelu.call(undefined, args)
  * - `glu(Tensor self, int dim=…) -> Tensor`
  */
 function glu(self: Tensor, options?: { dim?: number }): Tensor;
-function glu(self: Tensor, dim: number): Tensor;
+function glu(self: Tensor, dim: number | undefined): Tensor;
 function glu(...args: unknown[]): unknown { return e_glu.call(undefined, args); }
 /**
  * torch.nn.functional.group_norm — ATen: aten::group_norm
  * - `group_norm(Tensor input, int num_groups, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enabled=…) -> Tensor`
  */
 function groupNorm(input: Tensor, numGroups: number, options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, options?: { bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnabled: boolean): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnabled: boolean | undefined): Tensor;
 function groupNorm(...args: unknown[]): unknown { return e_groupNorm.call(undefined, args); }
 /**
  * torch.nn.functional.hardshrink — ATen: aten::hardshrink
  * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function hardshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
-function hardshrink(self: Tensor, lambd: Scalar): Tensor;
+function hardshrink(self: Tensor, lambd: Scalar | undefined): Tensor;
 function hardshrink(...args: unknown[]): unknown { return e_hardshrink.call(undefined, args); }
 /**
  * torch.nn.functional.hardsigmoid — ATen: aten::hardsigmoid
@@ -312,37 +312,37 @@ function hardswish(...args: unknown[]): unknown { return e_hardswish.call(undefi
  * - `hardtanh(Tensor self, Scalar min_val=…, Scalar max_val=…) -> Tensor`
  */
 function hardtanh(self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }): Tensor;
-function hardtanh(self: Tensor, minVal: Scalar, options?: { maxVal?: Scalar }): Tensor;
-function hardtanh(self: Tensor, minVal: Scalar, maxVal: Scalar): Tensor;
-function hardtanh(self: Tensor, minVal: Scalar, maxVal: Scalar, inplace: boolean): Tensor;
+function hardtanh(self: Tensor, minVal: Scalar | undefined, options?: { maxVal?: Scalar }): Tensor;
+function hardtanh(self: Tensor, minVal: Scalar | undefined, maxVal: Scalar | undefined): Tensor;
+function hardtanh(self: Tensor, minVal: Scalar | undefined, maxVal: Scalar | undefined, inplace: boolean): Tensor;
 function hardtanh(self: Tensor, options?: { inplace?: boolean; minVal?: Scalar; maxVal?: Scalar }): Tensor;
-function hardtanh(self: Tensor, minVal: Scalar, options?: { inplace?: boolean; maxVal?: Scalar }): Tensor;
+function hardtanh(self: Tensor, minVal: Scalar | undefined, options?: { inplace?: boolean; maxVal?: Scalar }): Tensor;
 function hardtanh(...args: unknown[]): unknown { return e_hardtanh.call(undefined, args); }
 /**
  * torch.nn.functional.hardtanh_ — ATen: aten::hardtanh_
  * - `hardtanh_(Tensor self, Scalar min_val=…, Scalar max_val=…) -> Tensor`
  */
 function hardtanh_(self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar }): Tensor;
-function hardtanh_(self: Tensor, minVal: Scalar, options?: { maxVal?: Scalar }): Tensor;
-function hardtanh_(self: Tensor, minVal: Scalar, maxVal: Scalar): Tensor;
+function hardtanh_(self: Tensor, minVal: Scalar | undefined, options?: { maxVal?: Scalar }): Tensor;
+function hardtanh_(self: Tensor, minVal: Scalar | undefined, maxVal: Scalar | undefined): Tensor;
 function hardtanh_(...args: unknown[]): unknown { return e_hardtanh_.call(undefined, args); }
 /**
  * torch.nn.functional.layer_norm — ATen: aten::layer_norm
  * - `layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enable=…) -> Tensor`
  */
 function layerNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnable: boolean): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnable: boolean | undefined): Tensor;
 function layerNorm(...args: unknown[]): unknown { return e_layerNorm.call(undefined, args); }
 /**
  * torch.nn.functional.leaky_relu — ATen: aten::leaky_relu
  * - `leaky_relu(Tensor self, Scalar negative_slope=…) -> Tensor`
  */
 function leakyRelu(self: Tensor, options?: { negativeSlope?: Scalar }): Tensor;
-function leakyRelu(self: Tensor, negativeSlope: Scalar): Tensor;
-function leakyRelu(self: Tensor, negativeSlope: Scalar, inplace: boolean): Tensor;
+function leakyRelu(self: Tensor, negativeSlope: Scalar | undefined): Tensor;
+function leakyRelu(self: Tensor, negativeSlope: Scalar | undefined, inplace: boolean): Tensor;
 function leakyRelu(self: Tensor, options?: { inplace?: boolean; negativeSlope?: Scalar }): Tensor;
 function leakyRelu(...args: unknown[]): unknown { return e_leakyRelu.call(undefined, args); }
 /**
@@ -350,14 +350,14 @@ function leakyRelu(...args: unknown[]): unknown { return e_leakyRelu.call(undefi
  * - `leaky_relu_(Tensor self, Scalar negative_slope=…) -> Tensor`
  */
 function leakyRelu_(self: Tensor, options?: { negativeSlope?: Scalar }): Tensor;
-function leakyRelu_(self: Tensor, negativeSlope: Scalar): Tensor;
+function leakyRelu_(self: Tensor, negativeSlope: Scalar | undefined): Tensor;
 function leakyRelu_(...args: unknown[]): unknown { return e_leakyRelu_.call(undefined, args); }
 /**
  * torch.nn.functional.linear — ATen: aten::linear
  * - `linear(Tensor input, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function linear(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
-function linear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
+function linear(input: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor;
 function linear(...args: unknown[]): unknown { return e_linear.call(undefined, args); }
 /**
  * torch.nn.functional.mish — ATen: aten::mish
@@ -371,31 +371,31 @@ function mish(...args: unknown[]): unknown { return e_mish.call(undefined, args)
  * - `one_hot(Tensor self, int num_classes=…) -> Tensor`
  */
 function oneHot(self: Tensor, options?: { numClasses?: number }): Tensor;
-function oneHot(self: Tensor, numClasses: number): Tensor;
+function oneHot(self: Tensor, numClasses: number | undefined): Tensor;
 function oneHot(...args: unknown[]): unknown { return e_oneHot.call(undefined, args); }
 /**
  * torch.nn.functional.pad — ATen: aten::pad
  * - `pad(Tensor self, int[] pad, str mode=…, float? value=…) -> Tensor`
  */
 function pad(self: Tensor, pad: number[], options?: { mode?: string; value?: number | null }): Tensor;
-function pad(self: Tensor, pad: number[], mode: string, options?: { value?: number | null }): Tensor;
-function pad(self: Tensor, pad: number[], mode: string, value: number | null): Tensor;
+function pad(self: Tensor, pad: number[], mode: string | undefined, options?: { value?: number | null }): Tensor;
+function pad(self: Tensor, pad: number[], mode: string | undefined, value: number | null | undefined): Tensor;
 function pad(...args: unknown[]): unknown { return e_pad.call(undefined, args); }
 /**
  * torch.nn.functional.pairwise_distance — ATen: aten::pairwise_distance
  * - `pairwise_distance(Tensor x1, Tensor x2, float p=…, float eps=…, bool keepdim=…) -> Tensor`
  */
 function pairwiseDistance(x1: Tensor, x2: Tensor, options?: { p?: number; eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, options?: { eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, options?: { keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, options?: { eps?: number; keepdim?: boolean }): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, options?: { keepdim?: boolean }): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, keepdim: boolean | undefined): Tensor;
 function pairwiseDistance(...args: unknown[]): unknown { return e_pairwiseDistance.call(undefined, args); }
 /**
  * torch.nn.functional.pdist — ATen: aten::pdist
  * - `pdist(Tensor self, float p=…) -> Tensor`
  */
 function pdist(self: Tensor, options?: { p?: number }): Tensor;
-function pdist(self: Tensor, p: number): Tensor;
+function pdist(self: Tensor, p: number | undefined): Tensor;
 function pdist(...args: unknown[]): unknown { return e_pdist.call(undefined, args); }
 /**
  * torch.nn.functional.pixel_shuffle — ATen: aten::pixel_shuffle
@@ -440,42 +440,42 @@ function relu_(...args: unknown[]): unknown { return e_relu_.call(undefined, arg
  * - `rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, float? eps=…) -> Tensor`
  */
 function rmsNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, eps: number | null): Tensor;
+function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { eps?: number | null }): Tensor;
+function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, eps: number | null | undefined): Tensor;
 function rmsNorm(...args: unknown[]): unknown { return e_rmsNorm.call(undefined, args); }
 /**
  * torch.nn.functional.rrelu — ATen: aten::rrelu
  * - `rrelu(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
  */
 function rrelu(self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, inplace: boolean): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, generator: null | undefined): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, inplace: boolean): Tensor;
 function rrelu(self: Tensor, options?: { inplace?: boolean; lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, options?: { inplace?: boolean; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, options?: { inplace?: boolean; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { inplace?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, options?: { inplace?: boolean; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { inplace?: boolean; training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { inplace?: boolean; generator?: null }): Tensor;
 function rrelu(...args: unknown[]): unknown { return e_rrelu.call(undefined, args); }
 /**
  * torch.nn.functional.rrelu_ — ATen: aten::rrelu_
  * - `rrelu_(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
  */
 function rrelu_(self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { training?: boolean; generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, generator: null | undefined): Tensor;
 function rrelu_(...args: unknown[]): unknown { return e_rrelu_.call(undefined, args); }
 /**
  * torch.nn.functional.scaled_dot_product_attention — ATen: aten::scaled_dot_product_attention
  * - `scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=…, float dropout_p=…, bool is_causal=…, *, float? scale=…, bool enable_gqa=…) -> Tensor`
  */
 function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: { attnMask?: Tensor | null; dropoutP?: number; isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
-function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, options?: { dropoutP?: number; isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
-function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP: number, options?: { isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
-function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP: number, isCausal: boolean, options?: { scale?: number | null; enableGqa?: boolean }): Tensor;
+function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null | undefined, options?: { dropoutP?: number; isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
+function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null | undefined, dropoutP: number | undefined, options?: { isCausal?: boolean; scale?: number | null; enableGqa?: boolean }): Tensor;
+function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null | undefined, dropoutP: number | undefined, isCausal: boolean | undefined, options?: { scale?: number | null; enableGqa?: boolean }): Tensor;
 function scaledDotProductAttention(...args: unknown[]): unknown { return e_scaledDotProductAttention.call(undefined, args); }
 /**
  * torch.nn.functional.selu — ATen: aten::selu
@@ -508,15 +508,15 @@ function silu(...args: unknown[]): unknown { return e_silu.call(undefined, args)
  * - `softplus(Tensor self, Scalar beta=…, Scalar threshold=…) -> Tensor`
  */
 function softplus(self: Tensor, options?: { beta?: Scalar; threshold?: Scalar }): Tensor;
-function softplus(self: Tensor, beta: Scalar, options?: { threshold?: Scalar }): Tensor;
-function softplus(self: Tensor, beta: Scalar, threshold: Scalar): Tensor;
+function softplus(self: Tensor, beta: Scalar | undefined, options?: { threshold?: Scalar }): Tensor;
+function softplus(self: Tensor, beta: Scalar | undefined, threshold: Scalar | undefined): Tensor;
 function softplus(...args: unknown[]): unknown { return e_softplus.call(undefined, args); }
 /**
  * torch.nn.functional.softshrink — ATen: aten::softshrink
  * - `softshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function softshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
-function softshrink(self: Tensor, lambd: Scalar): Tensor;
+function softshrink(self: Tensor, lambd: Scalar | undefined): Tensor;
 function softshrink(...args: unknown[]): unknown { return e_softshrink.call(undefined, args); }
 /**
  * torch.nn.functional.tanh — ATen: aten::tanh

@@ -70,7 +70,7 @@ function choleskyEx(...args: unknown[]): unknown { return e_choleskyEx.call(unde
  * - `linalg_cond.p_str(Tensor self, str p) -> Tensor`
  */
 function cond(self: Tensor, options?: { p?: Scalar | null }): Tensor;
-function cond(self: Tensor, p: Scalar | null): Tensor;
+function cond(self: Tensor, p: Scalar | null | undefined): Tensor;
 function cond(self: Tensor, p: string): Tensor;
 function cond(...args: unknown[]): unknown { return e_cond.call(undefined, args); }
 /**
@@ -102,7 +102,7 @@ function eig(...args: unknown[]): unknown { return e_eig.call(undefined, args); 
  * - `linalg_eigh(Tensor self, str UPLO=…) -> (Tensor eigenvalues, Tensor eigenvectors)`
  */
 function eigh(self: Tensor, options?: { UPLO?: string }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function eigh(self: Tensor, UPLO: string): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+function eigh(self: Tensor, UPLO: string | undefined): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
 function eigh(...args: unknown[]): unknown { return e_eigh.call(undefined, args); }
 /**
  * torch.linalg.eigvals — ATen: aten::linalg_eigvals
@@ -115,7 +115,7 @@ function eigvals(...args: unknown[]): unknown { return e_eigvals.call(undefined,
  * - `linalg_eigvalsh(Tensor self, str UPLO=…) -> Tensor`
  */
 function eigvalsh(self: Tensor, options?: { UPLO?: string }): Tensor;
-function eigvalsh(self: Tensor, UPLO: string): Tensor;
+function eigvalsh(self: Tensor, UPLO: string | undefined): Tensor;
 function eigvalsh(...args: unknown[]): unknown { return e_eigvalsh.call(undefined, args); }
 /**
  * torch.linalg.householder_product — ATen: aten::linalg_householder_product
@@ -158,7 +158,7 @@ function ldlSolve(...args: unknown[]): unknown { return e_ldlSolve.call(undefine
  * - `linalg_lstsq(Tensor self, Tensor b, float? rcond=…, *, str? driver=…) -> (Tensor solution, Tensor residuals, Tensor rank, Tensor singular_values)`
  */
 function lstsq(self: Tensor, b: Tensor, options?: { rcond?: number | null; driver?: string | null }): NamedResult<{ solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor }>;
-function lstsq(self: Tensor, b: Tensor, rcond: number | null, options?: { driver?: string | null }): NamedResult<{ solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor }>;
+function lstsq(self: Tensor, b: Tensor, rcond: number | null | undefined, options?: { driver?: string | null }): NamedResult<{ solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor }>;
 function lstsq(...args: unknown[]): unknown { return e_lstsq.call(undefined, args); }
 /**
  * torch.linalg.lu — ATen: aten::linalg_lu
@@ -202,12 +202,12 @@ function matrixExp(...args: unknown[]): unknown { return e_matrixExp.call(undefi
  * - `linalg_matrix_norm.str_ord(Tensor self, str ord=…, int[] dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function matrixNorm(self: Tensor, ord: Scalar, options?: { dim?: number[]; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function matrixNorm(self: Tensor, ord: Scalar, dim: number[], options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function matrixNorm(self: Tensor, ord: Scalar, dim: number[], keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function matrixNorm(self: Tensor, ord: Scalar, dim: number[] | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function matrixNorm(self: Tensor, ord: Scalar, dim: number[] | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function matrixNorm(self: Tensor, options?: { ord?: string; dim?: number[]; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function matrixNorm(self: Tensor, ord: string, options?: { dim?: number[]; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function matrixNorm(self: Tensor, ord: string, dim: number[], options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function matrixNorm(self: Tensor, ord: string, dim: number[], keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function matrixNorm(self: Tensor, ord: string | undefined, options?: { dim?: number[]; keepdim?: boolean; dtype?: DType | null }): Tensor;
+function matrixNorm(self: Tensor, ord: string | undefined, dim: number[] | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function matrixNorm(self: Tensor, ord: string | undefined, dim: number[] | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function matrixNorm(...args: unknown[]): unknown { return e_matrixNorm.call(undefined, args); }
 /**
  * torch.linalg.matrix_power — ATen: aten::linalg_matrix_power
@@ -223,9 +223,9 @@ function matrixPower(...args: unknown[]): unknown { return e_matrixPower.call(un
  * - `linalg_matrix_rank.atol_rtol_float(Tensor self, *, float? atol=…, float? rtol=…, bool hermitian=…) -> Tensor`
  */
 function matrixRank(self: Tensor, tol: number, options?: { hermitian?: boolean }): Tensor;
-function matrixRank(self: Tensor, tol: number, hermitian: boolean): Tensor;
+function matrixRank(self: Tensor, tol: number, hermitian: boolean | undefined): Tensor;
 function matrixRank(input: Tensor, tol: Tensor, options?: { hermitian?: boolean }): Tensor;
-function matrixRank(input: Tensor, tol: Tensor, hermitian: boolean): Tensor;
+function matrixRank(input: Tensor, tol: Tensor, hermitian: boolean | undefined): Tensor;
 function matrixRank(input: Tensor, options?: { atol?: Tensor | null; rtol?: Tensor | null; hermitian?: boolean }): Tensor;
 function matrixRank(self: Tensor, options?: { atol?: number | null; rtol?: number | null; hermitian?: boolean }): Tensor;
 function matrixRank(...args: unknown[]): unknown { return e_matrixRank.call(undefined, args); }
@@ -247,12 +247,12 @@ function multiDot(...args: unknown[]): unknown { return e_multiDot.call(undefine
  * - `linalg_norm.ord_str(Tensor self, str ord, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function norm(self: Tensor, options?: { ord?: Scalar | null; dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function norm(self: Tensor, ord: Scalar | null, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function norm(self: Tensor, ord: Scalar | null, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function norm(self: Tensor, ord: Scalar | null, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function norm(self: Tensor, ord: Scalar | null | undefined, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+function norm(self: Tensor, ord: Scalar | null | undefined, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function norm(self: Tensor, ord: Scalar | null | undefined, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function norm(self: Tensor, ord: string, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function norm(self: Tensor, ord: string, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function norm(self: Tensor, ord: string, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function norm(self: Tensor, ord: string, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function norm(self: Tensor, ord: string, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function norm(...args: unknown[]): unknown { return e_norm.call(undefined, args); }
 /**
  * torch.linalg.pinv — ATen: aten::linalg_pinv, aten::linalg_pinv.atol_rtol_float, aten::linalg_pinv.atol_rtol_tensor, aten::linalg_pinv.rcond_tensor
@@ -262,11 +262,11 @@ function norm(...args: unknown[]): unknown { return e_norm.call(undefined, args)
  * - `linalg_pinv.rcond_tensor(Tensor self, Tensor rcond, bool hermitian=…) -> Tensor`
  */
 function pinv(self: Tensor, rcond: number, options?: { hermitian?: boolean }): Tensor;
-function pinv(self: Tensor, rcond: number, hermitian: boolean): Tensor;
+function pinv(self: Tensor, rcond: number, hermitian: boolean | undefined): Tensor;
 function pinv(self: Tensor, options?: { atol?: number | null; rtol?: number | null; hermitian?: boolean }): Tensor;
 function pinv(self: Tensor, options?: { atol?: Tensor | null; rtol?: Tensor | null; hermitian?: boolean }): Tensor;
 function pinv(self: Tensor, rcond: Tensor, options?: { hermitian?: boolean }): Tensor;
-function pinv(self: Tensor, rcond: Tensor, hermitian: boolean): Tensor;
+function pinv(self: Tensor, rcond: Tensor, hermitian: boolean | undefined): Tensor;
 function pinv(...args: unknown[]): unknown { return e_pinv.call(undefined, args); }
 /**
  * torch.linalg.polar — ATen: aten::linalg_polar
@@ -279,7 +279,7 @@ function polar(...args: unknown[]): unknown { return e_polar.call(undefined, arg
  * - `linalg_qr(Tensor A, str mode=…) -> (Tensor Q, Tensor R)`
  */
 function qr(A: Tensor, options?: { mode?: string }): NamedResult<{ Q: Tensor; R: Tensor }>;
-function qr(A: Tensor, mode: string): NamedResult<{ Q: Tensor; R: Tensor }>;
+function qr(A: Tensor, mode: string | undefined): NamedResult<{ Q: Tensor; R: Tensor }>;
 function qr(...args: unknown[]): unknown { return e_qr.call(undefined, args); }
 /**
  * torch.linalg.slogdet — ATen: aten::linalg_slogdet
@@ -310,7 +310,7 @@ function solveTriangular(...args: unknown[]): unknown { return e_solveTriangular
  * - `linalg_svd(Tensor A, bool full_matrices=…, *, str? driver=…) -> (Tensor U, Tensor S, Tensor Vh)`
  */
 function svd(A: Tensor, options?: { fullMatrices?: boolean; driver?: string | null }): NamedResult<{ U: Tensor; S: Tensor; Vh: Tensor }>;
-function svd(A: Tensor, fullMatrices: boolean, options?: { driver?: string | null }): NamedResult<{ U: Tensor; S: Tensor; Vh: Tensor }>;
+function svd(A: Tensor, fullMatrices: boolean | undefined, options?: { driver?: string | null }): NamedResult<{ U: Tensor; S: Tensor; Vh: Tensor }>;
 function svd(...args: unknown[]): unknown { return e_svd.call(undefined, args); }
 /**
  * torch.linalg.svdvals — ATen: aten::linalg_svdvals
@@ -323,14 +323,14 @@ function svdvals(...args: unknown[]): unknown { return e_svdvals.call(undefined,
  * - `linalg_tensorinv(Tensor self, int ind=…) -> Tensor`
  */
 function tensorinv(self: Tensor, options?: { ind?: number }): Tensor;
-function tensorinv(self: Tensor, ind: number): Tensor;
+function tensorinv(self: Tensor, ind: number | undefined): Tensor;
 function tensorinv(...args: unknown[]): unknown { return e_tensorinv.call(undefined, args); }
 /**
  * torch.linalg.tensorsolve — ATen: aten::linalg_tensorsolve
  * - `linalg_tensorsolve(Tensor self, Tensor other, int[]? dims=…) -> Tensor`
  */
 function tensorsolve(self: Tensor, other: Tensor, options?: { dims?: number[] | null }): Tensor;
-function tensorsolve(self: Tensor, other: Tensor, dims: number[] | null): Tensor;
+function tensorsolve(self: Tensor, other: Tensor, dims: number[] | null | undefined): Tensor;
 function tensorsolve(...args: unknown[]): unknown { return e_tensorsolve.call(undefined, args); }
 /**
  * torch.linalg.vander — ATen: aten::linalg_vander
@@ -349,9 +349,9 @@ function vecdot(...args: unknown[]): unknown { return e_vecdot.call(undefined, a
  * - `linalg_vector_norm(Tensor self, Scalar ord=…, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function vectorNorm(self: Tensor, options?: { ord?: Scalar; dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function vectorNorm(self: Tensor, ord: Scalar, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function vectorNorm(self: Tensor, ord: Scalar, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function vectorNorm(self: Tensor, ord: Scalar, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function vectorNorm(self: Tensor, ord: Scalar | undefined, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+function vectorNorm(self: Tensor, ord: Scalar | undefined, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function vectorNorm(self: Tensor, ord: Scalar | undefined, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function vectorNorm(...args: unknown[]): unknown { return e_vectorNorm.call(undefined, args); }
 
 export { cholesky, choleskyEx, cond, cross, det, diagonal, eig, eigh, eigvals, eigvalsh, householderProduct, inv, invEx, ldlFactor, ldlFactorEx, ldlSolve, lstsq, lu, luFactor, luFactorEx, luSolve, matmul, matrixExp, matrixNorm, matrixPower, matrixRank, matrixSqrth, multiDot, norm, pinv, polar, qr, slogdet, solve, solveEx, solveTriangular, svd, svdvals, tensorinv, tensorsolve, vander, vecdot, vectorNorm };

@@ -294,14 +294,14 @@ function logSoftmax(...args: unknown[]): unknown { return e_logSoftmax.call(unde
  * - `special_logit(Tensor self, float? eps=…) -> Tensor`
  */
 function logit(self: Tensor, options?: { eps?: number | null }): Tensor;
-function logit(self: Tensor, eps: number | null): Tensor;
+function logit(self: Tensor, eps: number | null | undefined): Tensor;
 function logit(...args: unknown[]): unknown { return e_logit.call(undefined, args); }
 /**
  * torch.special.logsumexp — ATen: aten::special_logsumexp
  * - `special_logsumexp(Tensor self, int[1] dim, bool keepdim=…) -> Tensor`
  */
 function logsumexp(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean | undefined): Tensor;
 function logsumexp(...args: unknown[]): unknown { return e_logsumexp.call(undefined, args); }
 /**
  * torch.special.modified_bessel_i0 — ATen: aten::special_modified_bessel_i0
@@ -426,7 +426,7 @@ function sinc(...args: unknown[]): unknown { return e_sinc.call(undefined, args)
  * - `special_softmax(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
  */
 function softmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
+function softmax(self: Tensor, dim: number, dtype: DType | null | undefined): Tensor;
 function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined, args); }
 /**
  * torch.special.spherical_bessel_j0 — ATen: aten::special_spherical_bessel_j0

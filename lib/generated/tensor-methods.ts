@@ -5,12 +5,17 @@ import type { Device } from '../device';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 import type { Scalar } from '../tensor';
-import { method, withFallback } from '../oplayer/dispatch';
+import { method } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
 import { TENSOR_METHODS } from './tensor-table';
 
 declare module '../tensor' {
   interface Tensor {
+    /**
+     * Tensor.abs — ATen: aten::abs
+     * - `abs(Tensor self) -> Tensor`
+     */
+    abs(): Tensor;
     /**
      * Tensor.abs_ — ATen: aten::abs_
      * - `abs_(Tensor self) -> Tensor`
@@ -114,19 +119,39 @@ declare module '../tensor' {
      */
     adjoint(): Tensor;
     /**
+     * Tensor.all — ATen: aten::all, aten::all.dim, aten::all.dims
+     * - `all(Tensor self) -> Tensor`
+     * - `all.dim(Tensor self, int dim, bool keepdim=…) -> Tensor`
+     * - `all.dims(Tensor self, int[]? dim=…, bool keepdim=…) -> Tensor`
+     */
+    all(): Tensor;
+    all(dim: number, options?: { keepdim?: boolean }): Tensor;
+    all(dim: number, keepdim: boolean | undefined): Tensor;
+    all(options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
+    all(dim: number[] | null | undefined, options?: { keepdim?: boolean }): Tensor;
+    all(dim: number[] | null | undefined, keepdim: boolean | undefined): Tensor;
+    /**
+     * Tensor.allclose — ATen: aten::allclose
+     * - `allclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> bool`
+     */
+    allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    allclose(other: Tensor, rtol: number | undefined, options?: { atol?: number; equalNan?: boolean }): boolean;
+    allclose(other: Tensor, rtol: number | undefined, atol: number | undefined, options?: { equalNan?: boolean }): boolean;
+    allclose(other: Tensor, rtol: number | undefined, atol: number | undefined, equalNan: boolean | undefined): boolean;
+    /**
      * Tensor.amax — ATen: aten::amax
      * - `amax(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
      */
     amax(options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
-    amax(dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-    amax(dim: number | number[], keepdim: boolean): Tensor;
+    amax(dim: number | number[] | undefined, options?: { keepdim?: boolean }): Tensor;
+    amax(dim: number | number[] | undefined, keepdim: boolean | undefined): Tensor;
     /**
      * Tensor.amin — ATen: aten::amin
      * - `amin(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
      */
     amin(options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
-    amin(dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-    amin(dim: number | number[], keepdim: boolean): Tensor;
+    amin(dim: number | number[] | undefined, options?: { keepdim?: boolean }): Tensor;
+    amin(dim: number | number[] | undefined, keepdim: boolean | undefined): Tensor;
     /**
      * Tensor.aminmax — ATen: aten::aminmax
      * - `aminmax(Tensor self, *, int? dim=…, bool keepdim=…) -> (Tensor min, Tensor max)`
@@ -137,6 +162,18 @@ declare module '../tensor' {
      * - `angle(Tensor self) -> Tensor`
      */
     angle(): Tensor;
+    /**
+     * Tensor.any — ATen: aten::any.dim, aten::any, aten::any.dims
+     * - `any.dim(Tensor self, int dim, bool keepdim=…) -> Tensor`
+     * - `any(Tensor self) -> Tensor`
+     * - `any.dims(Tensor self, int[]? dim=…, bool keepdim=…) -> Tensor`
+     */
+    any(dim: number, options?: { keepdim?: boolean }): Tensor;
+    any(dim: number, keepdim: boolean | undefined): Tensor;
+    any(): Tensor;
+    any(options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
+    any(dim: number[] | null | undefined, options?: { keepdim?: boolean }): Tensor;
+    any(dim: number[] | null | undefined, keepdim: boolean | undefined): Tensor;
     /**
      * Tensor.arccos — ATen: aten::arccos
      * - `arccos(Tensor self) -> Tensor`
@@ -208,13 +245,27 @@ declare module '../tensor' {
      */
     arctanh_(): this;
     /**
+     * Tensor.argmax — ATen: aten::argmax
+     * - `argmax(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
+     */
+    argmax(options?: { dim?: number | null; keepdim?: boolean }): Tensor;
+    argmax(dim: number | null | undefined, options?: { keepdim?: boolean }): Tensor;
+    argmax(dim: number | null | undefined, keepdim: boolean | undefined): Tensor;
+    /**
+     * Tensor.argmin — ATen: aten::argmin
+     * - `argmin(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
+     */
+    argmin(options?: { dim?: number | null; keepdim?: boolean }): Tensor;
+    argmin(dim: number | null | undefined, options?: { keepdim?: boolean }): Tensor;
+    argmin(dim: number | null | undefined, keepdim: boolean | undefined): Tensor;
+    /**
      * Tensor.argsort — ATen: aten::argsort, aten::argsort.stable
      * - `argsort(Tensor self, int dim=…, bool descending=…) -> Tensor`
      * - `argsort.stable(Tensor self, *, bool stable, int dim=…, bool descending=…) -> Tensor`
      */
     argsort(options?: { dim?: number; descending?: boolean }): Tensor;
-    argsort(dim: number, options?: { descending?: boolean }): Tensor;
-    argsort(dim: number, descending: boolean): Tensor;
+    argsort(dim: number | undefined, options?: { descending?: boolean }): Tensor;
+    argsort(dim: number | undefined, descending: boolean | undefined): Tensor;
     argsort(options?: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
     /**
      * Tensor.argwhere — ATen: aten::argwhere
@@ -226,19 +277,19 @@ declare module '../tensor' {
      * - `as_strided(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
      */
     asStrided(size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-    asStrided(size: number[], stride: number[], storageOffset: number | null): Tensor;
+    asStrided(size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
     /**
      * Tensor.as_strided_ — ATen: aten::as_strided_
      * - `as_strided_(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
      */
     asStrided_(size: number[], stride: number[], options?: { storageOffset?: number | null }): this;
-    asStrided_(size: number[], stride: number[], storageOffset: number | null): this;
+    asStrided_(size: number[], stride: number[], storageOffset: number | null | undefined): this;
     /**
      * Tensor.as_strided_scatter — ATen: aten::as_strided_scatter
      * - `as_strided_scatter(Tensor self, Tensor src, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
      */
     asStridedScatter(src: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-    asStridedScatter(src: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
+    asStridedScatter(src: Tensor, size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
     /**
      * Tensor.asin — ATen: aten::asin
      * - `asin(Tensor self) -> Tensor`
@@ -317,14 +368,14 @@ declare module '../tensor' {
      */
     bernoulli_(p: Tensor, options?: { generator?: null }): this;
     bernoulli_(options?: { p?: number; generator?: null }): this;
-    bernoulli_(p: number, options?: { generator?: null }): this;
+    bernoulli_(p: number | undefined, options?: { generator?: null }): this;
     /**
      * Tensor.bincount — ATen: aten::bincount
      * - `bincount(Tensor self, Tensor? weights=…, int minlength=…) -> Tensor`
      */
     bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor;
-    bincount(weights: Tensor | null, options?: { minlength?: number }): Tensor;
-    bincount(weights: Tensor | null, minlength: number): Tensor;
+    bincount(weights: Tensor | null | undefined, options?: { minlength?: number }): Tensor;
+    bincount(weights: Tensor | null | undefined, minlength: number | undefined): Tensor;
     /**
      * Tensor.bitwise_and — ATen: aten::bitwise_and.Tensor, aten::bitwise_and.Scalar, aten::bitwise_and.Scalar_Tensor
      * - `bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -411,6 +462,13 @@ declare module '../tensor' {
     bitwiseXor_(other: Tensor): this;
     bitwiseXor_(other: Scalar): this;
     /**
+     * Tensor.bmm — ATen: aten::bmm, aten::bmm.dtype
+     * - `bmm(Tensor self, Tensor mat2) -> Tensor`
+     * - `bmm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
+     */
+    bmm(mat2: Tensor): Tensor;
+    bmm(mat2: Tensor, outDtype: DType): Tensor;
+    /**
      * Tensor.broadcast_to — ATen: aten::broadcast_to
      * - `broadcast_to(Tensor self, int[] size) -> Tensor`
      */
@@ -421,8 +479,8 @@ declare module '../tensor' {
      * - `cauchy_(Tensor self, float median=…, float sigma=…, *, Generator? generator=…) -> Tensor`
      */
     cauchy_(options?: { median?: number; sigma?: number; generator?: null }): this;
-    cauchy_(median: number, options?: { sigma?: number; generator?: null }): this;
-    cauchy_(median: number, sigma: number, options?: { generator?: null }): this;
+    cauchy_(median: number | undefined, options?: { sigma?: number; generator?: null }): this;
+    cauchy_(median: number | undefined, sigma: number | undefined, options?: { generator?: null }): this;
     /**
      * Tensor.ceil — ATen: aten::ceil
      * - `ceil(Tensor self) -> Tensor`
@@ -443,19 +501,47 @@ declare module '../tensor' {
      * - `cholesky(Tensor self, bool upper=…) -> Tensor`
      */
     cholesky(options?: { upper?: boolean }): Tensor;
-    cholesky(upper: boolean): Tensor;
+    cholesky(upper: boolean | undefined): Tensor;
     /**
      * Tensor.cholesky_inverse — ATen: aten::cholesky_inverse
      * - `cholesky_inverse(Tensor self, bool upper=…) -> Tensor`
      */
     choleskyInverse(options?: { upper?: boolean }): Tensor;
-    choleskyInverse(upper: boolean): Tensor;
+    choleskyInverse(upper: boolean | undefined): Tensor;
     /**
      * Tensor.cholesky_solve — ATen: aten::cholesky_solve
      * - `cholesky_solve(Tensor self, Tensor input2, bool upper=…) -> Tensor`
      */
     choleskySolve(input2: Tensor, options?: { upper?: boolean }): Tensor;
-    choleskySolve(input2: Tensor, upper: boolean): Tensor;
+    choleskySolve(input2: Tensor, upper: boolean | undefined): Tensor;
+    /**
+     * Tensor.chunk — ATen: aten::chunk
+     * - `chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
+     */
+    chunk(chunks: number, options?: { dim?: number }): Tensor[];
+    chunk(chunks: number, dim: number | undefined): Tensor[];
+    /**
+     * Tensor.clamp — ATen: aten::clamp, aten::clamp.Tensor
+     * - `clamp(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
+     * - `clamp.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
+     */
+    clamp(options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
+    clamp(min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+    clamp(min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
+    clamp(options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
+    clamp(min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+    clamp(min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
+    /**
+     * Tensor.clamp_ — ATen: aten::clamp_, aten::clamp_.Tensor
+     * - `clamp_(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
+     * - `clamp_.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
+     */
+    clamp_(options?: { min?: Scalar | null; max?: Scalar | null }): this;
+    clamp_(min: Scalar | null | undefined, options?: { max?: Scalar | null }): this;
+    clamp_(min: Scalar | null | undefined, max: Scalar | null | undefined): this;
+    clamp_(options?: { min?: Tensor | null; max?: Tensor | null }): this;
+    clamp_(min: Tensor | null | undefined, options?: { max?: Tensor | null }): this;
+    clamp_(min: Tensor | null | undefined, max: Tensor | null | undefined): this;
     /**
      * Tensor.clamp_max — ATen: aten::clamp_max, aten::clamp_max.Tensor
      * - `clamp_max(Tensor self, Scalar max) -> Tensor`
@@ -490,22 +576,27 @@ declare module '../tensor' {
      * - `clip.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
      */
     clip(options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
-    clip(min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
-    clip(min: Scalar | null, max: Scalar | null): Tensor;
+    clip(min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+    clip(min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
     clip(options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
-    clip(min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
-    clip(min: Tensor | null, max: Tensor | null): Tensor;
+    clip(min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+    clip(min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
     /**
      * Tensor.clip_ — ATen: aten::clip_, aten::clip_.Tensor
      * - `clip_(Tensor self, Scalar? min=…, Scalar? max=…) -> Tensor`
      * - `clip_.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
      */
     clip_(options?: { min?: Scalar | null; max?: Scalar | null }): this;
-    clip_(min: Scalar | null, options?: { max?: Scalar | null }): this;
-    clip_(min: Scalar | null, max: Scalar | null): this;
+    clip_(min: Scalar | null | undefined, options?: { max?: Scalar | null }): this;
+    clip_(min: Scalar | null | undefined, max: Scalar | null | undefined): this;
     clip_(options?: { min?: Tensor | null; max?: Tensor | null }): this;
-    clip_(min: Tensor | null, options?: { max?: Tensor | null }): this;
-    clip_(min: Tensor | null, max: Tensor | null): this;
+    clip_(min: Tensor | null | undefined, options?: { max?: Tensor | null }): this;
+    clip_(min: Tensor | null | undefined, max: Tensor | null | undefined): this;
+    /**
+     * Tensor.clone — ATen: aten::clone
+     * - `clone(Tensor self, *, MemoryFormat? memory_format=…) -> Tensor`
+     */
+    clone(options?: { memoryFormat?: MemoryFormat | null }): Tensor;
     /**
      * Tensor.conj — ATen: aten::conj
      * - `conj(Tensor self) -> Tensor`
@@ -521,6 +612,17 @@ declare module '../tensor' {
      * - `conj_physical_(Tensor self) -> Tensor`
      */
     conjPhysical_(): this;
+    /**
+     * Tensor.contiguous — ATen: aten::contiguous
+     * - `contiguous(Tensor self, *, MemoryFormat memory_format=…) -> Tensor`
+     */
+    contiguous(options?: { memoryFormat?: MemoryFormat }): Tensor;
+    /**
+     * Tensor.copy_ — ATen: aten::copy_
+     * - `copy_(Tensor self, Tensor src, bool non_blocking=…) -> Tensor`
+     */
+    copy_(src: Tensor, options?: { nonBlocking?: boolean }): this;
+    copy_(src: Tensor, nonBlocking: boolean | undefined): this;
     /**
      * Tensor.copysign — ATen: aten::copysign.Tensor, aten::copysign.Scalar
      * - `copysign.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -566,7 +668,7 @@ declare module '../tensor' {
      * - `count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor`
      */
     countNonzero(options?: { dim?: number | null }): Tensor;
-    countNonzero(dim: number | null): Tensor;
+    countNonzero(dim: number | null | undefined): Tensor;
     countNonzero(dim: number[]): Tensor;
     countNonzero(...dim: number[]): Tensor;
     /**
@@ -579,7 +681,7 @@ declare module '../tensor' {
      * - `cross(Tensor self, Tensor other, int? dim=…) -> Tensor`
      */
     cross(other: Tensor, options?: { dim?: number | null }): Tensor;
-    cross(other: Tensor, dim: number | null): Tensor;
+    cross(other: Tensor, dim: number | null | undefined): Tensor;
     /**
      * Tensor.cummax — ATen: aten::cummax
      * - `cummax(Tensor self, int dim) -> (Tensor values, Tensor indices)`
@@ -626,6 +728,11 @@ declare module '../tensor' {
      */
     det(): Tensor;
     /**
+     * Tensor.detach — ATen: aten::detach
+     * - `detach(Tensor self) -> Tensor`
+     */
+    detach(): Tensor;
+    /**
      * Tensor.detach_ — ATen: aten::detach_
      * - `detach_(Tensor self) -> Tensor`
      */
@@ -635,46 +742,46 @@ declare module '../tensor' {
      * - `diag(Tensor self, int diagonal=…) -> Tensor`
      */
     diag(options?: { diagonal?: number }): Tensor;
-    diag(diagonal: number): Tensor;
+    diag(diagonal: number | undefined): Tensor;
     /**
      * Tensor.diag_embed — ATen: aten::diag_embed
      * - `diag_embed(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
      */
     diagEmbed(options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-    diagEmbed(offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-    diagEmbed(offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-    diagEmbed(offset: number, dim1: number, dim2: number): Tensor;
+    diagEmbed(offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
     /**
      * Tensor.diagflat — ATen: aten::diagflat
      * - `diagflat(Tensor self, int offset=…) -> Tensor`
      */
     diagflat(options?: { offset?: number }): Tensor;
-    diagflat(offset: number): Tensor;
+    diagflat(offset: number | undefined): Tensor;
     /**
      * Tensor.diagonal — ATen: aten::diagonal
      * - `diagonal(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
      */
     diagonal(options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-    diagonal(offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-    diagonal(offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-    diagonal(offset: number, dim1: number, dim2: number): Tensor;
+    diagonal(offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
     /**
      * Tensor.diagonal_scatter — ATen: aten::diagonal_scatter
      * - `diagonal_scatter(Tensor self, Tensor src, int offset=…, int dim1=…, int dim2=…) -> Tensor`
      */
     diagonalScatter(src: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-    diagonalScatter(src: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-    diagonalScatter(src: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-    diagonalScatter(src: Tensor, offset: number, dim1: number, dim2: number): Tensor;
+    diagonalScatter(src: Tensor, offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+    diagonalScatter(src: Tensor, offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+    diagonalScatter(src: Tensor, offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
     /**
      * Tensor.diff — ATen: aten::diff
      * - `diff(Tensor self, int n=…, int dim=…, Tensor? prepend=…, Tensor? append=…) -> Tensor`
      */
     diff(options?: { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-    diff(n: number, options?: { dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-    diff(n: number, dim: number, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-    diff(n: number, dim: number, prepend: Tensor | null, options?: { append?: Tensor | null }): Tensor;
-    diff(n: number, dim: number, prepend: Tensor | null, append: Tensor | null): Tensor;
+    diff(n: number | undefined, options?: { dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
+    diff(n: number | undefined, dim: number | undefined, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
+    diff(n: number | undefined, dim: number | undefined, prepend: Tensor | null | undefined, options?: { append?: Tensor | null }): Tensor;
+    diff(n: number | undefined, dim: number | undefined, prepend: Tensor | null | undefined, append: Tensor | null | undefined): Tensor;
     /**
      * Tensor.digamma — ATen: aten::digamma
      * - `digamma(Tensor self) -> Tensor`
@@ -690,7 +797,29 @@ declare module '../tensor' {
      * - `dist(Tensor self, Tensor other, Scalar p=…) -> Tensor`
      */
     dist(other: Tensor, options?: { p?: Scalar }): Tensor;
-    dist(other: Tensor, p: Scalar): Tensor;
+    dist(other: Tensor, p: Scalar | undefined): Tensor;
+    /**
+     * Tensor.div — ATen: aten::div.Tensor, aten::div.Scalar, aten::div.Tensor_mode, aten::div.Scalar_mode
+     * - `div.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `div.Scalar(Tensor self, Scalar other) -> Tensor`
+     * - `div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
+     * - `div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor`
+     */
+    div(other: Tensor): Tensor;
+    div(other: Scalar): Tensor;
+    div(other: Tensor, options?: { roundingMode?: string | null }): Tensor;
+    div(other: Scalar, options?: { roundingMode?: string | null }): Tensor;
+    /**
+     * Tensor.div_ — ATen: aten::div_.Tensor, aten::div_.Scalar, aten::div_.Tensor_mode, aten::div_.Scalar_mode
+     * - `div_.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `div_.Scalar(Tensor self, Scalar other) -> Tensor`
+     * - `div_.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor`
+     * - `div_.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor`
+     */
+    div_(other: Tensor): this;
+    div_(other: Scalar): this;
+    div_(other: Tensor, options?: { roundingMode?: string | null }): this;
+    div_(other: Scalar, options?: { roundingMode?: string | null }): this;
     /**
      * Tensor.divide — ATen: aten::divide.Tensor, aten::divide.Scalar, aten::divide.Tensor_mode, aten::divide.Scalar_mode
      * - `divide.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -727,12 +856,24 @@ declare module '../tensor' {
     dsplit(indices: number[]): Tensor[];
     dsplit(...indices: number[]): Tensor[];
     /**
+     * Tensor.eq — ATen: aten::eq.Tensor, aten::eq.Scalar
+     * - `eq.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `eq.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    eq(other: Tensor): Tensor;
+    eq(other: Scalar): Tensor;
+    /**
      * Tensor.eq_ — ATen: aten::eq_.Scalar, aten::eq_.Tensor
      * - `eq_.Scalar(Tensor self, Scalar other) -> Tensor`
      * - `eq_.Tensor(Tensor self, Tensor other) -> Tensor`
      */
     eq_(other: Scalar): this;
     eq_(other: Tensor): this;
+    /**
+     * Tensor.equal — ATen: aten::equal
+     * - `equal(Tensor self, Tensor other) -> bool`
+     */
+    equal(other: Tensor): boolean;
     /**
      * Tensor.erf — ATen: aten::erf
      * - `erf(Tensor self) -> Tensor`
@@ -764,6 +905,11 @@ declare module '../tensor' {
      */
     erfinv_(): this;
     /**
+     * Tensor.exp — ATen: aten::exp
+     * - `exp(Tensor self) -> Tensor`
+     */
+    exp(): Tensor;
+    /**
      * Tensor.exp2 — ATen: aten::exp2
      * - `exp2(Tensor self) -> Tensor`
      */
@@ -779,6 +925,17 @@ declare module '../tensor' {
      */
     exp_(): this;
     /**
+     * Tensor.expand — ATen: aten::expand
+     * - `expand(Tensor self, int[] size, *, bool implicit=…) -> Tensor`
+     */
+    expand(size: number[], options?: { implicit?: boolean }): Tensor;
+    expand(...size: number[]): Tensor;
+    /**
+     * Tensor.expand_as — ATen: aten::expand_as
+     * - `expand_as(Tensor self, Tensor other) -> Tensor`
+     */
+    expandAs(other: Tensor): Tensor;
+    /**
      * Tensor.expm1 — ATen: aten::expm1
      * - `expm1(Tensor self) -> Tensor`
      */
@@ -793,13 +950,20 @@ declare module '../tensor' {
      * - `exponential_(Tensor self, float lambd=…, *, Generator? generator=…) -> Tensor`
      */
     exponential_(options?: { lambd?: number; generator?: null }): this;
-    exponential_(lambd: number, options?: { generator?: null }): this;
+    exponential_(lambd: number | undefined, options?: { generator?: null }): this;
+    /**
+     * Tensor.fill_ — ATen: aten::fill_.Scalar, aten::fill_.Tensor
+     * - `fill_.Scalar(Tensor self, Scalar value) -> Tensor`
+     * - `fill_.Tensor(Tensor self, Tensor value) -> Tensor`
+     */
+    fill_(value: Scalar): this;
+    fill_(value: Tensor): this;
     /**
      * Tensor.fill_diagonal_ — ATen: aten::fill_diagonal_
      * - `fill_diagonal_(Tensor self, Scalar fill_value, bool wrap=…) -> Tensor`
      */
     fillDiagonal_(fillValue: Scalar, options?: { wrap?: boolean }): this;
-    fillDiagonal_(fillValue: Scalar, wrap: boolean): this;
+    fillDiagonal_(fillValue: Scalar, wrap: boolean | undefined): this;
     /**
      * Tensor.fix — ATen: aten::fix
      * - `fix(Tensor self) -> Tensor`
@@ -810,6 +974,13 @@ declare module '../tensor' {
      * - `fix_(Tensor self) -> Tensor`
      */
     fix_(): this;
+    /**
+     * Tensor.flatten — ATen: aten::flatten.using_ints
+     * - `flatten.using_ints(Tensor self, int start_dim=…, int end_dim=…) -> Tensor`
+     */
+    flatten(options?: { startDim?: number; endDim?: number }): Tensor;
+    flatten(startDim: number | undefined, options?: { endDim?: number }): Tensor;
+    flatten(startDim: number | undefined, endDim: number | undefined): Tensor;
     /**
      * Tensor.flip — ATen: aten::flip
      * - `flip(Tensor self, int[] dims) -> Tensor`
@@ -905,6 +1076,11 @@ declare module '../tensor' {
      */
     frexp(): NamedResult<{ mantissa: Tensor; exponent: Tensor }>;
     /**
+     * Tensor.gather — ATen: aten::gather
+     * - `gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=…) -> Tensor`
+     */
+    gather(dim: number, index: Tensor, options?: { sparseGrad?: boolean }): Tensor;
+    /**
      * Tensor.gcd — ATen: aten::gcd
      * - `gcd(Tensor self, Tensor other) -> Tensor`
      */
@@ -914,6 +1090,13 @@ declare module '../tensor' {
      * - `gcd_(Tensor self, Tensor other) -> Tensor`
      */
     gcd_(other: Tensor): this;
+    /**
+     * Tensor.ge — ATen: aten::ge.Tensor, aten::ge.Scalar
+     * - `ge.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `ge.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    ge(other: Tensor): Tensor;
+    ge(other: Scalar): Tensor;
     /**
      * Tensor.ge_ — ATen: aten::ge_.Scalar, aten::ge_.Tensor
      * - `ge_.Scalar(Tensor self, Scalar other) -> Tensor`
@@ -970,6 +1153,13 @@ declare module '../tensor' {
     greaterEqual_(other: Scalar): this;
     greaterEqual_(other: Tensor): this;
     /**
+     * Tensor.gt — ATen: aten::gt.Tensor, aten::gt.Scalar
+     * - `gt.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `gt.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    gt(other: Tensor): Tensor;
+    gt(other: Scalar): Tensor;
+    /**
      * Tensor.gt_ — ATen: aten::gt_.Scalar, aten::gt_.Tensor
      * - `gt_.Scalar(Tensor self, Scalar other) -> Tensor`
      * - `gt_.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -981,13 +1171,13 @@ declare module '../tensor' {
      * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
      */
     hardshrink(options?: { lambd?: Scalar }): Tensor;
-    hardshrink(lambd: Scalar): Tensor;
+    hardshrink(lambd: Scalar | undefined): Tensor;
     /**
      * Tensor.hash_tensor — ATen: aten::hash_tensor
      * - `hash_tensor(Tensor self, int[1] dim=…, *, bool keepdim=…, int mode=…) -> Tensor`
      */
     hashTensor(options?: { dim?: number | number[]; keepdim?: boolean; mode?: number }): Tensor;
-    hashTensor(dim: number | number[], options?: { keepdim?: boolean; mode?: number }): Tensor;
+    hashTensor(dim: number | number[] | undefined, options?: { keepdim?: boolean; mode?: number }): Tensor;
     hashTensor(...dim: number[]): Tensor;
     /**
      * Tensor.heaviside — ATen: aten::heaviside
@@ -1004,9 +1194,9 @@ declare module '../tensor' {
      * - `histc(Tensor self, int bins=…, Scalar min=…, Scalar max=…) -> Tensor`
      */
     histc(options?: { bins?: number; min?: Scalar; max?: Scalar }): Tensor;
-    histc(bins: number, options?: { min?: Scalar; max?: Scalar }): Tensor;
-    histc(bins: number, min: Scalar, options?: { max?: Scalar }): Tensor;
-    histc(bins: number, min: Scalar, max: Scalar): Tensor;
+    histc(bins: number | undefined, options?: { min?: Scalar; max?: Scalar }): Tensor;
+    histc(bins: number | undefined, min: Scalar | undefined, options?: { max?: Scalar }): Tensor;
+    histc(bins: number | undefined, min: Scalar | undefined, max: Scalar | undefined): Tensor;
     /**
      * Tensor.histogram — ATen: aten::histogram.bins_tensor, aten::histogram.bin_ct
      * - `histogram.bins_tensor(Tensor self, Tensor bins, *, Tensor? weight=…, bool density=…) -> (Tensor hist, Tensor bin_edges)`
@@ -1014,7 +1204,7 @@ declare module '../tensor' {
      */
     histogram(bins: Tensor, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
     histogram(options?: { bins?: number; range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
-    histogram(bins: number, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
+    histogram(bins: number | undefined, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
     /**
      * Tensor.hsplit — ATen: aten::hsplit.int, aten::hsplit.array
      * - `hsplit.int(Tensor self, int sections) -> Tensor[]`
@@ -1102,13 +1292,13 @@ declare module '../tensor' {
      * - `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
      */
     indexPut(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-    indexPut(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
+    indexPut(indices: (Tensor | null)[], values: Tensor, accumulate: boolean | undefined): Tensor;
     /**
      * Tensor.index_put_ — ATen: aten::index_put_
      * - `index_put_(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
      */
     indexPut_(indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): this;
-    indexPut_(indices: (Tensor | null)[], values: Tensor, accumulate: boolean): this;
+    indexPut_(indices: (Tensor | null)[], values: Tensor, accumulate: boolean | undefined): this;
     /**
      * Tensor.index_reduce — ATen: aten::index_reduce
      * - `index_reduce(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=…) -> Tensor`
@@ -1119,6 +1309,11 @@ declare module '../tensor' {
      * - `index_reduce_(Tensor self, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=…) -> Tensor`
      */
     indexReduce_(dim: number, index: Tensor, source: Tensor, reduce: string, options?: { includeSelf?: boolean }): this;
+    /**
+     * Tensor.index_select — ATen: aten::index_select
+     * - `index_select(Tensor self, int dim, Tensor index) -> Tensor`
+     */
+    indexSelect(dim: number, index: Tensor): Tensor;
     /**
      * Tensor.inner — ATen: aten::inner
      * - `inner(Tensor self, Tensor other) -> Tensor`
@@ -1174,9 +1369,9 @@ declare module '../tensor' {
      * - `isclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> Tensor`
      */
     isclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
-    isclose(other: Tensor, rtol: number, options?: { atol?: number; equalNan?: boolean }): Tensor;
-    isclose(other: Tensor, rtol: number, atol: number, options?: { equalNan?: boolean }): Tensor;
-    isclose(other: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor;
+    isclose(other: Tensor, rtol: number | undefined, options?: { atol?: number; equalNan?: boolean }): Tensor;
+    isclose(other: Tensor, rtol: number | undefined, atol: number | undefined, options?: { equalNan?: boolean }): Tensor;
+    isclose(other: Tensor, rtol: number | undefined, atol: number | undefined, equalNan: boolean | undefined): Tensor;
     /**
      * Tensor.isfinite — ATen: aten::isfinite
      * - `isfinite(Tensor self) -> Tensor`
@@ -1212,14 +1407,14 @@ declare module '../tensor' {
      * - `istft(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool center=…, bool normalized=…, bool? onesided=…, int? length=…, bool return_complex=…) -> Tensor`
      */
     istft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, options?: { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, options?: { length?: number | null; returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, options?: { returnComplex?: boolean }): Tensor;
-    istft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, returnComplex: boolean): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { length?: number | null; returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, length: number | null | undefined, options?: { returnComplex?: boolean }): Tensor;
+    istft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, length: number | null | undefined, returnComplex: boolean | undefined): Tensor;
     /**
      * Tensor.kron — ATen: aten::kron
      * - `kron(Tensor self, Tensor other) -> Tensor`
@@ -1230,8 +1425,8 @@ declare module '../tensor' {
      * - `kthvalue(Tensor self, int k, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     kthvalue(k: number, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    kthvalue(k: number, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    kthvalue(k: number, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    kthvalue(k: number, dim: number | undefined, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    kthvalue(k: number, dim: number | undefined, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.lcm — ATen: aten::lcm
      * - `lcm(Tensor self, Tensor other) -> Tensor`
@@ -1252,6 +1447,13 @@ declare module '../tensor' {
      * - `ldexp_(Tensor self, Tensor other) -> Tensor`
      */
     ldexp_(other: Tensor): this;
+    /**
+     * Tensor.le — ATen: aten::le.Tensor, aten::le.Scalar
+     * - `le.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `le.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    le(other: Tensor): Tensor;
+    le(other: Scalar): Tensor;
     /**
      * Tensor.le_ — ATen: aten::le_.Scalar, aten::le_.Tensor
      * - `le_.Scalar(Tensor self, Scalar other) -> Tensor`
@@ -1312,6 +1514,11 @@ declare module '../tensor' {
      */
     lgamma_(): this;
     /**
+     * Tensor.log — ATen: aten::log
+     * - `log(Tensor self) -> Tensor`
+     */
+    log(): Tensor;
+    /**
      * Tensor.log10 — ATen: aten::log10
      * - `log10(Tensor self) -> Tensor`
      */
@@ -1351,8 +1558,14 @@ declare module '../tensor' {
      * - `log_normal_(Tensor self, float mean=…, float std=…, *, Generator? generator=…) -> Tensor`
      */
     logNormal_(options?: { mean?: number; std?: number; generator?: null }): this;
-    logNormal_(mean: number, options?: { std?: number; generator?: null }): this;
-    logNormal_(mean: number, std: number, options?: { generator?: null }): this;
+    logNormal_(mean: number | undefined, options?: { std?: number; generator?: null }): this;
+    logNormal_(mean: number | undefined, std: number | undefined, options?: { generator?: null }): this;
+    /**
+     * Tensor.log_softmax — ATen: aten::log_softmax.int
+     * - `log_softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
+     */
+    logSoftmax(dim: number, options?: { dtype?: DType | null }): Tensor;
+    logSoftmax(dim: number, dtype: DType | null | undefined): Tensor;
     /**
      * Tensor.logaddexp — ATen: aten::logaddexp
      * - `logaddexp(Tensor self, Tensor other) -> Tensor`
@@ -1374,15 +1587,30 @@ declare module '../tensor' {
      */
     logdet(): Tensor;
     /**
+     * Tensor.logical_and — ATen: aten::logical_and
+     * - `logical_and(Tensor self, Tensor other) -> Tensor`
+     */
+    logicalAnd(other: Tensor): Tensor;
+    /**
      * Tensor.logical_and_ — ATen: aten::logical_and_
      * - `logical_and_(Tensor self, Tensor other) -> Tensor`
      */
     logicalAnd_(other: Tensor): this;
     /**
+     * Tensor.logical_not — ATen: aten::logical_not
+     * - `logical_not(Tensor self) -> Tensor`
+     */
+    logicalNot(): Tensor;
+    /**
      * Tensor.logical_not_ — ATen: aten::logical_not_
      * - `logical_not_(Tensor self) -> Tensor`
      */
     logicalNot_(): this;
+    /**
+     * Tensor.logical_or — ATen: aten::logical_or
+     * - `logical_or(Tensor self, Tensor other) -> Tensor`
+     */
+    logicalOr(other: Tensor): Tensor;
     /**
      * Tensor.logical_or_ — ATen: aten::logical_or_
      * - `logical_or_(Tensor self, Tensor other) -> Tensor`
@@ -1403,19 +1631,26 @@ declare module '../tensor' {
      * - `logit(Tensor self, float? eps=…) -> Tensor`
      */
     logit(options?: { eps?: number | null }): Tensor;
-    logit(eps: number | null): Tensor;
+    logit(eps: number | null | undefined): Tensor;
     /**
      * Tensor.logit_ — ATen: aten::logit_
      * - `logit_(Tensor self, float? eps=…) -> Tensor`
      */
     logit_(options?: { eps?: number | null }): this;
-    logit_(eps: number | null): this;
+    logit_(eps: number | null | undefined): this;
     /**
      * Tensor.logsumexp — ATen: aten::logsumexp
      * - `logsumexp(Tensor self, int[1] dim, bool keepdim=…) -> Tensor`
      */
     logsumexp(dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-    logsumexp(dim: number | number[], keepdim: boolean): Tensor;
+    logsumexp(dim: number | number[], keepdim: boolean | undefined): Tensor;
+    /**
+     * Tensor.lt — ATen: aten::lt.Tensor, aten::lt.Scalar
+     * - `lt.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `lt.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    lt(other: Tensor): Tensor;
+    lt(other: Scalar): Tensor;
     /**
      * Tensor.lt_ — ATen: aten::lt_.Scalar, aten::lt_.Tensor
      * - `lt_.Scalar(Tensor self, Scalar other) -> Tensor`
@@ -1428,6 +1663,13 @@ declare module '../tensor' {
      * - `lu_solve(Tensor self, Tensor LU_data, Tensor LU_pivots) -> Tensor`
      */
     luSolve(LUData: Tensor, LUPivots: Tensor): Tensor;
+    /**
+     * Tensor.masked_fill — ATen: aten::masked_fill.Scalar, aten::masked_fill.Tensor
+     * - `masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor`
+     * - `masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor`
+     */
+    maskedFill(mask: Tensor, value: Scalar): Tensor;
+    maskedFill(mask: Tensor, value: Tensor): Tensor;
     /**
      * Tensor.masked_fill_ — ATen: aten::masked_fill_.Scalar, aten::masked_fill_.Tensor
      * - `masked_fill_.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor`
@@ -1451,6 +1693,11 @@ declare module '../tensor' {
      */
     maskedSelect(mask: Tensor): Tensor;
     /**
+     * Tensor.matmul — ATen: aten::matmul
+     * - `matmul(Tensor self, Tensor other) -> Tensor`
+     */
+    matmul(other: Tensor): Tensor;
+    /**
      * Tensor.matrix_exp — ATen: aten::matrix_exp
      * - `matrix_exp(Tensor self) -> Tensor`
      */
@@ -1461,10 +1708,29 @@ declare module '../tensor' {
      */
     matrixPower(n: number): Tensor;
     /**
+     * Tensor.max — ATen: aten::max.other, aten::max, aten::max.dim
+     * - `max.other(Tensor self, Tensor other) -> Tensor`
+     * - `max(Tensor self) -> Tensor`
+     * - `max.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
+     */
+    max(other: Tensor): Tensor;
+    max(): Tensor;
+    max(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    max(dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
+    /**
      * Tensor.maximum — ATen: aten::maximum
      * - `maximum(Tensor self, Tensor other) -> Tensor`
      */
     maximum(other: Tensor): Tensor;
+    /**
+     * Tensor.mean — ATen: aten::mean, aten::mean.dim
+     * - `mean(Tensor self, *, ScalarType? dtype=…) -> Tensor`
+     * - `mean.dim(Tensor self, int[1]? dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
+     */
+    mean(options?: { dtype?: DType | null }): Tensor;
+    mean(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+    mean(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+    mean(dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
     /**
      * Tensor.median — ATen: aten::median, aten::median.dim
      * - `median(Tensor self) -> Tensor`
@@ -1472,19 +1738,36 @@ declare module '../tensor' {
      */
     median(): Tensor;
     median(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    median(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    median(dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
+    /**
+     * Tensor.min — ATen: aten::min.other, aten::min, aten::min.dim
+     * - `min.other(Tensor self, Tensor other) -> Tensor`
+     * - `min(Tensor self) -> Tensor`
+     * - `min.dim(Tensor self, int dim, bool keepdim=…) -> (Tensor values, Tensor indices)`
+     */
+    min(other: Tensor): Tensor;
+    min(): Tensor;
+    min(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    min(dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.minimum — ATen: aten::minimum
      * - `minimum(Tensor self, Tensor other) -> Tensor`
      */
     minimum(other: Tensor): Tensor;
     /**
+     * Tensor.mm — ATen: aten::mm, aten::mm.dtype
+     * - `mm(Tensor self, Tensor mat2) -> Tensor`
+     * - `mm.dtype(Tensor self, Tensor mat2, ScalarType out_dtype) -> Tensor`
+     */
+    mm(mat2: Tensor): Tensor;
+    mm(mat2: Tensor, outDtype: DType): Tensor;
+    /**
      * Tensor.mode — ATen: aten::mode
      * - `mode(Tensor self, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
      */
     mode(options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    mode(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    mode(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    mode(dim: number | undefined, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    mode(dim: number | undefined, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.moveaxis — ATen: aten::moveaxis.int, aten::moveaxis.intlist
      * - `moveaxis.int(Tensor self, int source, int destination) -> Tensor`
@@ -1505,11 +1788,25 @@ declare module '../tensor' {
      */
     msort(): Tensor;
     /**
+     * Tensor.mul — ATen: aten::mul.Tensor, aten::mul.Scalar
+     * - `mul.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `mul.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    mul(other: Tensor): Tensor;
+    mul(other: Scalar): Tensor;
+    /**
+     * Tensor.mul_ — ATen: aten::mul_.Tensor, aten::mul_.Scalar
+     * - `mul_.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `mul_.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    mul_(other: Tensor): this;
+    mul_(other: Scalar): this;
+    /**
      * Tensor.multinomial — ATen: aten::multinomial
      * - `multinomial(Tensor self, int num_samples, bool replacement=…, *, Generator? generator=…) -> Tensor`
      */
     multinomial(numSamples: number, options?: { replacement?: boolean; generator?: null }): Tensor;
-    multinomial(numSamples: number, replacement: boolean, options?: { generator?: null }): Tensor;
+    multinomial(numSamples: number, replacement: boolean | undefined, options?: { generator?: null }): Tensor;
     /**
      * Tensor.multiply — ATen: aten::multiply.Tensor, aten::multiply.Scalar
      * - `multiply.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1544,24 +1841,24 @@ declare module '../tensor' {
      * - `nan_to_num(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
      */
     nanToNum(options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
-    nanToNum(nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
-    nanToNum(nan: number | null, posinf: number | null, options?: { neginf?: number | null }): Tensor;
-    nanToNum(nan: number | null, posinf: number | null, neginf: number | null): Tensor;
+    nanToNum(nan: number | null | undefined, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
+    nanToNum(nan: number | null | undefined, posinf: number | null | undefined, options?: { neginf?: number | null }): Tensor;
+    nanToNum(nan: number | null | undefined, posinf: number | null | undefined, neginf: number | null | undefined): Tensor;
     /**
      * Tensor.nan_to_num_ — ATen: aten::nan_to_num_
      * - `nan_to_num_(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
      */
     nanToNum_(options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }): this;
-    nanToNum_(nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): this;
-    nanToNum_(nan: number | null, posinf: number | null, options?: { neginf?: number | null }): this;
-    nanToNum_(nan: number | null, posinf: number | null, neginf: number | null): this;
+    nanToNum_(nan: number | null | undefined, options?: { posinf?: number | null; neginf?: number | null }): this;
+    nanToNum_(nan: number | null | undefined, posinf: number | null | undefined, options?: { neginf?: number | null }): this;
+    nanToNum_(nan: number | null | undefined, posinf: number | null | undefined, neginf: number | null | undefined): this;
     /**
      * Tensor.nanmean — ATen: aten::nanmean
      * - `nanmean(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
      */
     nanmean(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-    nanmean(dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-    nanmean(dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+    nanmean(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+    nanmean(dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
     /**
      * Tensor.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim
      * - `nanmedian(Tensor self) -> Tensor`
@@ -1569,30 +1866,44 @@ declare module '../tensor' {
      */
     nanmedian(): Tensor;
     nanmedian(dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    nanmedian(dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    nanmedian(dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.nanquantile — ATen: aten::nanquantile, aten::nanquantile.scalar
      * - `nanquantile(Tensor self, Tensor q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
      * - `nanquantile.scalar(Tensor self, float q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
      */
     nanquantile(q: Tensor, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-    nanquantile(q: Tensor, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-    nanquantile(q: Tensor, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+    nanquantile(q: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+    nanquantile(q: Tensor, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
     nanquantile(q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-    nanquantile(q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-    nanquantile(q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+    nanquantile(q: number, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+    nanquantile(q: number, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
     /**
      * Tensor.nansum — ATen: aten::nansum
      * - `nansum(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
      */
     nansum(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-    nansum(dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-    nansum(dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+    nansum(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+    nansum(dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
+    /**
+     * Tensor.narrow — ATen: aten::narrow, aten::narrow.Tensor
+     * - `narrow(Tensor self, int dim, int start, int length) -> Tensor`
+     * - `narrow.Tensor(Tensor self, int dim, Tensor start, int length) -> Tensor`
+     */
+    narrow(dim: number, start: number, length: number): Tensor;
+    narrow(dim: number, start: Tensor, length: number): Tensor;
     /**
      * Tensor.narrow_copy — ATen: aten::narrow_copy
      * - `narrow_copy(Tensor self, int dim, int start, int length) -> Tensor`
      */
     narrowCopy(dim: number, start: number, length: number): Tensor;
+    /**
+     * Tensor.ne — ATen: aten::ne.Tensor, aten::ne.Scalar
+     * - `ne.Tensor(Tensor self, Tensor other) -> Tensor`
+     * - `ne.Scalar(Tensor self, Scalar other) -> Tensor`
+     */
+    ne(other: Tensor): Tensor;
+    ne(other: Scalar): Tensor;
     /**
      * Tensor.ne_ — ATen: aten::ne_.Scalar, aten::ne_.Tensor
      * - `ne_.Scalar(Tensor self, Scalar other) -> Tensor`
@@ -1600,6 +1911,11 @@ declare module '../tensor' {
      */
     ne_(other: Scalar): this;
     ne_(other: Tensor): this;
+    /**
+     * Tensor.neg — ATen: aten::neg
+     * - `neg(Tensor self) -> Tensor`
+     */
+    neg(): Tensor;
     /**
      * Tensor.neg_ — ATen: aten::neg_
      * - `neg_(Tensor self) -> Tensor`
@@ -1668,8 +1984,8 @@ declare module '../tensor' {
      * - `normal_(Tensor self, float mean=…, float std=…, *, Generator? generator=…) -> Tensor`
      */
     normal_(options?: { mean?: number; std?: number; generator?: null }): this;
-    normal_(mean: number, options?: { std?: number; generator?: null }): this;
-    normal_(mean: number, std: number, options?: { generator?: null }): this;
+    normal_(mean: number | undefined, options?: { std?: number; generator?: null }): this;
+    normal_(mean: number | undefined, std: number | undefined, options?: { generator?: null }): this;
     /**
      * Tensor.not_equal — ATen: aten::not_equal.Tensor, aten::not_equal.Scalar
      * - `not_equal.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -1694,19 +2010,25 @@ declare module '../tensor' {
      * - `ormqr(Tensor self, Tensor input2, Tensor input3, bool left=…, bool transpose=…) -> Tensor`
      */
     ormqr(input2: Tensor, input3: Tensor, options?: { left?: boolean; transpose?: boolean }): Tensor;
-    ormqr(input2: Tensor, input3: Tensor, left: boolean, options?: { transpose?: boolean }): Tensor;
-    ormqr(input2: Tensor, input3: Tensor, left: boolean, transpose: boolean): Tensor;
+    ormqr(input2: Tensor, input3: Tensor, left: boolean | undefined, options?: { transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor, input3: Tensor, left: boolean | undefined, transpose: boolean | undefined): Tensor;
     /**
      * Tensor.outer — ATen: aten::outer
      * - `outer(Tensor self, Tensor vec2) -> Tensor`
      */
     outer(vec2: Tensor): Tensor;
     /**
+     * Tensor.permute — ATen: aten::permute
+     * - `permute(Tensor self, int[] dims) -> Tensor`
+     */
+    permute(dims: number[]): Tensor;
+    permute(...dims: number[]): Tensor;
+    /**
      * Tensor.pinverse — ATen: aten::pinverse
      * - `pinverse(Tensor self, float rcond=…) -> Tensor`
      */
     pinverse(options?: { rcond?: number }): Tensor;
-    pinverse(rcond: number): Tensor;
+    pinverse(rcond: number | undefined): Tensor;
     /**
      * Tensor.polygamma — ATen: aten::polygamma
      * - `polygamma(int n, Tensor self) -> Tensor`
@@ -1722,6 +2044,14 @@ declare module '../tensor' {
      * - `positive(Tensor self) -> Tensor`
      */
     positive(): Tensor;
+    /**
+     * Tensor.pow — ATen: aten::pow.Tensor_Tensor, aten::pow.Tensor_Scalar, aten::pow.Scalar
+     * - `pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor`
+     * - `pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor`
+     * - `pow.Scalar(Scalar self, Tensor exponent) -> Tensor`
+     */
+    pow(exponent: Tensor): Tensor;
+    pow(exponent: Scalar): Tensor;
     /**
      * Tensor.pow_ — ATen: aten::pow_.Scalar, aten::pow_.Tensor
      * - `pow_.Scalar(Tensor self, Scalar exponent) -> Tensor`
@@ -1741,36 +2071,36 @@ declare module '../tensor' {
      */
     prod(options?: { dtype?: DType | null }): Tensor;
     prod(dim: number, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-    prod(dim: number, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+    prod(dim: number, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
     /**
      * Tensor.put — ATen: aten::put
      * - `put(Tensor self, Tensor index, Tensor source, bool accumulate=…) -> Tensor`
      */
     put(index: Tensor, source: Tensor, options?: { accumulate?: boolean }): Tensor;
-    put(index: Tensor, source: Tensor, accumulate: boolean): Tensor;
+    put(index: Tensor, source: Tensor, accumulate: boolean | undefined): Tensor;
     /**
      * Tensor.put_ — ATen: aten::put_
      * - `put_(Tensor self, Tensor index, Tensor source, bool accumulate=…) -> Tensor`
      */
     put_(index: Tensor, source: Tensor, options?: { accumulate?: boolean }): this;
-    put_(index: Tensor, source: Tensor, accumulate: boolean): this;
+    put_(index: Tensor, source: Tensor, accumulate: boolean | undefined): this;
     /**
      * Tensor.qr — ATen: aten::qr
      * - `qr(Tensor self, bool some=…) -> (Tensor Q, Tensor R)`
      */
     qr(options?: { some?: boolean }): NamedResult<{ Q: Tensor; R: Tensor }>;
-    qr(some: boolean): NamedResult<{ Q: Tensor; R: Tensor }>;
+    qr(some: boolean | undefined): NamedResult<{ Q: Tensor; R: Tensor }>;
     /**
      * Tensor.quantile — ATen: aten::quantile, aten::quantile.scalar
      * - `quantile(Tensor self, Tensor q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
      * - `quantile.scalar(Tensor self, float q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
      */
     quantile(q: Tensor, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-    quantile(q: Tensor, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-    quantile(q: Tensor, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+    quantile(q: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+    quantile(q: Tensor, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
     quantile(q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-    quantile(q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-    quantile(q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+    quantile(q: number, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+    quantile(q: number, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
     /**
      * Tensor.rad2deg — ATen: aten::rad2deg
      * - `rad2deg(Tensor self) -> Tensor`
@@ -1788,7 +2118,7 @@ declare module '../tensor' {
      * - `random_(Tensor self, *, Generator? generator=…) -> Tensor`
      */
     random_(from: number, options?: { to?: number | null; generator?: null }): this;
-    random_(from: number, to: number | null, options?: { generator?: null }): this;
+    random_(from: number, to: number | null | undefined, options?: { generator?: null }): this;
     random_(to: number, options?: { generator?: null }): this;
     random_(options?: { generator?: null }): this;
     /**
@@ -1806,6 +2136,11 @@ declare module '../tensor' {
      * - `reciprocal_(Tensor self) -> Tensor`
      */
     reciprocal_(): this;
+    /**
+     * Tensor.relu — ATen: aten::relu
+     * - `relu(Tensor self) -> Tensor`
+     */
+    relu(): Tensor;
     /**
      * Tensor.relu_ — ATen: aten::relu_
      * - `relu_(Tensor self) -> Tensor`
@@ -1837,14 +2172,26 @@ declare module '../tensor' {
      */
     renorm_(p: Scalar, dim: number, maxnorm: Scalar): this;
     /**
+     * Tensor.repeat — ATen: aten::repeat
+     * - `repeat(Tensor self, int[] repeats) -> Tensor`
+     */
+    repeat(repeats: number[]): Tensor;
+    repeat(...repeats: number[]): Tensor;
+    /**
      * Tensor.repeat_interleave — ATen: aten::repeat_interleave.self_Tensor, aten::repeat_interleave.self_int
      * - `repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=…, *, int? output_size=…) -> Tensor`
      * - `repeat_interleave.self_int(Tensor self, int repeats, int? dim=…, *, int? output_size=…) -> Tensor`
      */
     repeatInterleave(repeats: Tensor, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
-    repeatInterleave(repeats: Tensor, dim: number | null, options?: { outputSize?: number | null }): Tensor;
+    repeatInterleave(repeats: Tensor, dim: number | null | undefined, options?: { outputSize?: number | null }): Tensor;
     repeatInterleave(repeats: number, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
-    repeatInterleave(repeats: number, dim: number | null, options?: { outputSize?: number | null }): Tensor;
+    repeatInterleave(repeats: number, dim: number | null | undefined, options?: { outputSize?: number | null }): Tensor;
+    /**
+     * Tensor.reshape — ATen: aten::reshape
+     * - `reshape(Tensor self, int[] shape) -> Tensor`
+     */
+    reshape(shape: number[]): Tensor;
+    reshape(...shape: number[]): Tensor;
     /**
      * Tensor.reshape_as — ATen: aten::reshape_as
      * - `reshape_as(Tensor self, Tensor other) -> Tensor`
@@ -1876,14 +2223,14 @@ declare module '../tensor' {
      * - `roll(Tensor self, int[1] shifts, int[1] dims=…) -> Tensor`
      */
     roll(shifts: number | number[], options?: { dims?: number | number[] }): Tensor;
-    roll(shifts: number | number[], dims: number | number[]): Tensor;
+    roll(shifts: number | number[], dims: number | number[] | undefined): Tensor;
     /**
      * Tensor.rot90 — ATen: aten::rot90
      * - `rot90(Tensor self, int k=…, int[] dims=…) -> Tensor`
      */
     rot90(options?: { k?: number; dims?: number[] }): Tensor;
-    rot90(k: number, options?: { dims?: number[] }): Tensor;
-    rot90(k: number, dims: number[]): Tensor;
+    rot90(k: number | undefined, options?: { dims?: number[] }): Tensor;
+    rot90(k: number | undefined, dims: number[] | undefined): Tensor;
     /**
      * Tensor.round — ATen: aten::round, aten::round.decimals
      * - `round(Tensor self) -> Tensor`
@@ -1898,6 +2245,11 @@ declare module '../tensor' {
      */
     round_(): this;
     round_(options?: { decimals?: number }): this;
+    /**
+     * Tensor.rsqrt — ATen: aten::rsqrt
+     * - `rsqrt(Tensor self) -> Tensor`
+     */
+    rsqrt(): Tensor;
     /**
      * Tensor.rsqrt_ — ATen: aten::rsqrt_
      * - `rsqrt_(Tensor self) -> Tensor`
@@ -1946,6 +2298,11 @@ declare module '../tensor' {
      */
     scatterReduce_(dim: number, index: Tensor, src: Tensor, reduce: string, options?: { includeSelf?: boolean }): this;
     /**
+     * Tensor.select — ATen: aten::select.int
+     * - `select.int(Tensor self, int dim, int index) -> Tensor`
+     */
+    select(dim: number, index: number): Tensor;
+    /**
      * Tensor.select_scatter — ATen: aten::select_scatter
      * - `select_scatter(Tensor self, Tensor src, int dim, int index) -> Tensor`
      */
@@ -1961,10 +2318,20 @@ declare module '../tensor' {
      */
     sgn_(): this;
     /**
+     * Tensor.sigmoid — ATen: aten::sigmoid
+     * - `sigmoid(Tensor self) -> Tensor`
+     */
+    sigmoid(): Tensor;
+    /**
      * Tensor.sigmoid_ — ATen: aten::sigmoid_
      * - `sigmoid_(Tensor self) -> Tensor`
      */
     sigmoid_(): this;
+    /**
+     * Tensor.sign — ATen: aten::sign
+     * - `sign(Tensor self) -> Tensor`
+     */
+    sign(): Tensor;
     /**
      * Tensor.sign_ — ATen: aten::sign_
      * - `sign_(Tensor self) -> Tensor`
@@ -2010,39 +2377,59 @@ declare module '../tensor' {
      * - `slice_inverse(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
      */
     sliceInverse(src: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-    sliceInverse(src: Tensor, dim: number, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
-    sliceInverse(src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
-    sliceInverse(src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
-    sliceInverse(src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
+    sliceInverse(src: Tensor, dim: number | undefined, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
+    sliceInverse(src: Tensor, dim: number | undefined, start: number | null | undefined, options?: { end?: number | null; step?: number }): Tensor;
+    sliceInverse(src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, options?: { step?: number }): Tensor;
+    sliceInverse(src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, step: number | undefined): Tensor;
     /**
      * Tensor.slice_scatter — ATen: aten::slice_scatter
      * - `slice_scatter(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
      */
     sliceScatter(src: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-    sliceScatter(src: Tensor, dim: number, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
-    sliceScatter(src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
-    sliceScatter(src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
-    sliceScatter(src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
+    sliceScatter(src: Tensor, dim: number | undefined, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
+    sliceScatter(src: Tensor, dim: number | undefined, start: number | null | undefined, options?: { end?: number | null; step?: number }): Tensor;
+    sliceScatter(src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, options?: { step?: number }): Tensor;
+    sliceScatter(src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, step: number | undefined): Tensor;
     /**
      * Tensor.slogdet — ATen: aten::slogdet
      * - `slogdet(Tensor self) -> (Tensor sign, Tensor logabsdet)`
      */
     slogdet(): NamedResult<{ sign: Tensor; logabsdet: Tensor }>;
     /**
+     * Tensor.softmax — ATen: aten::softmax.int
+     * - `softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
+     */
+    softmax(dim: number, options?: { dtype?: DType | null }): Tensor;
+    softmax(dim: number, dtype: DType | null | undefined): Tensor;
+    /**
      * Tensor.sort — ATen: aten::sort, aten::sort.stable
      * - `sort(Tensor self, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
      * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
      */
     sort(options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    sort(dim: number, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    sort(dim: number | undefined, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    sort(dim: number | undefined, descending: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     sort(options?: { stable?: boolean | null; dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    /**
+     * Tensor.split — ATen: aten::split.Tensor, aten::split.sizes
+     * - `split.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
+     * - `split.sizes(Tensor self, int[] split_size, int dim=…) -> Tensor[]`
+     */
+    split(splitSize: number, options?: { dim?: number }): Tensor[];
+    split(splitSize: number, dim: number | undefined): Tensor[];
+    split(splitSize: number[], options?: { dim?: number }): Tensor[];
+    split(splitSize: number[], dim: number | undefined): Tensor[];
     /**
      * Tensor.split_with_sizes — ATen: aten::split_with_sizes
      * - `split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
      */
     splitWithSizes(splitSizes: number[], options?: { dim?: number }): Tensor[];
-    splitWithSizes(splitSizes: number[], dim: number): Tensor[];
+    splitWithSizes(splitSizes: number[], dim: number | undefined): Tensor[];
+    /**
+     * Tensor.sqrt — ATen: aten::sqrt
+     * - `sqrt(Tensor self) -> Tensor`
+     */
+    sqrt(): Tensor;
     /**
      * Tensor.sqrt_ — ATen: aten::sqrt_
      * - `sqrt_(Tensor self) -> Tensor`
@@ -2059,6 +2446,16 @@ declare module '../tensor' {
      */
     square_(): this;
     /**
+     * Tensor.squeeze — ATen: aten::squeeze, aten::squeeze.dim, aten::squeeze.dims
+     * - `squeeze(Tensor self) -> Tensor`
+     * - `squeeze.dim(Tensor self, int dim) -> Tensor`
+     * - `squeeze.dims(Tensor self, int[] dim) -> Tensor`
+     */
+    squeeze(): Tensor;
+    squeeze(dim: number): Tensor;
+    squeeze(dim: number[]): Tensor;
+    squeeze(...dim: number[]): Tensor;
+    /**
      * Tensor.squeeze_ — ATen: aten::squeeze_, aten::squeeze_.dim, aten::squeeze_.dims
      * - `squeeze_(Tensor self) -> Tensor`
      * - `squeeze_.dim(Tensor self, int dim) -> Tensor`
@@ -2069,44 +2466,61 @@ declare module '../tensor' {
     squeeze_(dim: number[]): this;
     squeeze_(...dim: number[]): this;
     /**
+     * Tensor.std — ATen: aten::std, aten::std.dim, aten::std.correction
+     * - `std(Tensor self, bool unbiased=…) -> Tensor`
+     * - `std.dim(Tensor self, int[1]? dim, bool unbiased=…, bool keepdim=…) -> Tensor`
+     * - `std.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> Tensor`
+     */
+    std(options?: { unbiased?: boolean }): Tensor;
+    std(unbiased: boolean | undefined): Tensor;
+    std(options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+    std(dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    std(dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): Tensor;
+    std(dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): Tensor;
+    std(options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): Tensor;
+    std(dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
+    std(...dim: number[]): Tensor;
+    std(options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    std(dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    /**
      * Tensor.stft — ATen: aten::stft, aten::stft.center
      * - `stft(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool normalized=…, bool? onesided=…, bool? return_complex=…, bool? align_to_window=…) -> Tensor`
      * - `stft.center(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool center=…, str pad_mode=…, bool normalized=…, bool? onesided=…, bool? return_complex=…, bool? align_to_window=…) -> Tensor`
      */
     stft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined): Tensor;
     stft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, options?: { alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, alignToWindow: boolean | null): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, options?: { alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, alignToWindow: boolean | null | undefined): Tensor;
     stft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined): Tensor;
     stft(nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, options?: { alignToWindow?: boolean | null }): Tensor;
-    stft(nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, alignToWindow: boolean | null): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, options?: { alignToWindow?: boolean | null }): Tensor;
+    stft(nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, alignToWindow: boolean | null | undefined): Tensor;
     /**
      * Tensor.subtract — ATen: aten::subtract.Tensor, aten::subtract.Scalar
      * - `subtract.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -2114,7 +2528,7 @@ declare module '../tensor' {
      */
     subtract(other: Tensor, options?: { alpha?: Scalar }): Tensor;
     subtract(other: Scalar, options?: { alpha?: Scalar }): Tensor;
-    subtract(other: Scalar, alpha: Scalar): Tensor;
+    subtract(other: Scalar, alpha: Scalar | undefined): Tensor;
     /**
      * Tensor.subtract_ — ATen: aten::subtract_.Tensor, aten::subtract_.Scalar
      * - `subtract_.Tensor(Tensor self, Tensor other, *, Scalar alpha=…) -> Tensor`
@@ -2122,7 +2536,16 @@ declare module '../tensor' {
      */
     subtract_(other: Tensor, options?: { alpha?: Scalar }): this;
     subtract_(other: Scalar, options?: { alpha?: Scalar }): this;
-    subtract_(other: Scalar, alpha: Scalar): this;
+    subtract_(other: Scalar, alpha: Scalar | undefined): this;
+    /**
+     * Tensor.sum — ATen: aten::sum.dim_IntList, aten::sum
+     * - `sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
+     * - `sum(Tensor self, *, ScalarType? dtype=…) -> Tensor`
+     */
+    sum(options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+    sum(dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+    sum(dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
+    sum(options?: { dtype?: DType | null }): Tensor;
     /**
      * Tensor.sum_to_size — ATen: aten::sum_to_size
      * - `sum_to_size(Tensor self, int[] size) -> Tensor`
@@ -2134,8 +2557,8 @@ declare module '../tensor' {
      * - `svd(Tensor self, bool some=…, bool compute_uv=…) -> (Tensor U, Tensor S, Tensor V)`
      */
     svd(options?: { some?: boolean; computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
-    svd(some: boolean, options?: { computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
-    svd(some: boolean, computeUv: boolean): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
+    svd(some: boolean | undefined, options?: { computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
+    svd(some: boolean | undefined, computeUv: boolean | undefined): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
     /**
      * Tensor.swapaxes — ATen: aten::swapaxes
      * - `swapaxes(Tensor self, int axis0, int axis1) -> Tensor`
@@ -2161,8 +2584,13 @@ declare module '../tensor' {
      * - `symeig(Tensor self, bool eigenvectors=…, bool upper=…) -> (Tensor eigenvalues, Tensor eigenvectors)`
      */
     symeig(options?: { eigenvectors?: boolean; upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-    symeig(eigenvectors: boolean, options?: { upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-    symeig(eigenvectors: boolean, upper: boolean): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+    symeig(eigenvectors: boolean | undefined, options?: { upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+    symeig(eigenvectors: boolean | undefined, upper: boolean | undefined): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+    /**
+     * Tensor.t — ATen: aten::t
+     * - `t(Tensor self) -> Tensor`
+     */
+    t(): Tensor;
     /**
      * Tensor.t_ — ATen: aten::t_
      * - `t_(Tensor self) -> Tensor`
@@ -2178,7 +2606,7 @@ declare module '../tensor' {
      * - `take_along_dim(Tensor self, Tensor indices, int? dim=…) -> Tensor`
      */
     takeAlongDim(indices: Tensor, options?: { dim?: number | null }): Tensor;
-    takeAlongDim(indices: Tensor, dim: number | null): Tensor;
+    takeAlongDim(indices: Tensor, dim: number | null | undefined): Tensor;
     /**
      * Tensor.tan — ATen: aten::tan
      * - `tan(Tensor self) -> Tensor`
@@ -2189,6 +2617,11 @@ declare module '../tensor' {
      * - `tan_(Tensor self) -> Tensor`
      */
     tan_(): this;
+    /**
+     * Tensor.tanh — ATen: aten::tanh
+     * - `tanh(Tensor self) -> Tensor`
+     */
+    tanh(): Tensor;
     /**
      * Tensor.tanh_ — ATen: aten::tanh_
      * - `tanh_(Tensor self) -> Tensor`
@@ -2201,11 +2634,11 @@ declare module '../tensor' {
      * - `tensor_split.tensor_indices_or_sections(Tensor self, Tensor tensor_indices_or_sections, int dim=…) -> Tensor[]`
      */
     tensorSplit(sections: number, options?: { dim?: number }): Tensor[];
-    tensorSplit(sections: number, dim: number): Tensor[];
+    tensorSplit(sections: number, dim: number | undefined): Tensor[];
     tensorSplit(indices: number[], options?: { dim?: number }): Tensor[];
-    tensorSplit(indices: number[], dim: number): Tensor[];
+    tensorSplit(indices: number[], dim: number | undefined): Tensor[];
     tensorSplit(tensorIndicesOrSections: Tensor, options?: { dim?: number }): Tensor[];
-    tensorSplit(tensorIndicesOrSections: Tensor, dim: number): Tensor[];
+    tensorSplit(tensorIndicesOrSections: Tensor, dim: number | undefined): Tensor[];
     /**
      * Tensor.tile — ATen: aten::tile
      * - `tile(Tensor self, int[] dims) -> Tensor`
@@ -2217,14 +2650,19 @@ declare module '../tensor' {
      * - `topk(Tensor self, int k, int dim=…, bool largest=…, bool sorted=…) -> (Tensor values, Tensor indices)`
      */
     topk(k: number, options?: { dim?: number; largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    topk(k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    topk(k: number, dim: number, largest: boolean, options?: { sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-    topk(k: number, dim: number, largest: boolean, sorted: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+    topk(k: number, dim: number | undefined, options?: { largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    topk(k: number, dim: number | undefined, largest: boolean | undefined, options?: { sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+    topk(k: number, dim: number | undefined, largest: boolean | undefined, sorted: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
     /**
      * Tensor.trace — ATen: aten::trace
      * - `trace(Tensor self) -> Tensor`
      */
     trace(): Tensor;
+    /**
+     * Tensor.transpose — ATen: aten::transpose.int
+     * - `transpose.int(Tensor self, int dim0, int dim1) -> Tensor`
+     */
+    transpose(dim0: number, dim1: number): Tensor;
     /**
      * Tensor.transpose_ — ATen: aten::transpose_
      * - `transpose_(Tensor self, int dim0, int dim1) -> Tensor`
@@ -2235,33 +2673,33 @@ declare module '../tensor' {
      * - `triangular_solve(Tensor self, Tensor A, bool upper=…, bool transpose=…, bool unitriangular=…) -> (Tensor solution, Tensor cloned_coefficient)`
      */
     triangularSolve(A: Tensor, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-    triangularSolve(A: Tensor, upper: boolean, options?: { transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-    triangularSolve(A: Tensor, upper: boolean, transpose: boolean, options?: { unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-    triangularSolve(A: Tensor, upper: boolean, transpose: boolean, unitriangular: boolean): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+    triangularSolve(A: Tensor, upper: boolean | undefined, options?: { transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+    triangularSolve(A: Tensor, upper: boolean | undefined, transpose: boolean | undefined, options?: { unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+    triangularSolve(A: Tensor, upper: boolean | undefined, transpose: boolean | undefined, unitriangular: boolean | undefined): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
     /**
      * Tensor.tril — ATen: aten::tril
      * - `tril(Tensor self, int diagonal=…) -> Tensor`
      */
     tril(options?: { diagonal?: number }): Tensor;
-    tril(diagonal: number): Tensor;
+    tril(diagonal: number | undefined): Tensor;
     /**
      * Tensor.tril_ — ATen: aten::tril_
      * - `tril_(Tensor self, int diagonal=…) -> Tensor`
      */
     tril_(options?: { diagonal?: number }): this;
-    tril_(diagonal: number): this;
+    tril_(diagonal: number | undefined): this;
     /**
      * Tensor.triu — ATen: aten::triu
      * - `triu(Tensor self, int diagonal=…) -> Tensor`
      */
     triu(options?: { diagonal?: number }): Tensor;
-    triu(diagonal: number): Tensor;
+    triu(diagonal: number | undefined): Tensor;
     /**
      * Tensor.triu_ — ATen: aten::triu_
      * - `triu_(Tensor self, int diagonal=…) -> Tensor`
      */
     triu_(options?: { diagonal?: number }): this;
-    triu_(diagonal: number): this;
+    triu_(diagonal: number | undefined): this;
     /**
      * Tensor.true_divide — ATen: aten::true_divide.Tensor, aten::true_divide.Scalar
      * - `true_divide.Tensor(Tensor self, Tensor other) -> Tensor`
@@ -2296,7 +2734,7 @@ declare module '../tensor' {
      * - `unbind.int(Tensor self, int dim=…) -> Tensor[]`
      */
     unbind(options?: { dim?: number }): Tensor[];
-    unbind(dim: number): Tensor[];
+    unbind(dim: number | undefined): Tensor[];
     /**
      * Tensor.unflatten — ATen: aten::unflatten.int
      * - `unflatten.int(Tensor self, int dim, int[] sizes) -> Tensor`
@@ -2312,36 +2750,66 @@ declare module '../tensor' {
      * - `uniform_(Tensor self, float from=…, float to=…, *, Generator? generator=…) -> Tensor`
      */
     uniform_(options?: { from?: number; to?: number; generator?: null }): this;
-    uniform_(from: number, options?: { to?: number; generator?: null }): this;
-    uniform_(from: number, to: number, options?: { generator?: null }): this;
+    uniform_(from: number | undefined, options?: { to?: number; generator?: null }): this;
+    uniform_(from: number | undefined, to: number | undefined, options?: { generator?: null }): this;
     /**
      * Tensor.unsafe_chunk — ATen: aten::unsafe_chunk
      * - `unsafe_chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
      */
     unsafeChunk(chunks: number, options?: { dim?: number }): Tensor[];
-    unsafeChunk(chunks: number, dim: number): Tensor[];
+    unsafeChunk(chunks: number, dim: number | undefined): Tensor[];
     /**
      * Tensor.unsafe_split — ATen: aten::unsafe_split.Tensor
      * - `unsafe_split.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
      */
     unsafeSplit(splitSize: number, options?: { dim?: number }): Tensor[];
-    unsafeSplit(splitSize: number, dim: number): Tensor[];
+    unsafeSplit(splitSize: number, dim: number | undefined): Tensor[];
     /**
      * Tensor.unsafe_split_with_sizes — ATen: aten::unsafe_split_with_sizes
      * - `unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
      */
     unsafeSplitWithSizes(splitSizes: number[], options?: { dim?: number }): Tensor[];
-    unsafeSplitWithSizes(splitSizes: number[], dim: number): Tensor[];
+    unsafeSplitWithSizes(splitSizes: number[], dim: number | undefined): Tensor[];
+    /**
+     * Tensor.unsqueeze — ATen: aten::unsqueeze
+     * - `unsqueeze(Tensor self, int dim) -> Tensor`
+     */
+    unsqueeze(dim: number): Tensor;
     /**
      * Tensor.unsqueeze_ — ATen: aten::unsqueeze_
      * - `unsqueeze_(Tensor self, int dim) -> Tensor`
      */
     unsqueeze_(dim: number): this;
     /**
+     * Tensor.var — ATen: aten::var, aten::var.dim, aten::var.correction
+     * - `var(Tensor self, bool unbiased=…) -> Tensor`
+     * - `var.dim(Tensor self, int[1]? dim, bool unbiased=…, bool keepdim=…) -> Tensor`
+     * - `var.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> Tensor`
+     */
+    var(options?: { unbiased?: boolean }): Tensor;
+    var(unbiased: boolean | undefined): Tensor;
+    var(options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
+    var(dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    var(dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): Tensor;
+    var(dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): Tensor;
+    var(options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): Tensor;
+    var(dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
+    var(...dim: number[]): Tensor;
+    var(options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    var(dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
+    /**
      * Tensor.vdot — ATen: aten::vdot
      * - `vdot(Tensor self, Tensor other) -> Tensor`
      */
     vdot(other: Tensor): Tensor;
+    /**
+     * Tensor.view — ATen: aten::view, aten::view.dtype
+     * - `view(Tensor self, int[] size) -> Tensor`
+     * - `view.dtype(Tensor self, ScalarType dtype) -> Tensor`
+     */
+    view(size: number[]): Tensor;
+    view(...size: number[]): Tensor;
+    view(dtype: DType): Tensor;
     /**
      * Tensor.view_as — ATen: aten::view_as
      * - `view_as(Tensor self, Tensor other) -> Tensor`
@@ -2379,16 +2847,16 @@ declare module '../tensor' {
      */
     xlogy_(other: Tensor): this;
     xlogy_(other: Scalar): this;
+    /**
+     * Tensor.zero_ — ATen: aten::zero_
+     * - `zero_(Tensor self) -> Tensor`
+     */
+    zero_(): this;
   }
 }
 
-// Installed where Tensor has no method of that name yet. A hand-written method still runs first (it
-// wins for now, see collisions.ts); when it rejects its arguments with a TypeError (before any op
-// ran), the generated one gets the call, so PyTorch's other call forms (`x.max({ dim: 1 })`) work.
-const proto = Tensor.prototype as unknown as Record<string, unknown>;
+// Installed where Tensor has no method of that name yet: the few hand-written methods (lib/tensor.ts,
+// listed in collisions.ts) exist for semantics Python adds on top of the op, and call the generated op themselves.
 for (const [name, spec] of Object.entries(TENSOR_METHODS)) {
-  const generated = method(spec);
-  const own = Object.getOwnPropertyDescriptor(Tensor.prototype, name);
-  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: generated, writable: true, configurable: true });
-  else if (own && typeof own.value === 'function') proto[name] = withFallback(own.value as (...a: unknown[]) => unknown, generated);
+  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: method(spec), writable: true, configurable: true });
 }

@@ -587,7 +587,7 @@ function adaptiveMaxPool1d(...args: unknown[]): unknown { return e_adaptiveMaxPo
  */
 function add(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function add(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
-function add(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
+function add(self: Tensor, other: Scalar, alpha: Scalar | undefined): Tensor;
 function add(...args: unknown[]): unknown { return e_add.call(undefined, args); }
 /**
  * torch.addbmm — ATen: aten::addbmm
@@ -659,19 +659,19 @@ function aliasCopy(...args: unknown[]): unknown { return e_aliasCopy.call(undefi
  */
 function all(self: Tensor): Tensor;
 function all(self: Tensor, dim: number, options?: { keepdim?: boolean }): Tensor;
-function all(self: Tensor, dim: number, keepdim: boolean): Tensor;
+function all(self: Tensor, dim: number, keepdim: boolean | undefined): Tensor;
 function all(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
-function all(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
-function all(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
+function all(self: Tensor, dim: number[] | null | undefined, options?: { keepdim?: boolean }): Tensor;
+function all(self: Tensor, dim: number[] | null | undefined, keepdim: boolean | undefined): Tensor;
 function all(...args: unknown[]): unknown { return e_all.call(undefined, args); }
 /**
  * torch.allclose — ATen: aten::allclose
  * - `allclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> bool`
  */
 function allclose(self: Tensor, other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
-function allclose(self: Tensor, other: Tensor, rtol: number, options?: { atol?: number; equalNan?: boolean }): boolean;
-function allclose(self: Tensor, other: Tensor, rtol: number, atol: number, options?: { equalNan?: boolean }): boolean;
-function allclose(self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean): boolean;
+function allclose(self: Tensor, other: Tensor, rtol: number | undefined, options?: { atol?: number; equalNan?: boolean }): boolean;
+function allclose(self: Tensor, other: Tensor, rtol: number | undefined, atol: number | undefined, options?: { equalNan?: boolean }): boolean;
+function allclose(self: Tensor, other: Tensor, rtol: number | undefined, atol: number | undefined, equalNan: boolean | undefined): boolean;
 function allclose(...args: unknown[]): unknown { return e_allclose.call(undefined, args); }
 /**
  * torch.alpha_dropout — ATen: aten::alpha_dropout
@@ -690,16 +690,16 @@ function alphaDropout_(...args: unknown[]): unknown { return e_alphaDropout_.cal
  * - `amax(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
  */
 function amax(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
-function amax(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function amax(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function amax(self: Tensor, dim: number | number[] | undefined, options?: { keepdim?: boolean }): Tensor;
+function amax(self: Tensor, dim: number | number[] | undefined, keepdim: boolean | undefined): Tensor;
 function amax(...args: unknown[]): unknown { return e_amax.call(undefined, args); }
 /**
  * torch.amin — ATen: aten::amin
  * - `amin(Tensor self, int[1] dim=…, bool keepdim=…) -> Tensor`
  */
 function amin(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean }): Tensor;
-function amin(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function amin(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function amin(self: Tensor, dim: number | number[] | undefined, options?: { keepdim?: boolean }): Tensor;
+function amin(self: Tensor, dim: number | number[] | undefined, keepdim: boolean | undefined): Tensor;
 function amin(...args: unknown[]): unknown { return e_amin.call(undefined, args); }
 /**
  * torch.aminmax — ATen: aten::aminmax
@@ -720,11 +720,11 @@ function angle(...args: unknown[]): unknown { return e_angle.call(undefined, arg
  * - `any.dims(Tensor self, int[]? dim=…, bool keepdim=…) -> Tensor`
  */
 function any(self: Tensor, dim: number, options?: { keepdim?: boolean }): Tensor;
-function any(self: Tensor, dim: number, keepdim: boolean): Tensor;
+function any(self: Tensor, dim: number, keepdim: boolean | undefined): Tensor;
 function any(self: Tensor): Tensor;
 function any(self: Tensor, options?: { dim?: number[] | null; keepdim?: boolean }): Tensor;
-function any(self: Tensor, dim: number[] | null, options?: { keepdim?: boolean }): Tensor;
-function any(self: Tensor, dim: number[] | null, keepdim: boolean): Tensor;
+function any(self: Tensor, dim: number[] | null | undefined, options?: { keepdim?: boolean }): Tensor;
+function any(self: Tensor, dim: number[] | null | undefined, keepdim: boolean | undefined): Tensor;
 function any(...args: unknown[]): unknown { return e_any.call(undefined, args); }
 /**
  * torch.arange — ATen: aten::arange, aten::arange.start, aten::arange.start_step
@@ -735,7 +735,7 @@ function any(...args: unknown[]): unknown { return e_any.call(undefined, args); 
 function arange(end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function arange(start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function arange(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function arange(start: Scalar, end: Scalar, step: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function arange(start: Scalar, end: Scalar, step: Scalar | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function arange(...args: unknown[]): unknown { return e_arange.call(undefined, args); }
 /**
  * torch.arccos — ATen: aten::arccos
@@ -820,16 +820,16 @@ function arctanh_(...args: unknown[]): unknown { return e_arctanh_.call(undefine
  * - `argmax(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
  */
 function argmax(self: Tensor, options?: { dim?: number | null; keepdim?: boolean }): Tensor;
-function argmax(self: Tensor, dim: number | null, options?: { keepdim?: boolean }): Tensor;
-function argmax(self: Tensor, dim: number | null, keepdim: boolean): Tensor;
+function argmax(self: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean }): Tensor;
+function argmax(self: Tensor, dim: number | null | undefined, keepdim: boolean | undefined): Tensor;
 function argmax(...args: unknown[]): unknown { return e_argmax.call(undefined, args); }
 /**
  * torch.argmin — ATen: aten::argmin
  * - `argmin(Tensor self, int? dim=…, bool keepdim=…) -> Tensor`
  */
 function argmin(self: Tensor, options?: { dim?: number | null; keepdim?: boolean }): Tensor;
-function argmin(self: Tensor, dim: number | null, options?: { keepdim?: boolean }): Tensor;
-function argmin(self: Tensor, dim: number | null, keepdim: boolean): Tensor;
+function argmin(self: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean }): Tensor;
+function argmin(self: Tensor, dim: number | null | undefined, keepdim: boolean | undefined): Tensor;
 function argmin(...args: unknown[]): unknown { return e_argmin.call(undefined, args); }
 /**
  * torch.argsort — ATen: aten::argsort, aten::argsort.stable
@@ -837,8 +837,8 @@ function argmin(...args: unknown[]): unknown { return e_argmin.call(undefined, a
  * - `argsort.stable(Tensor self, *, bool stable, int dim=…, bool descending=…) -> Tensor`
  */
 function argsort(self: Tensor, options?: { dim?: number; descending?: boolean }): Tensor;
-function argsort(self: Tensor, dim: number, options?: { descending?: boolean }): Tensor;
-function argsort(self: Tensor, dim: number, descending: boolean): Tensor;
+function argsort(self: Tensor, dim: number | undefined, options?: { descending?: boolean }): Tensor;
+function argsort(self: Tensor, dim: number | undefined, descending: boolean | undefined): Tensor;
 function argsort(self: Tensor, options?: { stable?: boolean; dim?: number; descending?: boolean }): Tensor;
 function argsort(...args: unknown[]): unknown { return e_argsort.call(undefined, args); }
 /**
@@ -852,28 +852,28 @@ function argwhere(...args: unknown[]): unknown { return e_argwhere.call(undefine
  * - `as_strided(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStrided(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-function asStrided(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
+function asStrided(self: Tensor, size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
 function asStrided(...args: unknown[]): unknown { return e_asStrided.call(undefined, args); }
 /**
  * torch.as_strided_ — ATen: aten::as_strided_
  * - `as_strided_(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStrided_(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
+function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
 function asStrided_(...args: unknown[]): unknown { return e_asStrided_.call(undefined, args); }
 /**
  * torch.as_strided_copy — ATen: aten::as_strided_copy
  * - `as_strided_copy(Tensor self, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStridedCopy(self: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-function asStridedCopy(self: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
+function asStridedCopy(self: Tensor, size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
 function asStridedCopy(...args: unknown[]): unknown { return e_asStridedCopy.call(undefined, args); }
 /**
  * torch.as_strided_scatter — ATen: aten::as_strided_scatter
  * - `as_strided_scatter(Tensor self, Tensor src, int[] size, int[] stride, int? storage_offset=…) -> Tensor`
  */
 function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], options?: { storageOffset?: number | null }): Tensor;
-function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], storageOffset: number | null): Tensor;
+function asStridedScatter(self: Tensor, src: Tensor, size: number[], stride: number[], storageOffset: number | null | undefined): Tensor;
 function asStridedScatter(...args: unknown[]): unknown { return e_asStridedScatter.call(undefined, args); }
 /**
  * torch.asin — ATen: aten::asin
@@ -961,10 +961,10 @@ function atleast3d(...args: unknown[]): unknown { return e_atleast3d.call(undefi
  * - `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, bool ceil_mode=…, bool count_include_pad=…) -> Tensor`
  */
 function avgPool1d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, options?: { countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], ceilMode: boolean, countIncludePad: boolean): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, options?: { countIncludePad?: boolean }): Tensor;
+function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined): Tensor;
 function avgPool1d(...args: unknown[]): unknown { return e_avgPool1d.call(undefined, args); }
 /**
  * torch.baddbmm — ATen: aten::baddbmm, aten::baddbmm.dtype
@@ -986,7 +986,7 @@ function bartlettWindow(...args: unknown[]): unknown { return e_bartlettWindow.c
  * torch.batch_norm — ATen: aten::batch_norm
  * - `batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor`
  */
-function batchNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, runningMean: Tensor | null, runningVar: Tensor | null, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
+function batchNorm(input: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
 function batchNorm(...args: unknown[]): unknown { return e_batchNorm.call(undefined, args); }
 /**
  * torch.bernoulli — ATen: aten::bernoulli, aten::bernoulli.p, aten::bernoulli.Tensor
@@ -1003,22 +1003,22 @@ function bernoulli(...args: unknown[]): unknown { return e_bernoulli.call(undefi
  * - `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=…) -> Tensor`
  */
 function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
-function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
+function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor;
 function bilinear(...args: unknown[]): unknown { return e_bilinear.call(undefined, args); }
 /**
  * torch.bincount — ATen: aten::bincount
  * - `bincount(Tensor self, Tensor? weights=…, int minlength=…) -> Tensor`
  */
 function bincount(self: Tensor, options?: { weights?: Tensor | null; minlength?: number }): Tensor;
-function bincount(self: Tensor, weights: Tensor | null, options?: { minlength?: number }): Tensor;
-function bincount(self: Tensor, weights: Tensor | null, minlength: number): Tensor;
+function bincount(self: Tensor, weights: Tensor | null | undefined, options?: { minlength?: number }): Tensor;
+function bincount(self: Tensor, weights: Tensor | null | undefined, minlength: number | undefined): Tensor;
 function bincount(...args: unknown[]): unknown { return e_bincount.call(undefined, args); }
 /**
  * torch.binomial — ATen: aten::binomial
  * - `binomial(Tensor count, Tensor prob, Generator? generator=…) -> Tensor`
  */
 function binomial(count: Tensor, prob: Tensor, options?: { generator?: null }): Tensor;
-function binomial(count: Tensor, prob: Tensor, generator: null): Tensor;
+function binomial(count: Tensor, prob: Tensor, generator: null | undefined): Tensor;
 function binomial(...args: unknown[]): unknown { return e_binomial.call(undefined, args); }
 /**
  * torch.bitwise_and — ATen: aten::bitwise_and.Tensor, aten::bitwise_and.Scalar, aten::bitwise_and.Scalar_Tensor
@@ -1139,7 +1139,7 @@ function cartesianProd(...args: unknown[]): unknown { return e_cartesianProd.cal
  * - `cat(Tensor[] tensors, int dim=…) -> Tensor`
  */
 function cat(tensors: Tensor[], options?: { dim?: number }): Tensor;
-function cat(tensors: Tensor[], dim: number): Tensor;
+function cat(tensors: Tensor[], dim: number | undefined): Tensor;
 function cat(...args: unknown[]): unknown { return e_cat.call(undefined, args); }
 /**
  * torch.ccol_indices_copy — ATen: aten::ccol_indices_copy
@@ -1152,8 +1152,8 @@ function ccolIndicesCopy(...args: unknown[]): unknown { return e_ccolIndicesCopy
  * - `cdist(Tensor x1, Tensor x2, float p=…, int? compute_mode=…) -> Tensor`
  */
 function cdist(x1: Tensor, x2: Tensor, options?: { p?: number; computeMode?: number | null }): Tensor;
-function cdist(x1: Tensor, x2: Tensor, p: number, options?: { computeMode?: number | null }): Tensor;
-function cdist(x1: Tensor, x2: Tensor, p: number, computeMode: number | null): Tensor;
+function cdist(x1: Tensor, x2: Tensor, p: number | undefined, options?: { computeMode?: number | null }): Tensor;
+function cdist(x1: Tensor, x2: Tensor, p: number | undefined, computeMode: number | null | undefined): Tensor;
 function cdist(...args: unknown[]): unknown { return e_cdist.call(undefined, args); }
 /**
  * torch.ceil — ATen: aten::ceil
@@ -1172,14 +1172,14 @@ function ceil_(...args: unknown[]): unknown { return e_ceil_.call(undefined, arg
  * - `celu(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu(self: Tensor, options?: { alpha?: Scalar }): Tensor;
-function celu(self: Tensor, alpha: Scalar): Tensor;
+function celu(self: Tensor, alpha: Scalar | undefined): Tensor;
 function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args); }
 /**
  * torch.celu_ — ATen: aten::celu_
  * - `celu_(Tensor self, Scalar alpha=…) -> Tensor`
  */
 function celu_(self: Tensor, options?: { alpha?: Scalar }): Tensor;
-function celu_(self: Tensor, alpha: Scalar): Tensor;
+function celu_(self: Tensor, alpha: Scalar | undefined): Tensor;
 function celu_(...args: unknown[]): unknown { return e_celu_.call(undefined, args); }
 /**
  * torch.chain_matmul — ATen: aten::chain_matmul
@@ -1199,28 +1199,28 @@ function channelShuffle(...args: unknown[]): unknown { return e_channelShuffle.c
  * - `cholesky(Tensor self, bool upper=…) -> Tensor`
  */
 function cholesky(self: Tensor, options?: { upper?: boolean }): Tensor;
-function cholesky(self: Tensor, upper: boolean): Tensor;
+function cholesky(self: Tensor, upper: boolean | undefined): Tensor;
 function cholesky(...args: unknown[]): unknown { return e_cholesky.call(undefined, args); }
 /**
  * torch.cholesky_inverse — ATen: aten::cholesky_inverse
  * - `cholesky_inverse(Tensor self, bool upper=…) -> Tensor`
  */
 function choleskyInverse(self: Tensor, options?: { upper?: boolean }): Tensor;
-function choleskyInverse(self: Tensor, upper: boolean): Tensor;
+function choleskyInverse(self: Tensor, upper: boolean | undefined): Tensor;
 function choleskyInverse(...args: unknown[]): unknown { return e_choleskyInverse.call(undefined, args); }
 /**
  * torch.cholesky_solve — ATen: aten::cholesky_solve
  * - `cholesky_solve(Tensor self, Tensor input2, bool upper=…) -> Tensor`
  */
 function choleskySolve(self: Tensor, input2: Tensor, options?: { upper?: boolean }): Tensor;
-function choleskySolve(self: Tensor, input2: Tensor, upper: boolean): Tensor;
+function choleskySolve(self: Tensor, input2: Tensor, upper: boolean | undefined): Tensor;
 function choleskySolve(...args: unknown[]): unknown { return e_choleskySolve.call(undefined, args); }
 /**
  * torch.chunk — ATen: aten::chunk
  * - `chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
  */
 function chunk(self: Tensor, chunks: number, options?: { dim?: number }): Tensor[];
-function chunk(self: Tensor, chunks: number, dim: number): Tensor[];
+function chunk(self: Tensor, chunks: number, dim: number | undefined): Tensor[];
 function chunk(...args: unknown[]): unknown { return e_chunk.call(undefined, args); }
 /**
  * torch.clamp — ATen: aten::clamp, aten::clamp.Tensor
@@ -1228,11 +1228,11 @@ function chunk(...args: unknown[]): unknown { return e_chunk.call(undefined, arg
  * - `clamp.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
  */
 function clamp(self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
-function clamp(self: Tensor, min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
-function clamp(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
+function clamp(self: Tensor, min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+function clamp(self: Tensor, min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
 function clamp(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
-function clamp(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
-function clamp(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
+function clamp(self: Tensor, min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+function clamp(self: Tensor, min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
 function clamp(...args: unknown[]): unknown { return e_clamp.call(undefined, args); }
 /**
  * torch.clamp_ — ATen: aten::clamp_, aten::clamp_.Tensor
@@ -1240,11 +1240,11 @@ function clamp(...args: unknown[]): unknown { return e_clamp.call(undefined, arg
  * - `clamp_.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
  */
 function clamp_(self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
-function clamp_(self: Tensor, min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
-function clamp_(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
+function clamp_(self: Tensor, min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+function clamp_(self: Tensor, min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
 function clamp_(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
-function clamp_(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
-function clamp_(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
+function clamp_(self: Tensor, min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+function clamp_(self: Tensor, min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
 function clamp_(...args: unknown[]): unknown { return e_clamp_.call(undefined, args); }
 /**
  * torch.clamp_max — ATen: aten::clamp_max, aten::clamp_max.Tensor
@@ -1284,11 +1284,11 @@ function clampMin_(...args: unknown[]): unknown { return e_clampMin_.call(undefi
  * - `clip.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
  */
 function clip(self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
-function clip(self: Tensor, min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
-function clip(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
+function clip(self: Tensor, min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+function clip(self: Tensor, min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
 function clip(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
-function clip(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
-function clip(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
+function clip(self: Tensor, min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+function clip(self: Tensor, min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
 function clip(...args: unknown[]): unknown { return e_clip.call(undefined, args); }
 /**
  * torch.clip_ — ATen: aten::clip_, aten::clip_.Tensor
@@ -1296,11 +1296,11 @@ function clip(...args: unknown[]): unknown { return e_clip.call(undefined, args)
  * - `clip_.Tensor(Tensor self, Tensor? min=…, Tensor? max=…) -> Tensor`
  */
 function clip_(self: Tensor, options?: { min?: Scalar | null; max?: Scalar | null }): Tensor;
-function clip_(self: Tensor, min: Scalar | null, options?: { max?: Scalar | null }): Tensor;
-function clip_(self: Tensor, min: Scalar | null, max: Scalar | null): Tensor;
+function clip_(self: Tensor, min: Scalar | null | undefined, options?: { max?: Scalar | null }): Tensor;
+function clip_(self: Tensor, min: Scalar | null | undefined, max: Scalar | null | undefined): Tensor;
 function clip_(self: Tensor, options?: { min?: Tensor | null; max?: Tensor | null }): Tensor;
-function clip_(self: Tensor, min: Tensor | null, options?: { max?: Tensor | null }): Tensor;
-function clip_(self: Tensor, min: Tensor | null, max: Tensor | null): Tensor;
+function clip_(self: Tensor, min: Tensor | null | undefined, options?: { max?: Tensor | null }): Tensor;
+function clip_(self: Tensor, min: Tensor | null | undefined, max: Tensor | null | undefined): Tensor;
 function clip_(...args: unknown[]): unknown { return e_clip_.call(undefined, args); }
 /**
  * torch.clone — ATen: aten::clone
@@ -1325,8 +1325,8 @@ function columnStack(...args: unknown[]): unknown { return e_columnStack.call(un
  * - `combinations(Tensor self, int r=…, bool with_replacement=…) -> Tensor`
  */
 function combinations(self: Tensor, options?: { r?: number; withReplacement?: boolean }): Tensor;
-function combinations(self: Tensor, r: number, options?: { withReplacement?: boolean }): Tensor;
-function combinations(self: Tensor, r: number, withReplacement: boolean): Tensor;
+function combinations(self: Tensor, r: number | undefined, options?: { withReplacement?: boolean }): Tensor;
+function combinations(self: Tensor, r: number | undefined, withReplacement: boolean | undefined): Tensor;
 function combinations(...args: unknown[]): unknown { return e_combinations.call(undefined, args); }
 /**
  * torch.complex — ATen: aten::complex
@@ -1339,14 +1339,14 @@ function complex(...args: unknown[]): unknown { return e_complex.call(undefined,
  * - `concat(Tensor[] tensors, int dim=…) -> Tensor`
  */
 function concat(tensors: Tensor[], options?: { dim?: number }): Tensor;
-function concat(tensors: Tensor[], dim: number): Tensor;
+function concat(tensors: Tensor[], dim: number | undefined): Tensor;
 function concat(...args: unknown[]): unknown { return e_concat.call(undefined, args); }
 /**
  * torch.concatenate — ATen: aten::concatenate
  * - `concatenate(Tensor[] tensors, int dim=…) -> Tensor`
  */
 function concatenate(tensors: Tensor[], options?: { dim?: number }): Tensor;
-function concatenate(tensors: Tensor[], dim: number): Tensor;
+function concatenate(tensors: Tensor[], dim: number | undefined): Tensor;
 function concatenate(...args: unknown[]): unknown { return e_concatenate.call(undefined, args); }
 /**
  * torch.conj — ATen: aten::conj
@@ -1371,7 +1371,7 @@ function conjPhysical_(...args: unknown[]): unknown { return e_conjPhysical_.cal
  * - `constant_pad_nd(Tensor self, int[] pad, Scalar value=…) -> Tensor`
  */
 function constantPadNd(self: Tensor, pad: number[], options?: { value?: Scalar }): Tensor;
-function constantPadNd(self: Tensor, pad: number[], value: Scalar): Tensor;
+function constantPadNd(self: Tensor, pad: number[], value: Scalar | undefined): Tensor;
 function constantPadNd(...args: unknown[]): unknown { return e_constantPadNd.call(undefined, args); }
 /**
  * torch.conv1d — ATen: aten::conv1d, aten::conv1d.padding
@@ -1379,17 +1379,17 @@ function constantPadNd(...args: unknown[]): unknown { return e_constantPadNd.cal
  * - `conv1d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, str padding=…, int[1] dilation=…, int groups=…) -> Tensor`
  */
 function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, args); }
 /**
  * torch.conv2d — ATen: aten::conv2d, aten::conv2d.padding
@@ -1397,17 +1397,17 @@ function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, a
  * - `conv2d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, str padding=…, int[2] dilation=…, int groups=…) -> Tensor`
  */
 function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, args); }
 /**
  * torch.conv3d — ATen: aten::conv3d, aten::conv3d.padding
@@ -1415,59 +1415,59 @@ function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, a
  * - `conv3d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, str padding=…, int[3] dilation=…, int groups=…) -> Tensor`
  */
 function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], dilation: number | number[], groups: number): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: string, dilation: number | number[], groups: number): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
+function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
 function conv3d(...args: unknown[]): unknown { return e_conv3d.call(undefined, args); }
 /**
  * torch.conv_transpose1d — ATen: aten::conv_transpose1d
  * - `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] output_padding=…, int groups=…, int[1] dilation=…) -> Tensor`
  */
 function convTranspose1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose1d(...args: unknown[]): unknown { return e_convTranspose1d.call(undefined, args); }
 /**
  * torch.conv_transpose2d — ATen: aten::conv_transpose2d.input
  * - `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] output_padding=…, int groups=…, int[2] dilation=…) -> Tensor`
  */
 function convTranspose2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose2d(...args: unknown[]): unknown { return e_convTranspose2d.call(undefined, args); }
 /**
  * torch.conv_transpose3d — ATen: aten::conv_transpose3d.input
  * - `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] output_padding=…, int groups=…, int[3] dilation=…) -> Tensor`
  */
 function convTranspose3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number | number[], padding: number | number[], outputPadding: number | number[], groups: number, dilation: number | number[]): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
+function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
 function convTranspose3d(...args: unknown[]): unknown { return e_convTranspose3d.call(undefined, args); }
 /**
  * torch.convolution — ATen: aten::convolution
  * - `convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor`
  */
-function convolution(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[], dilation: number[], transposed: boolean, outputPadding: number[], groups: number): Tensor;
+function convolution(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number[], padding: number[], dilation: number[], transposed: boolean, outputPadding: number[], groups: number): Tensor;
 function convolution(...args: unknown[]): unknown { return e_convolution.call(undefined, args); }
 /**
  * torch.copysign — ATen: aten::copysign.Tensor, aten::copysign.Scalar
@@ -1512,8 +1512,8 @@ function cosh_(...args: unknown[]): unknown { return e_cosh_.call(undefined, arg
  * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
  */
 function cosineSimilarity(x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, options?: { eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number, eps: number): Tensor;
+function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, options?: { eps?: number }): Tensor;
+function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, eps: number | undefined): Tensor;
 function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilarity.call(undefined, args); }
 /**
  * torch.count_nonzero — ATen: aten::count_nonzero, aten::count_nonzero.dim_IntList
@@ -1521,7 +1521,7 @@ function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilari
  * - `count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor`
  */
 function countNonzero(self: Tensor, options?: { dim?: number | null }): Tensor;
-function countNonzero(self: Tensor, dim: number | null): Tensor;
+function countNonzero(self: Tensor, dim: number | null | undefined): Tensor;
 function countNonzero(self: Tensor, dim: number[]): Tensor;
 function countNonzero(...args: unknown[]): unknown { return e_countNonzero.call(undefined, args); }
 /**
@@ -1535,7 +1535,7 @@ function cov(...args: unknown[]): unknown { return e_cov.call(undefined, args); 
  * - `cross(Tensor self, Tensor other, int? dim=…) -> Tensor`
  */
 function cross(self: Tensor, other: Tensor, options?: { dim?: number | null }): Tensor;
-function cross(self: Tensor, other: Tensor, dim: number | null): Tensor;
+function cross(self: Tensor, other: Tensor, dim: number | null | undefined): Tensor;
 function cross(...args: unknown[]): unknown { return e_cross.call(undefined, args); }
 /**
  * torch.crow_indices_copy — ATen: aten::crow_indices_copy
@@ -1616,60 +1616,60 @@ function detachCopy(...args: unknown[]): unknown { return e_detachCopy.call(unde
  * - `diag(Tensor self, int diagonal=…) -> Tensor`
  */
 function diag(self: Tensor, options?: { diagonal?: number }): Tensor;
-function diag(self: Tensor, diagonal: number): Tensor;
+function diag(self: Tensor, diagonal: number | undefined): Tensor;
 function diag(...args: unknown[]): unknown { return e_diag.call(undefined, args); }
 /**
  * torch.diag_embed — ATen: aten::diag_embed
  * - `diag_embed(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
  */
 function diagEmbed(self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-function diagEmbed(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-function diagEmbed(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-function diagEmbed(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
+function diagEmbed(self: Tensor, offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+function diagEmbed(self: Tensor, offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+function diagEmbed(self: Tensor, offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
 function diagEmbed(...args: unknown[]): unknown { return e_diagEmbed.call(undefined, args); }
 /**
  * torch.diagflat — ATen: aten::diagflat
  * - `diagflat(Tensor self, int offset=…) -> Tensor`
  */
 function diagflat(self: Tensor, options?: { offset?: number }): Tensor;
-function diagflat(self: Tensor, offset: number): Tensor;
+function diagflat(self: Tensor, offset: number | undefined): Tensor;
 function diagflat(...args: unknown[]): unknown { return e_diagflat.call(undefined, args); }
 /**
  * torch.diagonal — ATen: aten::diagonal
  * - `diagonal(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
  */
 function diagonal(self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-function diagonal(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-function diagonal(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-function diagonal(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
+function diagonal(self: Tensor, offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+function diagonal(self: Tensor, offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+function diagonal(self: Tensor, offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
 function diagonal(...args: unknown[]): unknown { return e_diagonal.call(undefined, args); }
 /**
  * torch.diagonal_copy — ATen: aten::diagonal_copy
  * - `diagonal_copy(Tensor self, int offset=…, int dim1=…, int dim2=…) -> Tensor`
  */
 function diagonalCopy(self: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-function diagonalCopy(self: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-function diagonalCopy(self: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-function diagonalCopy(self: Tensor, offset: number, dim1: number, dim2: number): Tensor;
+function diagonalCopy(self: Tensor, offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+function diagonalCopy(self: Tensor, offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+function diagonalCopy(self: Tensor, offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
 function diagonalCopy(...args: unknown[]): unknown { return e_diagonalCopy.call(undefined, args); }
 /**
  * torch.diagonal_scatter — ATen: aten::diagonal_scatter
  * - `diagonal_scatter(Tensor self, Tensor src, int offset=…, int dim1=…, int dim2=…) -> Tensor`
  */
 function diagonalScatter(self: Tensor, src: Tensor, options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
-function diagonalScatter(self: Tensor, src: Tensor, offset: number, options?: { dim1?: number; dim2?: number }): Tensor;
-function diagonalScatter(self: Tensor, src: Tensor, offset: number, dim1: number, options?: { dim2?: number }): Tensor;
-function diagonalScatter(self: Tensor, src: Tensor, offset: number, dim1: number, dim2: number): Tensor;
+function diagonalScatter(self: Tensor, src: Tensor, offset: number | undefined, options?: { dim1?: number; dim2?: number }): Tensor;
+function diagonalScatter(self: Tensor, src: Tensor, offset: number | undefined, dim1: number | undefined, options?: { dim2?: number }): Tensor;
+function diagonalScatter(self: Tensor, src: Tensor, offset: number | undefined, dim1: number | undefined, dim2: number | undefined): Tensor;
 function diagonalScatter(...args: unknown[]): unknown { return e_diagonalScatter.call(undefined, args); }
 /**
  * torch.diff — ATen: aten::diff
  * - `diff(Tensor self, int n=…, int dim=…, Tensor? prepend=…, Tensor? append=…) -> Tensor`
  */
 function diff(self: Tensor, options?: { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-function diff(self: Tensor, n: number, options?: { dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-function diff(self: Tensor, n: number, dim: number, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
-function diff(self: Tensor, n: number, dim: number, prepend: Tensor | null, options?: { append?: Tensor | null }): Tensor;
-function diff(self: Tensor, n: number, dim: number, prepend: Tensor | null, append: Tensor | null): Tensor;
+function diff(self: Tensor, n: number | undefined, options?: { dim?: number; prepend?: Tensor | null; append?: Tensor | null }): Tensor;
+function diff(self: Tensor, n: number | undefined, dim: number | undefined, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
+function diff(self: Tensor, n: number | undefined, dim: number | undefined, prepend: Tensor | null | undefined, options?: { append?: Tensor | null }): Tensor;
+function diff(self: Tensor, n: number | undefined, dim: number | undefined, prepend: Tensor | null | undefined, append: Tensor | null | undefined): Tensor;
 function diff(...args: unknown[]): unknown { return e_diff.call(undefined, args); }
 /**
  * torch.digamma — ATen: aten::digamma
@@ -1682,7 +1682,7 @@ function digamma(...args: unknown[]): unknown { return e_digamma.call(undefined,
  * - `dist(Tensor self, Tensor other, Scalar p=…) -> Tensor`
  */
 function dist(self: Tensor, other: Tensor, options?: { p?: Scalar }): Tensor;
-function dist(self: Tensor, other: Tensor, p: Scalar): Tensor;
+function dist(self: Tensor, other: Tensor, p: Scalar | undefined): Tensor;
 function dist(...args: unknown[]): unknown { return e_dist.call(undefined, args); }
 /**
  * torch.div — ATen: aten::div.Tensor, aten::div.Scalar, aten::div.Tensor_mode, aten::div.Scalar_mode
@@ -1752,9 +1752,9 @@ function einsum(...args: unknown[]): unknown { return e_einsum.call(undefined, a
  * - `embedding(Tensor weight, Tensor indices, int padding_idx=…, bool scale_grad_by_freq=…, bool sparse=…) -> Tensor`
  */
 function embedding(weight: Tensor, indices: Tensor, options?: { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
-function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, options?: { scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
-function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean, options?: { sparse?: boolean }): Tensor;
-function embedding(weight: Tensor, indices: Tensor, paddingIdx: number, scaleGradByFreq: boolean, sparse: boolean): Tensor;
+function embedding(weight: Tensor, indices: Tensor, paddingIdx: number | undefined, options?: { scaleGradByFreq?: boolean; sparse?: boolean }): Tensor;
+function embedding(weight: Tensor, indices: Tensor, paddingIdx: number | undefined, scaleGradByFreq: boolean | undefined, options?: { sparse?: boolean }): Tensor;
+function embedding(weight: Tensor, indices: Tensor, paddingIdx: number | undefined, scaleGradByFreq: boolean | undefined, sparse: boolean | undefined): Tensor;
 function embedding(...args: unknown[]): unknown { return e_embedding.call(undefined, args); }
 /**
  * torch.embedding_bag — ATen: aten::embedding_bag, aten::embedding_bag.padding_idx
@@ -1762,13 +1762,13 @@ function embedding(...args: unknown[]): unknown { return e_embedding.call(undefi
  * - `embedding_bag.padding_idx(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) -> (Tensor, Tensor, Tensor, Tensor)`
  */
 function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, options?: { scaleGradByFreq?: boolean; mode?: number; sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, options?: { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, options?: { sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, options?: { perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, options?: { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean, options?: { paddingIdx?: number | null }): [Tensor, Tensor, Tensor, Tensor];
-function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null, includeLastOffset: boolean, paddingIdx: number | null): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean | undefined, options?: { mode?: number; sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean | undefined, mode: number | undefined, options?: { sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean | undefined, mode: number | undefined, sparse: boolean | undefined, options?: { perSampleWeights?: Tensor | null; includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean | undefined, mode: number | undefined, sparse: boolean | undefined, perSampleWeights: Tensor | null | undefined, options?: { includeLastOffset?: boolean }): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean | undefined, mode: number | undefined, sparse: boolean | undefined, perSampleWeights: Tensor | null | undefined, includeLastOffset: boolean | undefined): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null | undefined, includeLastOffset: boolean, options?: { paddingIdx?: number | null }): [Tensor, Tensor, Tensor, Tensor];
+function embeddingBag(weight: Tensor, indices: Tensor, offsets: Tensor, scaleGradByFreq: boolean, mode: number, sparse: boolean, perSampleWeights: Tensor | null | undefined, includeLastOffset: boolean, paddingIdx: number | null | undefined): [Tensor, Tensor, Tensor, Tensor];
 function embeddingBag(...args: unknown[]): unknown { return e_embeddingBag.call(undefined, args); }
 /**
  * torch.embedding_renorm_ — ATen: aten::embedding_renorm_
@@ -1958,8 +1958,8 @@ function fix_(...args: unknown[]): unknown { return e_fix_.call(undefined, args)
  * - `flatten.using_ints(Tensor self, int start_dim=…, int end_dim=…) -> Tensor`
  */
 function flatten(self: Tensor, options?: { startDim?: number; endDim?: number }): Tensor;
-function flatten(self: Tensor, startDim: number, options?: { endDim?: number }): Tensor;
-function flatten(self: Tensor, startDim: number, endDim: number): Tensor;
+function flatten(self: Tensor, startDim: number | undefined, options?: { endDim?: number }): Tensor;
+function flatten(self: Tensor, startDim: number | undefined, endDim: number | undefined): Tensor;
 function flatten(...args: unknown[]): unknown { return e_flatten.call(undefined, args); }
 /**
  * torch.flip — ATen: aten::flip
@@ -2054,15 +2054,15 @@ function frexp(...args: unknown[]): unknown { return e_frexp.call(undefined, arg
  */
 function frobeniusNorm(self: Tensor): Tensor;
 function frobeniusNorm(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function frobeniusNorm(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function frobeniusNorm(self: Tensor, dim: number | number[], keepdim: boolean | undefined): Tensor;
 function frobeniusNorm(...args: unknown[]): unknown { return e_frobeniusNorm.call(undefined, args); }
 /**
  * torch.from_file — ATen: aten::from_file
  * - `from_file(str filename, bool? shared=…, int? size=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function fromFile(filename: string, options?: { shared?: boolean | null; size?: number | null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function fromFile(filename: string, shared: boolean | null, options?: { size?: number | null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function fromFile(filename: string, shared: boolean | null, size: number | null, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function fromFile(filename: string, shared: boolean | null | undefined, options?: { size?: number | null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function fromFile(filename: string, shared: boolean | null | undefined, size: number | null | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function fromFile(...args: unknown[]): unknown { return e_fromFile.call(undefined, args); }
 /**
  * torch.full — ATen: aten::full
@@ -2173,10 +2173,10 @@ function gridSampler3d(...args: unknown[]): unknown { return e_gridSampler3d.cal
  * - `group_norm(Tensor input, int num_groups, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enabled=…) -> Tensor`
  */
 function groupNorm(input: Tensor, numGroups: number, options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, options?: { bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnabled: boolean): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnabled?: boolean }): Tensor;
+function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnabled: boolean | undefined): Tensor;
 function groupNorm(...args: unknown[]): unknown { return e_groupNorm.call(undefined, args); }
 /**
  * torch.gt — ATen: aten::gt.Tensor, aten::gt.Scalar
@@ -2211,14 +2211,14 @@ function hannWindow(...args: unknown[]): unknown { return e_hannWindow.call(unde
  * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
  */
 function hardshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
-function hardshrink(self: Tensor, lambd: Scalar): Tensor;
+function hardshrink(self: Tensor, lambd: Scalar | undefined): Tensor;
 function hardshrink(...args: unknown[]): unknown { return e_hardshrink.call(undefined, args); }
 /**
  * torch.hash_tensor — ATen: aten::hash_tensor
  * - `hash_tensor(Tensor self, int[1] dim=…, *, bool keepdim=…, int mode=…) -> Tensor`
  */
 function hashTensor(self: Tensor, options?: { dim?: number | number[]; keepdim?: boolean; mode?: number }): Tensor;
-function hashTensor(self: Tensor, dim: number | number[], options?: { keepdim?: boolean; mode?: number }): Tensor;
+function hashTensor(self: Tensor, dim: number | number[] | undefined, options?: { keepdim?: boolean; mode?: number }): Tensor;
 function hashTensor(...args: unknown[]): unknown { return e_hashTensor.call(undefined, args); }
 /**
  * torch.heaviside — ATen: aten::heaviside
@@ -2231,9 +2231,9 @@ function heaviside(...args: unknown[]): unknown { return e_heaviside.call(undefi
  * - `histc(Tensor self, int bins=…, Scalar min=…, Scalar max=…) -> Tensor`
  */
 function histc(self: Tensor, options?: { bins?: number; min?: Scalar; max?: Scalar }): Tensor;
-function histc(self: Tensor, bins: number, options?: { min?: Scalar; max?: Scalar }): Tensor;
-function histc(self: Tensor, bins: number, min: Scalar, options?: { max?: Scalar }): Tensor;
-function histc(self: Tensor, bins: number, min: Scalar, max: Scalar): Tensor;
+function histc(self: Tensor, bins: number | undefined, options?: { min?: Scalar; max?: Scalar }): Tensor;
+function histc(self: Tensor, bins: number | undefined, min: Scalar | undefined, options?: { max?: Scalar }): Tensor;
+function histc(self: Tensor, bins: number | undefined, min: Scalar | undefined, max: Scalar | undefined): Tensor;
 function histc(...args: unknown[]): unknown { return e_histc.call(undefined, args); }
 /**
  * torch.histogram — ATen: aten::histogram.bins_tensor, aten::histogram.bin_ct
@@ -2242,7 +2242,7 @@ function histc(...args: unknown[]): unknown { return e_histc.call(undefined, arg
  */
 function histogram(self: Tensor, bins: Tensor, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
 function histogram(self: Tensor, options?: { bins?: number; range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
-function histogram(self: Tensor, bins: number, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
+function histogram(self: Tensor, bins: number | undefined, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor }>;
 function histogram(...args: unknown[]): unknown { return e_histogram.call(undefined, args); }
 /**
  * torch.histogramdd — ATen: aten::histogramdd.int_bins, aten::histogramdd, aten::histogramdd.TensorList_bins
@@ -2251,17 +2251,17 @@ function histogram(...args: unknown[]): unknown { return e_histogram.call(undefi
  * - `histogramdd.TensorList_bins(Tensor self, Tensor[] bins, float[]? range=…, Tensor? weight=…, bool density=…) -> (Tensor hist, Tensor[] bin_edges)`
  */
 function histogramdd(self: Tensor, bins: number, options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number, range: number[] | null, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number, range: number[] | null, weight: Tensor | null, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number, range: number[] | null, weight: Tensor | null, density: boolean): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number, range: number[] | null | undefined, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number, range: number[] | null | undefined, weight: Tensor | null | undefined, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number, range: number[] | null | undefined, weight: Tensor | null | undefined, density: boolean | undefined): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
 function histogramdd(self: Tensor, bins: number[], options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number[], range: number[] | null, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number[], range: number[] | null, weight: Tensor | null, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: number[], range: number[] | null, weight: Tensor | null, density: boolean): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number[], range: number[] | null | undefined, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number[], range: number[] | null | undefined, weight: Tensor | null | undefined, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: number[], range: number[] | null | undefined, weight: Tensor | null | undefined, density: boolean | undefined): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
 function histogramdd(self: Tensor, bins: Tensor[], options?: { range?: number[] | null; weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, weight: Tensor | null, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
-function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null, weight: Tensor | null, density: boolean): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null | undefined, options?: { weight?: Tensor | null; density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null | undefined, weight: Tensor | null | undefined, options?: { density?: boolean }): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
+function histogramdd(self: Tensor, bins: Tensor[], range: number[] | null | undefined, weight: Tensor | null | undefined, density: boolean | undefined): NamedResult<{ hist: Tensor; binEdges: Tensor[] }>;
 function histogramdd(...args: unknown[]): unknown { return e_histogramdd.call(undefined, args); }
 /**
  * torch.hsplit — ATen: aten::hsplit.int, aten::hsplit.array
@@ -2338,14 +2338,14 @@ function indexFill(...args: unknown[]): unknown { return e_indexFill.call(undefi
  * - `index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
+function indexPut(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean | undefined): Tensor;
 function indexPut(...args: unknown[]): unknown { return e_indexPut.call(undefined, args); }
 /**
  * torch.index_put_ — ATen: aten::index_put_
  * - `index_put_(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=…) -> Tensor`
  */
 function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, options?: { accumulate?: boolean }): Tensor;
-function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor;
+function indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate: boolean | undefined): Tensor;
 function indexPut_(...args: unknown[]): unknown { return e_indexPut_.call(undefined, args); }
 /**
  * torch.index_reduce — ATen: aten::index_reduce
@@ -2375,7 +2375,7 @@ function inner(...args: unknown[]): unknown { return e_inner.call(undefined, arg
  * torch.instance_norm — ATen: aten::instance_norm
  * - `instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor`
  */
-function instanceNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, runningMean: Tensor | null, runningVar: Tensor | null, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
+function instanceNorm(input: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean): Tensor;
 function instanceNorm(...args: unknown[]): unknown { return e_instanceNorm.call(undefined, args); }
 /**
  * torch.inverse — ATen: aten::inverse
@@ -2436,9 +2436,9 @@ function isSigned(...args: unknown[]): unknown { return e_isSigned.call(undefine
  * - `isclose(Tensor self, Tensor other, float rtol=…, float atol=…, bool equal_nan=…) -> Tensor`
  */
 function isclose(self: Tensor, other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
-function isclose(self: Tensor, other: Tensor, rtol: number, options?: { atol?: number; equalNan?: boolean }): Tensor;
-function isclose(self: Tensor, other: Tensor, rtol: number, atol: number, options?: { equalNan?: boolean }): Tensor;
-function isclose(self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor;
+function isclose(self: Tensor, other: Tensor, rtol: number | undefined, options?: { atol?: number; equalNan?: boolean }): Tensor;
+function isclose(self: Tensor, other: Tensor, rtol: number | undefined, atol: number | undefined, options?: { equalNan?: boolean }): Tensor;
+function isclose(self: Tensor, other: Tensor, rtol: number | undefined, atol: number | undefined, equalNan: boolean | undefined): Tensor;
 function isclose(...args: unknown[]): unknown { return e_isclose.call(undefined, args); }
 /**
  * torch.isfinite — ATen: aten::isfinite
@@ -2491,14 +2491,14 @@ function isreal(...args: unknown[]): unknown { return e_isreal.call(undefined, a
  * - `istft(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool center=…, bool normalized=…, bool? onesided=…, int? length=…, bool return_complex=…) -> Tensor`
  */
 function istft(self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, options?: { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, options?: { length?: number | null; returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, options?: { returnComplex?: boolean }): Tensor;
-function istft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, normalized: boolean, onesided: boolean | null, length: number | null, returnComplex: boolean): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { length?: number | null; returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, length: number | null | undefined, options?: { returnComplex?: boolean }): Tensor;
+function istft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, length: number | null | undefined, returnComplex: boolean | undefined): Tensor;
 function istft(...args: unknown[]): unknown { return e_istft.call(undefined, args); }
 /**
  * torch.kaiser_window — ATen: aten::kaiser_window, aten::kaiser_window.periodic, aten::kaiser_window.beta
@@ -2521,18 +2521,18 @@ function kron(...args: unknown[]): unknown { return e_kron.call(undefined, args)
  * - `kthvalue(Tensor self, int k, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function kthvalue(self: Tensor, k: number, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function kthvalue(self: Tensor, k: number, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function kthvalue(self: Tensor, k: number, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function kthvalue(self: Tensor, k: number, dim: number | undefined, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+function kthvalue(self: Tensor, k: number, dim: number | undefined, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function kthvalue(...args: unknown[]): unknown { return e_kthvalue.call(undefined, args); }
 /**
  * torch.layer_norm — ATen: aten::layer_norm
  * - `layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enable=…) -> Tensor`
  */
 function layerNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, options?: { cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number, cudnnEnable: boolean): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnable?: boolean }): Tensor;
+function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnable: boolean | undefined): Tensor;
 function layerNorm(...args: unknown[]): unknown { return e_layerNorm.call(undefined, args); }
 /**
  * torch.lcm — ATen: aten::lcm
@@ -2661,7 +2661,7 @@ function log_(...args: unknown[]): unknown { return e_log_.call(undefined, args)
  * - `log_softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
  */
 function logSoftmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function logSoftmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
+function logSoftmax(self: Tensor, dim: number, dtype: DType | null | undefined): Tensor;
 function logSoftmax(...args: unknown[]): unknown { return e_logSoftmax.call(undefined, args); }
 /**
  * torch.logaddexp — ATen: aten::logaddexp
@@ -2716,14 +2716,14 @@ function logicalXor(...args: unknown[]): unknown { return e_logicalXor.call(unde
  * - `logit(Tensor self, float? eps=…) -> Tensor`
  */
 function logit(self: Tensor, options?: { eps?: number | null }): Tensor;
-function logit(self: Tensor, eps: number | null): Tensor;
+function logit(self: Tensor, eps: number | null | undefined): Tensor;
 function logit(...args: unknown[]): unknown { return e_logit.call(undefined, args); }
 /**
  * torch.logit_ — ATen: aten::logit_
  * - `logit_(Tensor self, float? eps=…) -> Tensor`
  */
 function logit_(self: Tensor, options?: { eps?: number | null }): Tensor;
-function logit_(self: Tensor, eps: number | null): Tensor;
+function logit_(self: Tensor, eps: number | null | undefined): Tensor;
 function logit_(...args: unknown[]): unknown { return e_logit_.call(undefined, args); }
 /**
  * torch.logspace — ATen: aten::logspace, aten::logspace.Tensor_Tensor, aten::logspace.Tensor_Scalar, aten::logspace.Scalar_Tensor
@@ -2733,20 +2733,20 @@ function logit_(...args: unknown[]): unknown { return e_logit_.call(undefined, a
  * - `logspace.Scalar_Tensor(Scalar start, Tensor end, int steps, float base=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function logspace(start: Scalar, end: Scalar, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function logspace(start: Scalar, end: Scalar, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function logspace(start: Scalar, end: Scalar, steps: number, base: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(start: Tensor, end: Tensor, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function logspace(start: Tensor, end: Tensor, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function logspace(start: Tensor, end: Tensor, steps: number, base: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(start: Tensor, end: Scalar, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function logspace(start: Tensor, end: Scalar, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function logspace(start: Tensor, end: Scalar, steps: number, base: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(start: Scalar, end: Tensor, steps: number, options?: { base?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function logspace(start: Scalar, end: Tensor, steps: number, base: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function logspace(start: Scalar, end: Tensor, steps: number, base: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function logspace(...args: unknown[]): unknown { return e_logspace.call(undefined, args); }
 /**
  * torch.logsumexp — ATen: aten::logsumexp
  * - `logsumexp(Tensor self, int[1] dim, bool keepdim=…) -> Tensor`
  */
 function logsumexp(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function logsumexp(self: Tensor, dim: number | number[], keepdim: boolean | undefined): Tensor;
 function logsumexp(...args: unknown[]): unknown { return e_logsumexp.call(undefined, args); }
 /**
  * torch.lt — ATen: aten::lt.Tensor, aten::lt.Scalar
@@ -2767,8 +2767,8 @@ function luSolve(...args: unknown[]): unknown { return e_luSolve.call(undefined,
  * - `lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=…, bool unpack_pivots=…) -> (Tensor P, Tensor L, Tensor U)`
  */
 function luUnpack(LUData: Tensor, LUPivots: Tensor, options?: { unpackData?: boolean; unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
-function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, options?: { unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
-function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean, unpackPivots: boolean): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
+function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean | undefined, options?: { unpackPivots?: boolean }): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
+function luUnpack(LUData: Tensor, LUPivots: Tensor, unpackData: boolean | undefined, unpackPivots: boolean | undefined): NamedResult<{ P: Tensor; L: Tensor; U: Tensor }>;
 function luUnpack(...args: unknown[]): unknown { return e_luUnpack.call(undefined, args); }
 /**
  * torch.masked_fill — ATen: aten::masked_fill.Scalar, aten::masked_fill.Tensor
@@ -2817,47 +2817,47 @@ function matrixPower(...args: unknown[]): unknown { return e_matrixPower.call(un
 function max(self: Tensor, other: Tensor): Tensor;
 function max(self: Tensor): Tensor;
 function max(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function max(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function max(self: Tensor, dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function max(...args: unknown[]): unknown { return e_max.call(undefined, args); }
 /**
  * torch.max_pool1d — ATen: aten::max_pool1d
  * - `max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, int[1] dilation=…, bool ceil_mode=…) -> Tensor`
  */
 function maxPool1d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
-function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
+function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { ceilMode?: boolean }): Tensor;
+function maxPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, ceilMode: boolean | undefined): Tensor;
 function maxPool1d(...args: unknown[]): unknown { return e_maxPool1d.call(undefined, args); }
 /**
  * torch.max_pool1d_with_indices — ATen: aten::max_pool1d_with_indices
  * - `max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, int[1] dilation=…, bool ceil_mode=…) -> (Tensor, Tensor)`
  */
 function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
-function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
-function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
-function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): [Tensor, Tensor];
-function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): [Tensor, Tensor];
+function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
+function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; ceilMode?: boolean }): [Tensor, Tensor];
+function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { ceilMode?: boolean }): [Tensor, Tensor];
+function maxPool1dWithIndices(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, ceilMode: boolean | undefined): [Tensor, Tensor];
 function maxPool1dWithIndices(...args: unknown[]): unknown { return e_maxPool1dWithIndices.call(undefined, args); }
 /**
  * torch.max_pool2d — ATen: aten::max_pool2d
  * - `max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=…, int[2] padding=…, int[2] dilation=…, bool ceil_mode=…) -> Tensor`
  */
 function maxPool2d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
-function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
+function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { ceilMode?: boolean }): Tensor;
+function maxPool2d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, ceilMode: boolean | undefined): Tensor;
 function maxPool2d(...args: unknown[]): unknown { return e_maxPool2d.call(undefined, args); }
 /**
  * torch.max_pool3d — ATen: aten::max_pool3d
  * - `max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=…, int[3] padding=…, int[3] dilation=…, bool ceil_mode=…) -> Tensor`
  */
 function maxPool3d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
-function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], options?: { ceilMode?: boolean }): Tensor;
-function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[], padding: number | number[], dilation: number | number[], ceilMode: boolean): Tensor;
+function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; ceilMode?: boolean }): Tensor;
+function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { ceilMode?: boolean }): Tensor;
+function maxPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, ceilMode: boolean | undefined): Tensor;
 function maxPool3d(...args: unknown[]): unknown { return e_maxPool3d.call(undefined, args); }
 /**
  * torch.maximum — ATen: aten::maximum
@@ -2872,8 +2872,8 @@ function maximum(...args: unknown[]): unknown { return e_maximum.call(undefined,
  */
 function mean(self: Tensor, options?: { dtype?: DType | null }): Tensor;
 function mean(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function mean(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function mean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function mean(self: Tensor, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function mean(self: Tensor, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function mean(...args: unknown[]): unknown { return e_mean.call(undefined, args); }
 /**
  * torch.median — ATen: aten::median, aten::median.dim
@@ -2882,7 +2882,7 @@ function mean(...args: unknown[]): unknown { return e_mean.call(undefined, args)
  */
 function median(self: Tensor): Tensor;
 function median(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function median(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function median(self: Tensor, dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function median(...args: unknown[]): unknown { return e_median.call(undefined, args); }
 /**
  * torch.meshgrid — ATen: aten::meshgrid, aten::meshgrid.indexing
@@ -2902,7 +2902,7 @@ function meshgrid(...args: unknown[]): unknown { return e_meshgrid.call(undefine
 function min(self: Tensor, other: Tensor): Tensor;
 function min(self: Tensor): Tensor;
 function min(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function min(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function min(self: Tensor, dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function min(...args: unknown[]): unknown { return e_min.call(undefined, args); }
 /**
  * torch.minimum — ATen: aten::minimum
@@ -2923,8 +2923,8 @@ function mm(...args: unknown[]): unknown { return e_mm.call(undefined, args); }
  * - `mode(Tensor self, int dim=…, bool keepdim=…) -> (Tensor values, Tensor indices)`
  */
 function mode(self: Tensor, options?: { dim?: number; keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function mode(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function mode(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function mode(self: Tensor, dim: number | undefined, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+function mode(self: Tensor, dim: number | undefined, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function mode(...args: unknown[]): unknown { return e_mode.call(undefined, args); }
 /**
  * torch.moveaxis — ATen: aten::moveaxis.int, aten::moveaxis.intlist
@@ -2961,7 +2961,7 @@ function mul(...args: unknown[]): unknown { return e_mul.call(undefined, args); 
  * - `multinomial(Tensor self, int num_samples, bool replacement=…, *, Generator? generator=…) -> Tensor`
  */
 function multinomial(self: Tensor, numSamples: number, options?: { replacement?: boolean; generator?: null }): Tensor;
-function multinomial(self: Tensor, numSamples: number, replacement: boolean, options?: { generator?: null }): Tensor;
+function multinomial(self: Tensor, numSamples: number, replacement: boolean | undefined, options?: { generator?: null }): Tensor;
 function multinomial(...args: unknown[]): unknown { return e_multinomial.call(undefined, args); }
 /**
  * torch.multiply — ATen: aten::multiply.Tensor, aten::multiply.Scalar
@@ -2988,26 +2988,26 @@ function mvlgamma(...args: unknown[]): unknown { return e_mvlgamma.call(undefine
  * - `nan_to_num(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
  */
 function nanToNum(self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
-function nanToNum(self: Tensor, nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
-function nanToNum(self: Tensor, nan: number | null, posinf: number | null, options?: { neginf?: number | null }): Tensor;
-function nanToNum(self: Tensor, nan: number | null, posinf: number | null, neginf: number | null): Tensor;
+function nanToNum(self: Tensor, nan: number | null | undefined, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
+function nanToNum(self: Tensor, nan: number | null | undefined, posinf: number | null | undefined, options?: { neginf?: number | null }): Tensor;
+function nanToNum(self: Tensor, nan: number | null | undefined, posinf: number | null | undefined, neginf: number | null | undefined): Tensor;
 function nanToNum(...args: unknown[]): unknown { return e_nanToNum.call(undefined, args); }
 /**
  * torch.nan_to_num_ — ATen: aten::nan_to_num_
  * - `nan_to_num_(Tensor self, float? nan=…, float? posinf=…, float? neginf=…) -> Tensor`
  */
 function nanToNum_(self: Tensor, options?: { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
-function nanToNum_(self: Tensor, nan: number | null, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
-function nanToNum_(self: Tensor, nan: number | null, posinf: number | null, options?: { neginf?: number | null }): Tensor;
-function nanToNum_(self: Tensor, nan: number | null, posinf: number | null, neginf: number | null): Tensor;
+function nanToNum_(self: Tensor, nan: number | null | undefined, options?: { posinf?: number | null; neginf?: number | null }): Tensor;
+function nanToNum_(self: Tensor, nan: number | null | undefined, posinf: number | null | undefined, options?: { neginf?: number | null }): Tensor;
+function nanToNum_(self: Tensor, nan: number | null | undefined, posinf: number | null | undefined, neginf: number | null | undefined): Tensor;
 function nanToNum_(...args: unknown[]): unknown { return e_nanToNum_.call(undefined, args); }
 /**
  * torch.nanmean — ATen: aten::nanmean
  * - `nanmean(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function nanmean(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function nanmean(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function nanmean(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function nanmean(self: Tensor, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function nanmean(self: Tensor, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function nanmean(...args: unknown[]): unknown { return e_nanmean.call(undefined, args); }
 /**
  * torch.nanmedian — ATen: aten::nanmedian, aten::nanmedian.dim
@@ -3016,7 +3016,7 @@ function nanmean(...args: unknown[]): unknown { return e_nanmean.call(undefined,
  */
 function nanmedian(self: Tensor): Tensor;
 function nanmedian(self: Tensor, dim: number, options?: { keepdim?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function nanmedian(self: Tensor, dim: number, keepdim: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function nanmedian(self: Tensor, dim: number, keepdim: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function nanmedian(...args: unknown[]): unknown { return e_nanmedian.call(undefined, args); }
 /**
  * torch.nanquantile — ATen: aten::nanquantile, aten::nanquantile.scalar
@@ -3024,19 +3024,19 @@ function nanmedian(...args: unknown[]): unknown { return e_nanmedian.call(undefi
  * - `nanquantile.scalar(Tensor self, float q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
  */
 function nanquantile(self: Tensor, q: Tensor, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-function nanquantile(self: Tensor, q: Tensor, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-function nanquantile(self: Tensor, q: Tensor, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+function nanquantile(self: Tensor, q: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+function nanquantile(self: Tensor, q: Tensor, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
 function nanquantile(self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-function nanquantile(self: Tensor, q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-function nanquantile(self: Tensor, q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+function nanquantile(self: Tensor, q: number, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+function nanquantile(self: Tensor, q: number, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
 function nanquantile(...args: unknown[]): unknown { return e_nanquantile.call(undefined, args); }
 /**
  * torch.nansum — ATen: aten::nansum
  * - `nansum(Tensor self, int[1]? dim=…, bool keepdim=…, *, ScalarType? dtype=…) -> Tensor`
  */
 function nansum(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function nansum(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function nansum(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function nansum(self: Tensor, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function nansum(self: Tensor, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function nansum(...args: unknown[]): unknown { return e_nansum.call(undefined, args); }
 /**
  * torch.narrow — ATen: aten::narrow, aten::narrow.Tensor
@@ -3110,20 +3110,20 @@ function nonzeroStatic(...args: unknown[]): unknown { return e_nonzeroStatic.cal
  * - `norm.ScalarOpt_dtype(Tensor self, Scalar? p, *, ScalarType dtype) -> Tensor`
  */
 function norm(self: Tensor, options?: { p?: Scalar }): Tensor;
-function norm(self: Tensor, p: Scalar): Tensor;
-function norm(self: Tensor, p: Scalar | null, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function norm(self: Tensor, p: Scalar | null, dim: number | number[], keepdim: boolean): Tensor;
-function norm(self: Tensor, p: Scalar | null, dim: number | number[], keepdim: boolean, options?: { dtype?: DType }): Tensor;
+function norm(self: Tensor, p: Scalar | undefined): Tensor;
+function norm(self: Tensor, p: Scalar | null | undefined, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
+function norm(self: Tensor, p: Scalar | null | undefined, dim: number | number[], keepdim: boolean | undefined): Tensor;
+function norm(self: Tensor, p: Scalar | null | undefined, dim: number | number[], keepdim: boolean, options?: { dtype?: DType }): Tensor;
 function norm(self: Tensor, options?: { p?: Scalar | null; dtype?: DType }): Tensor;
-function norm(self: Tensor, p: Scalar | null, options?: { dtype?: DType }): Tensor;
+function norm(self: Tensor, p: Scalar | null | undefined, options?: { dtype?: DType }): Tensor;
 function norm(...args: unknown[]): unknown { return e_norm.call(undefined, args); }
 /**
  * torch.norm_except_dim — ATen: aten::norm_except_dim
  * - `norm_except_dim(Tensor v, int pow=…, int dim=…) -> Tensor`
  */
 function normExceptDim(v: Tensor, options?: { pow?: number; dim?: number }): Tensor;
-function normExceptDim(v: Tensor, pow: number, options?: { dim?: number }): Tensor;
-function normExceptDim(v: Tensor, pow: number, dim: number): Tensor;
+function normExceptDim(v: Tensor, pow: number | undefined, options?: { dim?: number }): Tensor;
+function normExceptDim(v: Tensor, pow: number | undefined, dim: number | undefined): Tensor;
 function normExceptDim(...args: unknown[]): unknown { return e_normExceptDim.call(undefined, args); }
 /**
  * torch.normal — ATen: aten::normal.Tensor_float, aten::normal.float_Tensor, aten::normal.Tensor_Tensor, aten::normal.float_float
@@ -3133,7 +3133,7 @@ function normExceptDim(...args: unknown[]): unknown { return e_normExceptDim.cal
  * - `normal.float_float(float mean, float std, int[] size, *, Generator? generator=…, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function normal(mean: Tensor, options?: { std?: number; generator?: null }): Tensor;
-function normal(mean: Tensor, std: number, options?: { generator?: null }): Tensor;
+function normal(mean: Tensor, std: number | undefined, options?: { generator?: null }): Tensor;
 function normal(mean: number, std: Tensor, options?: { generator?: null }): Tensor;
 function normal(mean: Tensor, std: Tensor, options?: { generator?: null }): Tensor;
 function normal(mean: number, std: number, size: number[], options?: { generator?: null; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
@@ -3152,9 +3152,9 @@ function notEqual(...args: unknown[]): unknown { return e_notEqual.call(undefine
  * - `nuclear_norm.dim(Tensor self, int[2] dim, bool keepdim=…) -> Tensor`
  */
 function nuclearNorm(self: Tensor, options?: { keepdim?: boolean }): Tensor;
-function nuclearNorm(self: Tensor, keepdim: boolean): Tensor;
+function nuclearNorm(self: Tensor, keepdim: boolean | undefined): Tensor;
 function nuclearNorm(self: Tensor, dim: number | number[], options?: { keepdim?: boolean }): Tensor;
-function nuclearNorm(self: Tensor, dim: number | number[], keepdim: boolean): Tensor;
+function nuclearNorm(self: Tensor, dim: number | number[], keepdim: boolean | undefined): Tensor;
 function nuclearNorm(...args: unknown[]): unknown { return e_nuclearNorm.call(undefined, args); }
 /**
  * torch.numel — ATen: aten::numel
@@ -3186,8 +3186,8 @@ function orgqr(...args: unknown[]): unknown { return e_orgqr.call(undefined, arg
  * - `ormqr(Tensor self, Tensor input2, Tensor input3, bool left=…, bool transpose=…) -> Tensor`
  */
 function ormqr(self: Tensor, input2: Tensor, input3: Tensor, options?: { left?: boolean; transpose?: boolean }): Tensor;
-function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean, options?: { transpose?: boolean }): Tensor;
-function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean, transpose: boolean): Tensor;
+function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean | undefined, options?: { transpose?: boolean }): Tensor;
+function ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: boolean | undefined, transpose: boolean | undefined): Tensor;
 function ormqr(...args: unknown[]): unknown { return e_ormqr.call(undefined, args); }
 /**
  * torch.outer — ATen: aten::outer
@@ -3200,16 +3200,16 @@ function outer(...args: unknown[]): unknown { return e_outer.call(undefined, arg
  * - `pairwise_distance(Tensor x1, Tensor x2, float p=…, float eps=…, bool keepdim=…) -> Tensor`
  */
 function pairwiseDistance(x1: Tensor, x2: Tensor, options?: { p?: number; eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, options?: { eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, options?: { keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, options?: { eps?: number; keepdim?: boolean }): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, options?: { keepdim?: boolean }): Tensor;
+function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, keepdim: boolean | undefined): Tensor;
 function pairwiseDistance(...args: unknown[]): unknown { return e_pairwiseDistance.call(undefined, args); }
 /**
  * torch.pdist — ATen: aten::pdist
  * - `pdist(Tensor self, float p=…) -> Tensor`
  */
 function pdist(self: Tensor, options?: { p?: number }): Tensor;
-function pdist(self: Tensor, p: number): Tensor;
+function pdist(self: Tensor, p: number | undefined): Tensor;
 function pdist(...args: unknown[]): unknown { return e_pdist.call(undefined, args); }
 /**
  * torch.permute — ATen: aten::permute
@@ -3228,7 +3228,7 @@ function permuteCopy(...args: unknown[]): unknown { return e_permuteCopy.call(un
  * - `pinverse(Tensor self, float rcond=…) -> Tensor`
  */
 function pinverse(self: Tensor, options?: { rcond?: number }): Tensor;
-function pinverse(self: Tensor, rcond: number): Tensor;
+function pinverse(self: Tensor, rcond: number | undefined): Tensor;
 function pinverse(...args: unknown[]): unknown { return e_pinverse.call(undefined, args); }
 /**
  * torch.pixel_shuffle — ATen: aten::pixel_shuffle
@@ -3247,7 +3247,7 @@ function pixelUnshuffle(...args: unknown[]): unknown { return e_pixelUnshuffle.c
  * - `poisson(Tensor self, Generator? generator=…) -> Tensor`
  */
 function poisson(self: Tensor, options?: { generator?: null }): Tensor;
-function poisson(self: Tensor, generator: null): Tensor;
+function poisson(self: Tensor, generator: null | undefined): Tensor;
 function poisson(...args: unknown[]): unknown { return e_poisson.call(undefined, args); }
 /**
  * torch.polar — ATen: aten::polar
@@ -3290,7 +3290,7 @@ function prelu(...args: unknown[]): unknown { return e_prelu.call(undefined, arg
  */
 function prod(self: Tensor, options?: { dtype?: DType | null }): Tensor;
 function prod(self: Tensor, dim: number, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function prod(self: Tensor, dim: number, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function prod(self: Tensor, dim: number, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function prod(...args: unknown[]): unknown { return e_prod.call(undefined, args); }
 /**
  * torch.promote_types — ATen: aten::promote_types
@@ -3303,14 +3303,14 @@ function promoteTypes(...args: unknown[]): unknown { return e_promoteTypes.call(
  * - `put(Tensor self, Tensor index, Tensor source, bool accumulate=…) -> Tensor`
  */
 function put(self: Tensor, index: Tensor, source: Tensor, options?: { accumulate?: boolean }): Tensor;
-function put(self: Tensor, index: Tensor, source: Tensor, accumulate: boolean): Tensor;
+function put(self: Tensor, index: Tensor, source: Tensor, accumulate: boolean | undefined): Tensor;
 function put(...args: unknown[]): unknown { return e_put.call(undefined, args); }
 /**
  * torch.qr — ATen: aten::qr
  * - `qr(Tensor self, bool some=…) -> (Tensor Q, Tensor R)`
  */
 function qr(self: Tensor, options?: { some?: boolean }): NamedResult<{ Q: Tensor; R: Tensor }>;
-function qr(self: Tensor, some: boolean): NamedResult<{ Q: Tensor; R: Tensor }>;
+function qr(self: Tensor, some: boolean | undefined): NamedResult<{ Q: Tensor; R: Tensor }>;
 function qr(...args: unknown[]): unknown { return e_qr.call(undefined, args); }
 /**
  * torch.quantile — ATen: aten::quantile, aten::quantile.scalar
@@ -3318,11 +3318,11 @@ function qr(...args: unknown[]): unknown { return e_qr.call(undefined, args); }
  * - `quantile.scalar(Tensor self, float q, int? dim=…, bool keepdim=…, *, str interpolation=…) -> Tensor`
  */
 function quantile(self: Tensor, q: Tensor, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-function quantile(self: Tensor, q: Tensor, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-function quantile(self: Tensor, q: Tensor, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+function quantile(self: Tensor, q: Tensor, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+function quantile(self: Tensor, q: Tensor, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
 function quantile(self: Tensor, q: number, options?: { dim?: number | null; keepdim?: boolean; interpolation?: string }): Tensor;
-function quantile(self: Tensor, q: number, dim: number | null, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
-function quantile(self: Tensor, q: number, dim: number | null, keepdim: boolean, options?: { interpolation?: string }): Tensor;
+function quantile(self: Tensor, q: number, dim: number | null | undefined, options?: { keepdim?: boolean; interpolation?: string }): Tensor;
+function quantile(self: Tensor, q: number, dim: number | null | undefined, keepdim: boolean | undefined, options?: { interpolation?: string }): Tensor;
 function quantile(...args: unknown[]): unknown { return e_quantile.call(undefined, args); }
 /**
  * torch.rad2deg — ATen: aten::rad2deg
@@ -3412,7 +3412,7 @@ function randperm(...args: unknown[]): unknown { return e_randperm.call(undefine
  * - `range(Scalar start, Scalar end, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function range(start: Scalar, end: Scalar, options?: { step?: Scalar; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function range(start: Scalar, end: Scalar, step: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function range(start: Scalar, end: Scalar, step: Scalar | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function range(start: Scalar, end: Scalar, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function range(...args: unknown[]): unknown { return e_range.call(undefined, args); }
 /**
@@ -3475,9 +3475,9 @@ function renorm(...args: unknown[]): unknown { return e_renorm.call(undefined, a
  */
 function repeatInterleave(repeats: Tensor, options?: { outputSize?: number | null }): Tensor;
 function repeatInterleave(self: Tensor, repeats: Tensor, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
-function repeatInterleave(self: Tensor, repeats: Tensor, dim: number | null, options?: { outputSize?: number | null }): Tensor;
+function repeatInterleave(self: Tensor, repeats: Tensor, dim: number | null | undefined, options?: { outputSize?: number | null }): Tensor;
 function repeatInterleave(self: Tensor, repeats: number, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
-function repeatInterleave(self: Tensor, repeats: number, dim: number | null, options?: { outputSize?: number | null }): Tensor;
+function repeatInterleave(self: Tensor, repeats: number, dim: number | null | undefined, options?: { outputSize?: number | null }): Tensor;
 function repeatInterleave(...args: unknown[]): unknown { return e_repeatInterleave.call(undefined, args); }
 /**
  * torch.reshape — ATen: aten::reshape
@@ -3520,23 +3520,23 @@ function resultType(...args: unknown[]): unknown { return e_resultType.call(unde
  * - `rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, float? eps=…) -> Tensor`
  */
 function rmsNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, options?: { eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null, eps: number | null): Tensor;
+function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { eps?: number | null }): Tensor;
+function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, eps: number | null | undefined): Tensor;
 function rmsNorm(...args: unknown[]): unknown { return e_rmsNorm.call(undefined, args); }
 /**
  * torch.roll — ATen: aten::roll
  * - `roll(Tensor self, int[1] shifts, int[1] dims=…) -> Tensor`
  */
 function roll(self: Tensor, shifts: number | number[], options?: { dims?: number | number[] }): Tensor;
-function roll(self: Tensor, shifts: number | number[], dims: number | number[]): Tensor;
+function roll(self: Tensor, shifts: number | number[], dims: number | number[] | undefined): Tensor;
 function roll(...args: unknown[]): unknown { return e_roll.call(undefined, args); }
 /**
  * torch.rot90 — ATen: aten::rot90
  * - `rot90(Tensor self, int k=…, int[] dims=…) -> Tensor`
  */
 function rot90(self: Tensor, options?: { k?: number; dims?: number[] }): Tensor;
-function rot90(self: Tensor, k: number, options?: { dims?: number[] }): Tensor;
-function rot90(self: Tensor, k: number, dims: number[]): Tensor;
+function rot90(self: Tensor, k: number | undefined, options?: { dims?: number[] }): Tensor;
+function rot90(self: Tensor, k: number | undefined, dims: number[] | undefined): Tensor;
 function rot90(...args: unknown[]): unknown { return e_rot90.call(undefined, args); }
 /**
  * torch.round — ATen: aten::round, aten::round.decimals
@@ -3571,20 +3571,20 @@ function rowStack(...args: unknown[]): unknown { return e_rowStack.call(undefine
  * - `rrelu(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
  */
 function rrelu(self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
-function rrelu(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { training?: boolean; generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { generator?: null }): Tensor;
+function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, generator: null | undefined): Tensor;
 function rrelu(...args: unknown[]): unknown { return e_rrelu.call(undefined, args); }
 /**
  * torch.rrelu_ — ATen: aten::rrelu_
  * - `rrelu_(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
  */
 function rrelu_(self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, options?: { training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, options?: { generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar, upper: Scalar, training: boolean, generator: null): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { training?: boolean; generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { generator?: null }): Tensor;
+function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, generator: null | undefined): Tensor;
 function rrelu_(...args: unknown[]): unknown { return e_rrelu_.call(undefined, args); }
 /**
  * torch.rsqrt — ATen: aten::rsqrt
@@ -3605,7 +3605,7 @@ function rsqrt_(...args: unknown[]): unknown { return e_rsqrt_.call(undefined, a
  */
 function rsub(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function rsub(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
-function rsub(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
+function rsub(self: Tensor, other: Scalar, alpha: Scalar | undefined): Tensor;
 function rsub(...args: unknown[]): unknown { return e_rsub.call(undefined, args); }
 /**
  * torch.scalar_tensor — ATen: aten::scalar_tensor
@@ -3746,30 +3746,30 @@ function sinh_(...args: unknown[]): unknown { return e_sinh_.call(undefined, arg
  * - `slice_copy.Tensor(Tensor self, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
  */
 function sliceCopy(self: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceCopy(self: Tensor, dim: number, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceCopy(self: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
-function sliceCopy(self: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
-function sliceCopy(self: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
+function sliceCopy(self: Tensor, dim: number | undefined, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
+function sliceCopy(self: Tensor, dim: number | undefined, start: number | null | undefined, options?: { end?: number | null; step?: number }): Tensor;
+function sliceCopy(self: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, options?: { step?: number }): Tensor;
+function sliceCopy(self: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, step: number | undefined): Tensor;
 function sliceCopy(...args: unknown[]): unknown { return e_sliceCopy.call(undefined, args); }
 /**
  * torch.slice_inverse — ATen: aten::slice_inverse
  * - `slice_inverse(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
  */
 function sliceInverse(self: Tensor, src: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceInverse(self: Tensor, src: Tensor, dim: number, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
-function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
-function sliceInverse(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
+function sliceInverse(self: Tensor, src: Tensor, dim: number | undefined, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
+function sliceInverse(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, options?: { end?: number | null; step?: number }): Tensor;
+function sliceInverse(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, options?: { step?: number }): Tensor;
+function sliceInverse(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, step: number | undefined): Tensor;
 function sliceInverse(...args: unknown[]): unknown { return e_sliceInverse.call(undefined, args); }
 /**
  * torch.slice_scatter — ATen: aten::slice_scatter
  * - `slice_scatter(Tensor self, Tensor src, int dim=…, int? start=…, int? end=…, int step=…) -> Tensor`
  */
 function sliceScatter(self: Tensor, src: Tensor, options?: { dim?: number; start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceScatter(self: Tensor, src: Tensor, dim: number, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
-function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, options?: { end?: number | null; step?: number }): Tensor;
-function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, options?: { step?: number }): Tensor;
-function sliceScatter(self: Tensor, src: Tensor, dim: number, start: number | null, end: number | null, step: number): Tensor;
+function sliceScatter(self: Tensor, src: Tensor, dim: number | undefined, options?: { start?: number | null; end?: number | null; step?: number }): Tensor;
+function sliceScatter(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, options?: { end?: number | null; step?: number }): Tensor;
+function sliceScatter(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, options?: { step?: number }): Tensor;
+function sliceScatter(self: Tensor, src: Tensor, dim: number | undefined, start: number | null | undefined, end: number | null | undefined, step: number | undefined): Tensor;
 function sliceScatter(...args: unknown[]): unknown { return e_sliceScatter.call(undefined, args); }
 /**
  * torch.slogdet — ATen: aten::slogdet
@@ -3782,7 +3782,7 @@ function slogdet(...args: unknown[]): unknown { return e_slogdet.call(undefined,
  * - `softmax.int(Tensor self, int dim, ScalarType? dtype=…) -> Tensor`
  */
 function softmax(self: Tensor, dim: number, options?: { dtype?: DType | null }): Tensor;
-function softmax(self: Tensor, dim: number, dtype: DType | null): Tensor;
+function softmax(self: Tensor, dim: number, dtype: DType | null | undefined): Tensor;
 function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined, args); }
 /**
  * torch.sort — ATen: aten::sort, aten::sort.stable
@@ -3790,8 +3790,8 @@ function softmax(...args: unknown[]): unknown { return e_softmax.call(undefined,
  * - `sort.stable(Tensor self, *, bool? stable, int dim=…, bool descending=…) -> (Tensor values, Tensor indices)`
  */
 function sort(self: Tensor, options?: { dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor, dim: number, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function sort(self: Tensor, dim: number, descending: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function sort(self: Tensor, dim: number | undefined, options?: { descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+function sort(self: Tensor, dim: number | undefined, descending: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(self: Tensor, options?: { stable?: boolean | null; dim?: number; descending?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
 function sort(...args: unknown[]): unknown { return e_sort.call(undefined, args); }
 /**
@@ -3799,21 +3799,21 @@ function sort(...args: unknown[]): unknown { return e_sort.call(undefined, args)
  * - `split_copy.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
  */
 function splitCopy(self: Tensor, splitSize: number, options?: { dim?: number }): Tensor[];
-function splitCopy(self: Tensor, splitSize: number, dim: number): Tensor[];
+function splitCopy(self: Tensor, splitSize: number, dim: number | undefined): Tensor[];
 function splitCopy(...args: unknown[]): unknown { return e_splitCopy.call(undefined, args); }
 /**
  * torch.split_with_sizes — ATen: aten::split_with_sizes
  * - `split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function splitWithSizes(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
-function splitWithSizes(self: Tensor, splitSizes: number[], dim: number): Tensor[];
+function splitWithSizes(self: Tensor, splitSizes: number[], dim: number | undefined): Tensor[];
 function splitWithSizes(...args: unknown[]): unknown { return e_splitWithSizes.call(undefined, args); }
 /**
  * torch.split_with_sizes_copy — ATen: aten::split_with_sizes_copy
  * - `split_with_sizes_copy(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function splitWithSizesCopy(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
-function splitWithSizesCopy(self: Tensor, splitSizes: number[], dim: number): Tensor[];
+function splitWithSizesCopy(self: Tensor, splitSizes: number[], dim: number | undefined): Tensor[];
 function splitWithSizesCopy(...args: unknown[]): unknown { return e_splitWithSizesCopy.call(undefined, args); }
 /**
  * torch.sqrt — ATen: aten::sqrt
@@ -3864,7 +3864,7 @@ function squeezeCopy(...args: unknown[]): unknown { return e_squeezeCopy.call(un
  * - `stack(Tensor[] tensors, int dim=…) -> Tensor`
  */
 function stack(tensors: Tensor[], options?: { dim?: number }): Tensor;
-function stack(tensors: Tensor[], dim: number): Tensor;
+function stack(tensors: Tensor[], dim: number | undefined): Tensor;
 function stack(...args: unknown[]): unknown { return e_stack.call(undefined, args); }
 /**
  * torch.std — ATen: aten::std, aten::std.dim, aten::std.correction
@@ -3873,15 +3873,15 @@ function stack(...args: unknown[]): unknown { return e_stack.call(undefined, arg
  * - `std.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> Tensor`
  */
 function std(self: Tensor, options?: { unbiased?: boolean }): Tensor;
-function std(self: Tensor, unbiased: boolean): Tensor;
+function std(self: Tensor, unbiased: boolean | undefined): Tensor;
 function std(self: Tensor, options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
-function std(self: Tensor, dim: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
-function std(self: Tensor, dim: number | number[] | null, unbiased: boolean, options?: { keepdim?: boolean }): Tensor;
-function std(self: Tensor, dim: number | number[] | null, unbiased: boolean, keepdim: boolean): Tensor;
+function std(self: Tensor, dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+function std(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): Tensor;
+function std(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): Tensor;
 function std(self: Tensor, options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): Tensor;
-function std(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
+function std(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
 function std(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
-function std(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
+function std(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
 function std(...args: unknown[]): unknown { return e_std.call(undefined, args); }
 /**
  * torch.std_mean — ATen: aten::std_mean, aten::std_mean.dim, aten::std_mean.correction
@@ -3890,15 +3890,15 @@ function std(...args: unknown[]): unknown { return e_std.call(undefined, args); 
  * - `std_mean.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> (Tensor, Tensor)`
  */
 function stdMean(self: Tensor, options?: { unbiased?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, unbiased: boolean): [Tensor, Tensor];
+function stdMean(self: Tensor, unbiased: boolean | undefined): [Tensor, Tensor];
 function stdMean(self: Tensor, options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, dim: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, dim: number | number[] | null, unbiased: boolean, options?: { keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, dim: number | number[] | null, unbiased: boolean, keepdim: boolean): [Tensor, Tensor];
+function stdMean(self: Tensor, dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
+function stdMean(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): [Tensor, Tensor];
+function stdMean(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): [Tensor, Tensor];
 function stdMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
+function stdMean(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
 function stdMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-function stdMean(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+function stdMean(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
 function stdMean(...args: unknown[]): unknown { return e_stdMean.call(undefined, args); }
 /**
  * torch.stft — ATen: aten::stft, aten::stft.center
@@ -3906,39 +3906,39 @@ function stdMean(...args: unknown[]): unknown { return e_stdMean.call(undefined,
  * - `stft.center(Tensor self, int n_fft, int? hop_length=…, int? win_length=…, Tensor? window=…, bool center=…, str pad_mode=…, bool normalized=…, bool? onesided=…, bool? return_complex=…, bool? align_to_window=…) -> Tensor`
  */
 function stft(self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined): Tensor;
 function stft(self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, options?: { alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, alignToWindow: boolean | null): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, options?: { alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, alignToWindow: boolean | null | undefined): Tensor;
 function stft(self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined): Tensor;
 function stft(self: Tensor, nFft: number, options?: { hopLength?: number | null; winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, options?: { alignToWindow?: boolean | null }): Tensor;
-function stft(self: Tensor, nFft: number, hopLength: number | null, winLength: number | null, window: Tensor | null, center: boolean, padMode: string, normalized: boolean, onesided: boolean | null, returnComplex: boolean | null, alignToWindow: boolean | null): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, options?: { winLength?: number | null; window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, options?: { window?: Tensor | null; center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, options?: { center?: boolean; padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, options?: { padMode?: string; normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, options?: { normalized?: boolean; onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, options?: { onesided?: boolean | null; returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, options?: { returnComplex?: boolean | null; alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, options?: { alignToWindow?: boolean | null }): Tensor;
+function stft(self: Tensor, nFft: number, hopLength: number | null | undefined, winLength: number | null | undefined, window: Tensor | null | undefined, center: boolean | undefined, padMode: string | undefined, normalized: boolean | undefined, onesided: boolean | null | undefined, returnComplex: boolean | null | undefined, alignToWindow: boolean | null | undefined): Tensor;
 function stft(...args: unknown[]): unknown { return e_stft.call(undefined, args); }
 /**
  * torch.sub — ATen: aten::sub.Tensor, aten::sub.Scalar
@@ -3947,7 +3947,7 @@ function stft(...args: unknown[]): unknown { return e_stft.call(undefined, args)
  */
 function sub(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function sub(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
-function sub(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
+function sub(self: Tensor, other: Scalar, alpha: Scalar | undefined): Tensor;
 function sub(...args: unknown[]): unknown { return e_sub.call(undefined, args); }
 /**
  * torch.subtract — ATen: aten::subtract.Tensor, aten::subtract.Scalar
@@ -3956,7 +3956,7 @@ function sub(...args: unknown[]): unknown { return e_sub.call(undefined, args); 
  */
 function subtract(self: Tensor, other: Tensor, options?: { alpha?: Scalar }): Tensor;
 function subtract(self: Tensor, other: Scalar, options?: { alpha?: Scalar }): Tensor;
-function subtract(self: Tensor, other: Scalar, alpha: Scalar): Tensor;
+function subtract(self: Tensor, other: Scalar, alpha: Scalar | undefined): Tensor;
 function subtract(...args: unknown[]): unknown { return e_subtract.call(undefined, args); }
 /**
  * torch.sum — ATen: aten::sum.dim_IntList, aten::sum
@@ -3964,8 +3964,8 @@ function subtract(...args: unknown[]): unknown { return e_subtract.call(undefine
  * - `sum(Tensor self, *, ScalarType? dtype=…) -> Tensor`
  */
 function sum(self: Tensor, options?: { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-function sum(self: Tensor, dim: number | number[] | null, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-function sum(self: Tensor, dim: number | number[] | null, keepdim: boolean, options?: { dtype?: DType | null }): Tensor;
+function sum(self: Tensor, dim: number | number[] | null | undefined, options?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+function sum(self: Tensor, dim: number | number[] | null | undefined, keepdim: boolean | undefined, options?: { dtype?: DType | null }): Tensor;
 function sum(self: Tensor, options?: { dtype?: DType | null }): Tensor;
 function sum(...args: unknown[]): unknown { return e_sum.call(undefined, args); }
 /**
@@ -3973,8 +3973,8 @@ function sum(...args: unknown[]): unknown { return e_sum.call(undefined, args); 
  * - `svd(Tensor self, bool some=…, bool compute_uv=…) -> (Tensor U, Tensor S, Tensor V)`
  */
 function svd(self: Tensor, options?: { some?: boolean; computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
-function svd(self: Tensor, some: boolean, options?: { computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
-function svd(self: Tensor, some: boolean, computeUv: boolean): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
+function svd(self: Tensor, some: boolean | undefined, options?: { computeUv?: boolean }): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
+function svd(self: Tensor, some: boolean | undefined, computeUv: boolean | undefined): NamedResult<{ U: Tensor; S: Tensor; V: Tensor }>;
 function svd(...args: unknown[]): unknown { return e_svd.call(undefined, args); }
 /**
  * torch.swapaxes — ATen: aten::swapaxes
@@ -3993,8 +3993,8 @@ function swapdims(...args: unknown[]): unknown { return e_swapdims.call(undefine
  * - `symeig(Tensor self, bool eigenvectors=…, bool upper=…) -> (Tensor eigenvalues, Tensor eigenvectors)`
  */
 function symeig(self: Tensor, options?: { eigenvectors?: boolean; upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function symeig(self: Tensor, eigenvectors: boolean, options?: { upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
-function symeig(self: Tensor, eigenvectors: boolean, upper: boolean): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+function symeig(self: Tensor, eigenvectors: boolean | undefined, options?: { upper?: boolean }): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
+function symeig(self: Tensor, eigenvectors: boolean | undefined, upper: boolean | undefined): NamedResult<{ eigenvalues: Tensor; eigenvectors: Tensor }>;
 function symeig(...args: unknown[]): unknown { return e_symeig.call(undefined, args); }
 /**
  * torch.t — ATen: aten::t
@@ -4019,7 +4019,7 @@ function take(...args: unknown[]): unknown { return e_take.call(undefined, args)
  * - `take_along_dim(Tensor self, Tensor indices, int? dim=…) -> Tensor`
  */
 function takeAlongDim(self: Tensor, indices: Tensor, options?: { dim?: number | null }): Tensor;
-function takeAlongDim(self: Tensor, indices: Tensor, dim: number | null): Tensor;
+function takeAlongDim(self: Tensor, indices: Tensor, dim: number | null | undefined): Tensor;
 function takeAlongDim(...args: unknown[]): unknown { return e_takeAlongDim.call(undefined, args); }
 /**
  * torch.tan — ATen: aten::tan
@@ -4052,11 +4052,11 @@ function tanh_(...args: unknown[]): unknown { return e_tanh_.call(undefined, arg
  * - `tensor_split.tensor_indices_or_sections(Tensor self, Tensor tensor_indices_or_sections, int dim=…) -> Tensor[]`
  */
 function tensorSplit(self: Tensor, sections: number, options?: { dim?: number }): Tensor[];
-function tensorSplit(self: Tensor, sections: number, dim: number): Tensor[];
+function tensorSplit(self: Tensor, sections: number, dim: number | undefined): Tensor[];
 function tensorSplit(self: Tensor, indices: number[], options?: { dim?: number }): Tensor[];
-function tensorSplit(self: Tensor, indices: number[], dim: number): Tensor[];
+function tensorSplit(self: Tensor, indices: number[], dim: number | undefined): Tensor[];
 function tensorSplit(self: Tensor, tensorIndicesOrSections: Tensor, options?: { dim?: number }): Tensor[];
-function tensorSplit(self: Tensor, tensorIndicesOrSections: Tensor, dim: number): Tensor[];
+function tensorSplit(self: Tensor, tensorIndicesOrSections: Tensor, dim: number | undefined): Tensor[];
 function tensorSplit(...args: unknown[]): unknown { return e_tensorSplit.call(undefined, args); }
 /**
  * torch.threshold — ATen: aten::threshold
@@ -4081,9 +4081,9 @@ function tile(...args: unknown[]): unknown { return e_tile.call(undefined, args)
  * - `topk(Tensor self, int k, int dim=…, bool largest=…, bool sorted=…) -> (Tensor values, Tensor indices)`
  */
 function topk(self: Tensor, k: number, options?: { dim?: number; largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function topk(self: Tensor, k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function topk(self: Tensor, k: number, dim: number, largest: boolean, options?: { sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
-function topk(self: Tensor, k: number, dim: number, largest: boolean, sorted: boolean): NamedResult<{ values: Tensor; indices: Tensor }>;
+function topk(self: Tensor, k: number, dim: number | undefined, options?: { largest?: boolean; sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+function topk(self: Tensor, k: number, dim: number | undefined, largest: boolean | undefined, options?: { sorted?: boolean }): NamedResult<{ values: Tensor; indices: Tensor }>;
+function topk(self: Tensor, k: number, dim: number | undefined, largest: boolean | undefined, sorted: boolean | undefined): NamedResult<{ values: Tensor; indices: Tensor }>;
 function topk(...args: unknown[]): unknown { return e_topk.call(undefined, args); }
 /**
  * torch.trace — ATen: aten::trace
@@ -4124,37 +4124,37 @@ function trapz(...args: unknown[]): unknown { return e_trapz.call(undefined, arg
  * - `triangular_solve(Tensor self, Tensor A, bool upper=…, bool transpose=…, bool unitriangular=…) -> (Tensor solution, Tensor cloned_coefficient)`
  */
 function triangularSolve(self: Tensor, A: Tensor, options?: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-function triangularSolve(self: Tensor, A: Tensor, upper: boolean, options?: { transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-function triangularSolve(self: Tensor, A: Tensor, upper: boolean, transpose: boolean, options?: { unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
-function triangularSolve(self: Tensor, A: Tensor, upper: boolean, transpose: boolean, unitriangular: boolean): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+function triangularSolve(self: Tensor, A: Tensor, upper: boolean | undefined, options?: { transpose?: boolean; unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+function triangularSolve(self: Tensor, A: Tensor, upper: boolean | undefined, transpose: boolean | undefined, options?: { unitriangular?: boolean }): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
+function triangularSolve(self: Tensor, A: Tensor, upper: boolean | undefined, transpose: boolean | undefined, unitriangular: boolean | undefined): NamedResult<{ solution: Tensor; clonedCoefficient: Tensor }>;
 function triangularSolve(...args: unknown[]): unknown { return e_triangularSolve.call(undefined, args); }
 /**
  * torch.tril — ATen: aten::tril
  * - `tril(Tensor self, int diagonal=…) -> Tensor`
  */
 function tril(self: Tensor, options?: { diagonal?: number }): Tensor;
-function tril(self: Tensor, diagonal: number): Tensor;
+function tril(self: Tensor, diagonal: number | undefined): Tensor;
 function tril(...args: unknown[]): unknown { return e_tril.call(undefined, args); }
 /**
  * torch.tril_indices — ATen: aten::tril_indices
  * - `tril_indices(int row, int col, int offset=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function trilIndices(row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function trilIndices(row: number, col: number, offset: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function trilIndices(row: number, col: number, offset: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function trilIndices(...args: unknown[]): unknown { return e_trilIndices.call(undefined, args); }
 /**
  * torch.triu — ATen: aten::triu
  * - `triu(Tensor self, int diagonal=…) -> Tensor`
  */
 function triu(self: Tensor, options?: { diagonal?: number }): Tensor;
-function triu(self: Tensor, diagonal: number): Tensor;
+function triu(self: Tensor, diagonal: number | undefined): Tensor;
 function triu(...args: unknown[]): unknown { return e_triu.call(undefined, args); }
 /**
  * torch.triu_indices — ATen: aten::triu_indices
  * - `triu_indices(int row, int col, int offset=…, *, ScalarType? dtype=…, Layout? layout=…, Device? device=…, bool? pin_memory=…) -> Tensor`
  */
 function triuIndices(row: number, col: number, options?: { offset?: number; dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
-function triuIndices(row: number, col: number, offset: number, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+function triuIndices(row: number, col: number, offset: number | undefined, options?: { dtype?: DType | null; layout?: 'strided' | null; device?: Device | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
 function triuIndices(...args: unknown[]): unknown { return e_triuIndices.call(undefined, args); }
 /**
  * torch.true_divide — ATen: aten::true_divide.Tensor, aten::true_divide.Scalar
@@ -4181,14 +4181,14 @@ function trunc_(...args: unknown[]): unknown { return e_trunc_.call(undefined, a
  * - `unbind.int(Tensor self, int dim=…) -> Tensor[]`
  */
 function unbind(self: Tensor, options?: { dim?: number }): Tensor[];
-function unbind(self: Tensor, dim: number): Tensor[];
+function unbind(self: Tensor, dim: number | undefined): Tensor[];
 function unbind(...args: unknown[]): unknown { return e_unbind.call(undefined, args); }
 /**
  * torch.unbind_copy — ATen: aten::unbind_copy.int
  * - `unbind_copy.int(Tensor self, int dim=…) -> Tensor[]`
  */
 function unbindCopy(self: Tensor, options?: { dim?: number }): Tensor[];
-function unbindCopy(self: Tensor, dim: number): Tensor[];
+function unbindCopy(self: Tensor, dim: number | undefined): Tensor[];
 function unbindCopy(...args: unknown[]): unknown { return e_unbindCopy.call(undefined, args); }
 /**
  * torch.unflatten — ATen: aten::unflatten.int
@@ -4207,21 +4207,21 @@ function unfoldCopy(...args: unknown[]): unknown { return e_unfoldCopy.call(unde
  * - `unsafe_chunk(Tensor self, int chunks, int dim=…) -> Tensor[]`
  */
 function unsafeChunk(self: Tensor, chunks: number, options?: { dim?: number }): Tensor[];
-function unsafeChunk(self: Tensor, chunks: number, dim: number): Tensor[];
+function unsafeChunk(self: Tensor, chunks: number, dim: number | undefined): Tensor[];
 function unsafeChunk(...args: unknown[]): unknown { return e_unsafeChunk.call(undefined, args); }
 /**
  * torch.unsafe_split — ATen: aten::unsafe_split.Tensor
  * - `unsafe_split.Tensor(Tensor self, int split_size, int dim=…) -> Tensor[]`
  */
 function unsafeSplit(self: Tensor, splitSize: number, options?: { dim?: number }): Tensor[];
-function unsafeSplit(self: Tensor, splitSize: number, dim: number): Tensor[];
+function unsafeSplit(self: Tensor, splitSize: number, dim: number | undefined): Tensor[];
 function unsafeSplit(...args: unknown[]): unknown { return e_unsafeSplit.call(undefined, args); }
 /**
  * torch.unsafe_split_with_sizes — ATen: aten::unsafe_split_with_sizes
  * - `unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=…) -> Tensor[]`
  */
 function unsafeSplitWithSizes(self: Tensor, splitSizes: number[], options?: { dim?: number }): Tensor[];
-function unsafeSplitWithSizes(self: Tensor, splitSizes: number[], dim: number): Tensor[];
+function unsafeSplitWithSizes(self: Tensor, splitSizes: number[], dim: number | undefined): Tensor[];
 function unsafeSplitWithSizes(...args: unknown[]): unknown { return e_unsafeSplitWithSizes.call(undefined, args); }
 /**
  * torch.unsqueeze — ATen: aten::unsqueeze
@@ -4246,8 +4246,8 @@ function valuesCopy(...args: unknown[]): unknown { return e_valuesCopy.call(unde
  * - `vander(Tensor x, int? N=…, bool increasing=…) -> Tensor`
  */
 function vander(x: Tensor, options?: { N?: number | null; increasing?: boolean }): Tensor;
-function vander(x: Tensor, N: number | null, options?: { increasing?: boolean }): Tensor;
-function vander(x: Tensor, N: number | null, increasing: boolean): Tensor;
+function vander(x: Tensor, N: number | null | undefined, options?: { increasing?: boolean }): Tensor;
+function vander(x: Tensor, N: number | null | undefined, increasing: boolean | undefined): Tensor;
 function vander(...args: unknown[]): unknown { return e_vander.call(undefined, args); }
 /**
  * torch.var — ATen: aten::var, aten::var.dim, aten::var.correction
@@ -4256,15 +4256,15 @@ function vander(...args: unknown[]): unknown { return e_vander.call(undefined, a
  * - `var.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> Tensor`
  */
 function var_(self: Tensor, options?: { unbiased?: boolean }): Tensor;
-function var_(self: Tensor, unbiased: boolean): Tensor;
+function var_(self: Tensor, unbiased: boolean | undefined): Tensor;
 function var_(self: Tensor, options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): Tensor;
-function var_(self: Tensor, dim: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
-function var_(self: Tensor, dim: number | number[] | null, unbiased: boolean, options?: { keepdim?: boolean }): Tensor;
-function var_(self: Tensor, dim: number | number[] | null, unbiased: boolean, keepdim: boolean): Tensor;
+function var_(self: Tensor, dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+function var_(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): Tensor;
+function var_(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): Tensor;
 function var_(self: Tensor, options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): Tensor;
-function var_(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
+function var_(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): Tensor;
 function var_(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): Tensor;
-function var_(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
+function var_(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): Tensor;
 function var_(...args: unknown[]): unknown { return e_var.call(undefined, args); }
 /**
  * torch.var_mean — ATen: aten::var_mean, aten::var_mean.dim, aten::var_mean.correction
@@ -4273,15 +4273,15 @@ function var_(...args: unknown[]): unknown { return e_var.call(undefined, args);
  * - `var_mean.correction(Tensor self, int[1]? dim=…, *, Scalar? correction=…, bool keepdim=…) -> (Tensor, Tensor)`
  */
 function varMean(self: Tensor, options?: { unbiased?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, unbiased: boolean): [Tensor, Tensor];
+function varMean(self: Tensor, unbiased: boolean | undefined): [Tensor, Tensor];
 function varMean(self: Tensor, options?: { dim?: number | number[] | null; unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, dim: number | number[] | null, options?: { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, dim: number | number[] | null, unbiased: boolean, options?: { keepdim?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, dim: number | number[] | null, unbiased: boolean, keepdim: boolean): [Tensor, Tensor];
+function varMean(self: Tensor, dim: number | number[] | null | undefined, options?: { unbiased?: boolean; keepdim?: boolean }): [Tensor, Tensor];
+function varMean(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, options?: { keepdim?: boolean }): [Tensor, Tensor];
+function varMean(self: Tensor, dim: number | number[] | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined): [Tensor, Tensor];
 function varMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, dim: number | number[] | null, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
+function varMean(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: number | null; keepdim?: boolean }): [Tensor, Tensor];
 function varMean(self: Tensor, options?: { dim?: number | number[] | null; correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
-function varMean(self: Tensor, dim: number | number[] | null, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
+function varMean(self: Tensor, dim: number | number[] | null | undefined, options?: { correction?: Scalar | null; keepdim?: boolean }): [Tensor, Tensor];
 function varMean(...args: unknown[]): unknown { return e_varMean.call(undefined, args); }
 /**
  * torch.vdot — ATen: aten::vdot

@@ -3,13 +3,12 @@
  * does (same ops, same order, same float arithmetic), so a seeded model gets PyTorch's values.
  */
 import { noGrad } from '../autograd';
-import { native } from '../native';
-import { lazyOp } from '../ops';
+import { atenOp } from '../oplayer/dispatch';
 import { Tensor } from '../tensor';
 import { num, tensor } from './args';
 
-const UNIFORM_ = lazyOp('aten::uniform_');
-const NORMAL_ = lazyOp('aten::normal_');
+const UNIFORM_ = atenOp('uniform_');
+const NORMAL_ = atenOp('normal_');
 
 export type Nonlinearity = 'linear' | 'conv2d' | 'sigmoid' | 'relu' | 'leaky_relu' | 'tanh' | 'selu';
 
@@ -35,12 +34,12 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
 }
 
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
-  noGrad(() => native.callOp(UNIFORM_(), tensor(t, 'tensor').handle, num(a, 'a'), num(b, 'b')));
+  noGrad(() => UNIFORM_(tensor(t, 'tensor'), num(a, 'a'), num(b, 'b')));
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
-  noGrad(() => native.callOp(NORMAL_(), tensor(t, 'tensor').handle, num(mean, 'mean'), num(std, 'std')));
+  noGrad(() => NORMAL_(tensor(t, 'tensor'), num(mean, 'mean'), num(std, 'std')));
   return t;
 }
 

@@ -12,10 +12,10 @@ import { DType, isDType, isFloatingDType } from '../dtype';
 import { TorchError } from '../errors';
 import { keep } from '../memory';
 import { native } from '../native';
-import { lazyOp } from '../ops';
+import { atenOp } from '../oplayer/dispatch';
 import { Tensor } from '../tensor';
 
-const SET_DATA = lazyOp('aten::set_data');
+const SET_DATA = atenOp('set_data');
 
 /** nn.Parameter: a leaf tensor that requires grad (by default), registered by modules. */
 export function Parameter(data: Tensor, requiresGrad = true): Tensor {
@@ -302,7 +302,7 @@ export class Module {
         const dtype = spec.dtype && isFloatingDType(t.dtype) ? spec.dtype : undefined;
         if (!dtype && !spec.device) continue;
         const moved = t.to({ device: spec.device, dtype });
-        native.callOp(SET_DATA(), t.handle, moved.handle);
+        SET_DATA(t, moved);
         moved.dispose();
         const g = t.grad;
         if (g) {

@@ -11,7 +11,7 @@ import { isDevice } from '../device';
 import { dtypeCode, dtypeName, isDType } from '../dtype';
 import { TorchError } from '../errors';
 import { native, TensorHandle } from '../native';
-import { Tensor } from '../tensor';
+import { Tensor, wrap } from '../tensor';
 import { isPlainObject } from '../validate';
 import { camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
 
@@ -46,6 +46,69 @@ interface Overload {
   types: TypeSpec[];
   required: boolean[];
   nullFill: boolean[];
+  /** Returns one plain Tensor (no alias of an argument): the common case, wrapped directly. */
+  oneTensor: boolean;
+  /** The slots before any argument is bound: null where an optional parameter has no default. */
+  template: unknown[];
+}
+
+/**
+ * A cached call shape: its overload and, where the arguments go into the slots one to one, where
+ * each passed slot comes from (SELF, TEMPLATE, or the index of the argument), up to the last
+ * slot that must be passed.
+ */
+interface ShapeHit {
+  o: Overload;
+  sources: number[] | null;
+  /** The direct call for the commonest slot layouts, made once (see invoker()). */
+  run: ((self: Tensor | undefined, a0: unknown, a1: unknown) => unknown) | null;
+}
+
+const handleOf = (v: unknown): unknown => (v instanceof Tensor ? v.handle : v);
+
+/**
+ * A direct call specialised to its slot layout and result, for the layouts of the commonest
+ * calls (`x.f()`, `x.f(y)`, `f(x)`, `f(x, y)` with every other parameter at its default).
+ */
+function invoker(o: Overload, sources: number[]): ShapeHit['run'] {
+  const id = o.id;
+  if (!o.oneTensor) return null;
+  const out = (raw: unknown): unknown => (raw === null ? null : wrap(raw as TensorHandle));
+  switch (sources.join(',')) {
+    case `${SELF}`: return (self) => out(native.callOp(id, self!.handle));
+    case `${SELF},0`: return (self, a0) => out(native.callOp(id, self!.handle, handleOf(a0)));
+    case '0': return (_self, a0) => out(native.callOp(id, handleOf(a0)));
+    case '0,1': return (_self, a0, a1) => out(native.callOp(id, handleOf(a0), handleOf(a1)));
+    default: return null;
+  }
+}
+const SELF = -2;
+const TEMPLATE = -1;
+
+function directSources(o: Overload, args: unknown[]): number[] {
+  const sources: number[] = o.template.map(() => TEMPLATE);
+  if (o.selfIndex >= 0) sources[o.selfIndex] = SELF;
+  for (let k = 0; k < args.length; k++) if (args[k] !== undefined) sources[o.positional[k]] = k;
+  let n = sources.length;
+  while (n > 0 && sources[n - 1] === TEMPLATE && o.template[n - 1] === undefined) n--;
+  return sources.slice(0, n);
+}
+
+/** What a direct call (see ShapeHit) returns; `args` need only reach the aliased argument. */
+function directResult(o: Overload, raw: unknown, self: Tensor | undefined, args: unknown[]): unknown {
+  if (o.oneTensor) return raw === null ? null : wrap(raw as TensorHandle);
+  const at = o.schema.aliasedArg;
+  return results(o, raw, at < 0 ? undefined : at === o.selfIndex ? self : args[o.positional.indexOf(at)]);
+}
+
+/** The value of slot `i` of a direct call (see ShapeHit). */
+function slot(sources: number[], i: number, self: Tensor | undefined, args: unknown[], template: unknown[]): unknown {
+  const k = sources[i];
+  if (k >= 0) {
+    const v = args[k];
+    return v instanceof Tensor ? v.handle : v;
+  }
+  return k === SELF ? self!.handle : template[i];
 }
 
 interface Resolved {
@@ -101,6 +164,8 @@ function resolveOps(ops: readonly string[], method: boolean): Resolved {
       types: schema.args.map((a) => a.type),
       required: schema.args.map((a) => !a.hasDefault && !a.type.optional),
       nullFill: schema.args.map((a) => !a.hasDefault && a.type.optional),
+      template: schema.args.map((a) => (!a.hasDefault && a.type.optional ? null : undefined)),
+      oneTensor: schema.aliasedArg < 0 && schema.returns.length === 1 && schema.returns[0].type.base === 'Tensor' && !schema.returns[0].type.list,
     });
   }
   return { overloads, missing };
@@ -154,6 +219,8 @@ function convert(v: unknown, t: TypeSpec): unknown {
 // bind and the native call it feeds run synchronously, so nothing interleaves).
 let boundAliased: unknown;
 let boundRequiresGrad = false;
+/** The last successful bind() packed `x.view(2, 3)` / `f(eq, a, b)` style arguments into one list. */
+let boundPacked = false;
 let unknownKey: string | undefined;
 
 /**
@@ -219,6 +286,7 @@ function bind(o: Overload, self: Tensor | undefined, args: unknown[], opts: Reco
   }
   boundAliased = aliased;
   boundRequiresGrad = requiresGrad;
+  boundPacked = positional !== args;
   return slots;
 }
 
@@ -232,8 +300,9 @@ export function namedResult(names: string[], values: unknown[]): Record<string, 
 
 function fromNative(v: unknown, t: TypeSpec): unknown {
   if (t.base === 'Tensor') {
-    if (t.list) return (v as (TensorHandle | null)[]).map((h) => (h === null ? null : new Tensor(h)));
-    return v === null ? null : new Tensor(v as TensorHandle);
+    // handles straight from the addon: wrap() skips the is-it-a-handle check (a native call)
+    if (t.list) return (v as (TensorHandle | null)[]).map((h) => (h === null ? null : wrap(h)));
+    return v === null ? null : wrap(v as TensorHandle);
   }
   if (t.base === 'ScalarType' && typeof v === 'number') {
     try { return dtypeName(v); } catch { return v; }
@@ -242,6 +311,7 @@ function fromNative(v: unknown, t: TypeSpec): unknown {
 }
 
 function results(o: Overload, raw: unknown, aliased: unknown): unknown {
+  if (o.oneTensor) return raw === null ? null : wrap(raw as TensorHandle);
   const rets = o.schema.returns;
   if (o.schema.aliasedArg >= 0 && aliased instanceof Tensor) return aliased;
   if (rets.length === 0) return undefined;
@@ -260,15 +330,123 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+/**
+ * The call shape of positional arguments for the overload cache: one octal digit per argument
+ * (undefined, Tensor, integer, other number, boolean, null, bigint) under a leading 1, so that
+ * equal keys mean every overload's bind() succeeds or fails alike; -1 where the values
+ * themselves decide (strings, arrays, option objects …), which are not cached.
+ */
+function callShape(args: unknown[]): number {
+  const n = args.length;
+  if (n > 8) return -1;
+  let key = 1;
+  for (let i = 0; i < n; i++) {
+    const k = kind(args[i]);
+    if (k < 0) return -1;
+    key = key * 8 + k;
+  }
+  return key;
+}
+
+/** One argument's digit of callShape, or -1. */
+function kind(v: unknown): number {
+  if (v instanceof Tensor) return 1;
+  if (typeof v === 'number') return Number.isInteger(v) ? 2 : 3;
+  if (typeof v === 'boolean') return 4;
+  if (v === undefined) return 0;
+  if (v === null) return 5;
+  if (typeof v === 'bigint') return 6;
+  return -1;
+}
+
+/** callShape of the first n (≤ 4) of four separate arguments, without an array. */
+function callShape4(n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): number {
+  let key = 1;
+  for (let i = 0; i < n; i++) {
+    const k = kind(i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : a3);
+    if (k < 0) return -1;
+    key = key * 8 + k;
+  }
+  return key;
+}
+
+/** The value of slot `i` of a direct call from four separate arguments (see ShapeHit). */
+function slot4(sources: number[], i: number, self: Tensor | undefined, template: unknown[], a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown {
+  const k = sources[i];
+  if (k >= 0) {
+    const v = k === 0 ? a0 : k === 1 ? a1 : k === 2 ? a2 : a3;
+    return v instanceof Tensor ? v.handle : v;
+  }
+  return k === SELF ? self!.handle : template[i];
+}
+
+/** native.callOp with the slots as arguments; fixed arities avoid the spread's iterator. */
+function invoke(id: number, s: unknown[]): unknown {
+  // trailing parameters left at their defaults are not passed at all (the addon fills them in)
+  let n = s.length;
+  while (n > 0 && s[n - 1] === undefined) n--;
+  switch (n) {
+    case 0: return native.callOp(id);
+    case 1: return native.callOp(id, s[0]);
+    case 2: return native.callOp(id, s[0], s[1]);
+    case 3: return native.callOp(id, s[0], s[1], s[2]);
+    case 4: return native.callOp(id, s[0], s[1], s[2], s[3]);
+    case 5: return native.callOp(id, s[0], s[1], s[2], s[3], s[4]);
+    default: return native.callOp(id, ...s.slice(0, n));
+  }
+}
+
 /** One generated function or method: resolved lazily, then called through the dispatcher. */
 export class Entry {
   private resolved?: Resolved;
   private inplaceEntry?: Entry;
+  /** callShape → the overload that call shape binds to (Python's first fit, found once). */
+  private readonly byShape = new Map<number, ShapeHit>();
+  private lastShape = -1;
+  private lastHit: ShapeHit | undefined = undefined;
+  /** No nn.functional `inplace` flag to split off: call4 may take its fast path. */
+  private readonly noInplace: boolean;
+  private readonly isMethod: boolean;
 
-  constructor(readonly spec: EntrySpec) {}
+  constructor(readonly spec: EntrySpec) {
+    this.noInplace = !spec.inplace;
+    this.isMethod = spec.method === true;
+  }
 
   private get ops(): Resolved {
     return (this.resolved ??= resolveOps(this.spec.ops, !!this.spec.method));
+  }
+
+  /**
+   * call() for up to four arguments given separately, so that the common call (a cached call
+   * shape) allocates no argument array: the per-op path of small-tensor code.
+   */
+  call4(self: Tensor | undefined, n: number, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): unknown {
+    // trailing undefined arguments are absent ones: one call shape for `f(x)` and `f(x, undefined)`
+    while (n > 0 && (n === 4 ? a3 : n === 3 ? a2 : n === 2 ? a1 : a0) === undefined) n--;
+    if (this.noInplace && (self instanceof Tensor || !this.isMethod)) {
+      const shape = callShape4(n, a0, a1, a2, a3);
+      // the shape of the previous call first: a loop repeats one call shape
+      const hit = shape === this.lastShape ? this.lastHit : shape >= 0 ? this.byShape.get(shape) : undefined;
+      if (hit !== undefined && hit.sources !== null) {
+        this.lastShape = shape;
+        this.lastHit = hit;
+        if (hit.run !== null) return hit.run(self, a0, a1);
+        const o = hit.o;
+        const src = hit.sources;
+        const t = o.template;
+        const id = o.id;
+        let raw: unknown;
+        switch (src.length) {
+          case 1: raw = native.callOp(id, slot4(src, 0, self, t, a0, a1, a2, a3)); break;
+          case 2: raw = native.callOp(id, slot4(src, 0, self, t, a0, a1, a2, a3), slot4(src, 1, self, t, a0, a1, a2, a3)); break;
+          case 3: raw = native.callOp(id, slot4(src, 0, self, t, a0, a1, a2, a3), slot4(src, 1, self, t, a0, a1, a2, a3), slot4(src, 2, self, t, a0, a1, a2, a3)); break;
+          default: return this.direct(o, src, self, [a0, a1, a2, a3].slice(0, n));
+        }
+        return directResult(o, raw, self, [a0, a1, a2, a3]);
+      }
+    }
+    return this.call(self, n === 0 ? [] : n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3]);
   }
 
   call(self: Tensor | undefined, args: unknown[]): unknown {
@@ -276,11 +454,20 @@ export class Entry {
       const r = this.splitInplace(args);
       if (r) return r.entry.call(self, r.args);
     }
+    if (this.spec.method && !(self instanceof Tensor)) throw new TypeError(`${this.spec.name}: must be called on a Tensor`);
+    const shape = callShape(args);
+    if (shape >= 0) {
+      const hit = this.byShape.get(shape);
+      if (hit !== undefined) {
+        if (hit.sources !== null) return this.direct(hit.o, hit.sources, self, args);
+        const slots = bind(hit.o, self, args, undefined, this.spec.varTensors === true);
+        if (slots !== null) return this.finish(hit.o, slots);
+      }
+    }
     const { overloads, missing } = this.ops;
     if (overloads.length === 0) {
       throw new TorchError(`${this.spec.name}: ${missing.length ? `aten::${missing.join(', aten::')}` : 'no overload'} is not available in LibTorch ${libtorchVersion()}`);
     }
-    if (this.spec.method && !(self instanceof Tensor)) throw new TypeError(`${this.spec.name}: must be called on a Tensor`);
     let opts: Record<string, unknown> | undefined;
     let end = args.length;
     while (end > 0 && args[end - 1] === undefined) end--;
@@ -299,12 +486,11 @@ export class Entry {
       unknownKey = undefined;
       const slots = bind(o, self, positional, opts, varTensors);
       if (slots !== null) {
-        const aliased = boundAliased;
-        const requiresGrad = boundRequiresGrad;
-        boundAliased = undefined;
-        const out = results(o, native.callOp(o.id, ...slots), aliased);
-        if (requiresGrad && out instanceof Tensor) out.requiresGrad_(true);
-        return out;
+        if (shape >= 0) {
+          const sources = !boundPacked && positional === args ? directSources(o, args) : null;
+          this.byShape.set(shape, { o, sources, run: sources && invoker(o, sources) });
+        }
+        return this.finish(o, slots);
       }
       if (unknownKey !== undefined) firstUnknown ??= unknownKey;
     }
@@ -316,6 +502,32 @@ export class Entry {
       throw new TypeError(`${this.spec.name}(): unknown option '${unknown}'; the overloads are:\n${lines}${extra}`);
     }
     throw new TypeError(`${this.spec.name}(): no overload takes (${got}); the overloads are:\n${lines}${extra}`);
+  }
+
+  /**
+   * A call of a cached shape whose values go one to one into the slots: the shape already says
+   * that every value fits its parameter (a Tensor is passed as its handle, the rest as they are).
+   */
+  private direct(o: Overload, sources: number[], self: Tensor | undefined, args: unknown[]): unknown {
+    const t = o.template;
+    const id = o.id;
+    let raw: unknown;
+    switch (sources.length) {
+      case 1: raw = native.callOp(id, slot(sources, 0, self, args, t)); break;
+      case 2: raw = native.callOp(id, slot(sources, 0, self, args, t), slot(sources, 1, self, args, t)); break;
+      case 3: raw = native.callOp(id, slot(sources, 0, self, args, t), slot(sources, 1, self, args, t), slot(sources, 2, self, args, t)); break;
+      default: raw = invoke(id, sources.map((_, i) => slot(sources, i, self, args, t)));
+    }
+    return directResult(o, raw, self, args);
+  }
+
+  private finish(o: Overload, slots: unknown[]): unknown {
+    const aliased = boundAliased;
+    const requiresGrad = boundRequiresGrad;
+    boundAliased = undefined;
+    const out = results(o, invoke(o.id, slots), aliased);
+    if (requiresGrad && out instanceof Tensor) out.requiresGrad_(true);
+    return out;
   }
 
   /** F.relu(x, true) / F.relu(x, { inplace: true }) → the `_` op; false → the op without the flag. */
@@ -353,8 +565,12 @@ export function fn(spec: EntrySpec): (...args: unknown[]) => unknown {
 /** A generated method: `x.sin()`. */
 export function method(spec: EntrySpec): (this: Tensor, ...args: unknown[]) => unknown {
   const e = new Entry({ ...spec, method: true });
-  return function (this: Tensor, ...args: unknown[]) {
-    return e.call(this, args);
+  // named parameters, not `...args` (and `arguments` only for its length): the common call allocates no array
+  return function (this: Tensor, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown, a8?: unknown, a9?: unknown, a10?: unknown, a11?: unknown) {
+    const n = arguments.length;
+    if (n <= 4) return e.call4(this, n, a0, a1, a2, a3);
+    if (n > 12) throw new TypeError(`${spec.name}(): at most 12 arguments, got ${n}`);
+    return e.call(this, [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11].slice(0, n));
   };
 }
 
@@ -366,25 +582,4 @@ export function method(spec: EntrySpec): (this: Tensor, ...args: unknown[]) => u
 export function atenOp(...ops: string[]): (...args: unknown[]) => any {
   const e = new Entry({ name: `aten::${ops[0]}`, ops });
   return (...args: unknown[]) => e.call(undefined, args);
-}
-
-/**
- * A hand-written method with the generated one behind it: the hand-written one runs; if it
- * rejects the JS arguments (TypeError — thrown before any op runs), the generated one, which
- * knows every overload and keyword, gets the same call. When both reject, the hand-written
- * error stands.
- */
-export function withFallback(own: (...a: unknown[]) => unknown, generated: (...a: unknown[]) => unknown): (this: unknown, ...a: unknown[]) => unknown {
-  return function (this: unknown, ...args: unknown[]) {
-    try {
-      return own.apply(this, args);
-    } catch (e) {
-      if (!(e instanceof TypeError)) throw e;
-      try {
-        return generated.apply(this, args);
-      } catch {
-        throw e;
-      }
-    }
-  };
 }

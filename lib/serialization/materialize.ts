@@ -5,12 +5,12 @@
  * Storages are read one at a time, so the extra memory is about one storage, not the file.
  */
 import { checkDevice, Device } from '../device';
-import { dtypeCode, elementSize } from '../dtype';
+import { elementSize } from '../dtype';
 import { TorchError } from '../errors';
 import { fromBytes } from '../creation';
 import { native } from '../native';
-import { lazyOp } from '../ops';
-import { Tensor, wrap } from '../tensor';
+import { atenOp } from '../oplayer/dispatch';
+import { Tensor } from '../tensor';
 import { ReadPlan } from './byte-io';
 import { GlobalRef } from './pickle-reader';
 import { childrenOf, checkPlainResult, dataOfGlobal } from './plain-result';
@@ -20,9 +20,9 @@ import { StorageRef, TensorSpec } from './torch-pickle';
 export type MapLocation = Device | Record<string, Device> | ((savedLocation: string) => Device | undefined | null);
 
 const O = {
-  empty: lazyOp('aten::empty', 'memory_format'),
-  set: lazyOp('aten::set_', 'source_Tensor_storage_offset'),
-  detach: lazyOp('aten::detach'),
+  empty: atenOp('empty.memory_format'),
+  set: atenOp('set_.source_Tensor_storage_offset'),
+  detach: atenOp('detach'),
 };
 
 export function checkMapLocation(m: unknown): MapLocation | undefined {
@@ -175,13 +175,13 @@ export function* materialize(
           base = moved;
         }
         for (const v of views) {
-          const shell = wrap(native.callOp(O.empty(), [0], dtypeCode(ref.dtype), null, device, null, null));
+          const shell = O.empty([0], { dtype: ref.dtype, device }) as Tensor;
           let t: Tensor;
           try {
-            native.callOp(O.set(), shell.handle, base.handle, v.offset, v.size, v.stride);
+            O.set(shell, base, v.offset, v.size, v.stride);
             // a fresh handle: the addon accounts a tensor's bytes when it is wrapped, and the
             // shell was wrapped empty (detach gives a plain leaf sharing the storage, not a view)
-            t = wrap(native.callOp(O.detach(), shell.handle));
+            t = O.detach(shell) as Tensor;
           } finally {
             shell.dispose();
           }

@@ -216,7 +216,8 @@ function signatures(g: Gen, s: Schema, method: boolean): string[] {
   let j0 = pos.length;
   while (j0 > 0 && omittable(pos[j0 - 1])) j0--;
   const out: string[] = [];
-  const decl = (a: ArgSpec): string => `${ident(camel(a.name))}: ${tsType(a.type)}`;
+  // undefined in a parameter that has a default (or is optional) means "not given", as at run time
+  const decl = (a: ArgSpec): string => `${ident(camel(a.name))}: ${tsType(a.type)}${omittable(a) ? ' | undefined' : ''}`;
   for (let j = j0; j <= pos.length; j++) {
     const rest = [...pos.slice(j), ...kw];
     const fields = rest.map((a) => `${camel(a.name)}?: ${tsType(a.type)}`);
@@ -344,22 +345,17 @@ function emitMethods(gens: Gen[], taken: Set<string>): void {
   const mine = gens.filter((g) => !taken.has(g.js));
   const lines: string[] = [HEADER, '/* eslint-disable */',
     "import type { Device } from '../device';", "import type { DType } from '../dtype';", "import { Tensor } from '../tensor';", "import type { Scalar } from '../tensor';",
-    "import { method, withFallback } from '../oplayer/dispatch';", "import type { MemoryFormat, NamedResult } from '../oplayer/types';", "import { TENSOR_METHODS } from './tensor-table';", '',
+    "import { method } from '../oplayer/dispatch';", "import type { MemoryFormat, NamedResult } from '../oplayer/types';", "import { TENSOR_METHODS } from './tensor-table';", '',
     "declare module '../tensor' {", '  interface Tensor {'];
   for (const g of mine) {
     lines.push(doc(g).replace(/^/gm, '    '));
     for (const sig of allSignatures(g, true)) lines.push(`    ${JSON.stringify(g.js).slice(1, -1)}${sig};`);
   }
   lines.push('  }', '}', '',
-    '// Installed where Tensor has no method of that name yet. A hand-written method still runs first (it',
-    '// wins for now, see collisions.ts); when it rejects its arguments with a TypeError (before any op',
-    '// ran), the generated one gets the call, so PyTorch\'s other call forms (`x.max({ dim: 1 })`) work.',
-    'const proto = Tensor.prototype as unknown as Record<string, unknown>;',
+    '// Installed where Tensor has no method of that name yet: the few hand-written methods (lib/tensor.ts,',
+    '// listed in collisions.ts) exist for semantics Python adds on top of the op, and call the generated op themselves.',
     'for (const [name, spec] of Object.entries(TENSOR_METHODS)) {',
-    '  const generated = method(spec);',
-    '  const own = Object.getOwnPropertyDescriptor(Tensor.prototype, name);',
-    '  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: generated, writable: true, configurable: true });',
-    "  else if (own && typeof own.value === 'function') proto[name] = withFallback(own.value as (...a: unknown[]) => unknown, generated);",
+    '  if (!(name in Tensor.prototype)) Object.defineProperty(Tensor.prototype, name, { value: method(spec), writable: true, configurable: true });',
     '}', '');
   const table = [HEADER, "import type { EntrySpec } from '../oplayer/dispatch';", '',
     '/** Every generated Tensor method, hand-written ones included (tensor-methods.ts installs those not hand-written). */',
@@ -435,7 +431,7 @@ function main(): void {
   for (const ns of NAMESPACES) collisions[ns] = gens[ns].map((g) => g.js).filter((n) => taken[ns].includes(n));
   const all: Record<string, string[]> = {};
   for (const ns of NAMESPACES) all[ns] = gens[ns].map((g) => g.js);
-  fs.writeFileSync(path.join(OUT, 'collisions.ts'), `${HEADER}/**\n * Generated ops that a hand-written function or method of the same name shadows for now;\n * the merge switches these to the generated layer and deletes the hand-written ones.\n */\nexport const COLLISIONS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(collisions, null, 2)};\n\n/** Every generated name per namespace (the generated smoke test calls each). */\nexport const GENERATED: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(all)};\n`);
+  fs.writeFileSync(path.join(OUT, 'collisions.ts'), `${HEADER}/**\n * Generated ops that a hand-written function or method of the same name stands in front of: each\n * adds semantics Python has on top of the op (its comment says which) and calls the generated op.\n */\nexport const COLLISIONS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(collisions, null, 2)};\n\n/** Every generated name per namespace (the generated smoke test calls each). */\nexport const GENERATED: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(all)};\n`);
   const smoke = smokeCases(gens);
   fs.writeFileSync(path.join(ROOT, 'test', 'generated', 'ops_smoke_cases.json'), `[\n${smoke.map((c) => JSON.stringify(c)).join(',\n')}\n]\n`);
   for (const ns of NAMESPACES) console.log(`${DISPLAY[ns]}: ${gens[ns].length} ops (${collisions[ns].length} shadowed by hand-written ones)`);

@@ -7,7 +7,7 @@
  * SVF authors' variant does.
  */
 import { isGradEnabled, noGrad } from '../../autograd';
-import { cat } from '../../functions';
+import { cat } from '../../generated/torch';
 import { tidy } from '../../memory';
 import { Module } from '../../nn/module';
 import { adaptiveAvgPool2d } from '../../nn/functional/pooling';

@@ -7,7 +7,7 @@
  */
 import { avgPool2d } from '../../nn/functional/pooling';
 import { interpolate } from '../../nn/functional/sampling';
-import { bmm } from '../../functions';
+import { bmm } from '../../generated/torch';
 import { tidy } from '../../memory';
 import { Tensor } from '../../tensor';
 

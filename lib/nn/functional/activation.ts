@@ -1,15 +1,15 @@
 /** Activations and softmaxes. */
-import { dtypeCode, DType } from '../../dtype';
+import { DType } from '../../dtype';
 import { native } from '../../native';
-import { lazyOp } from '../../ops';
+import { atenOp } from '../../oplayer/dispatch';
 import { recordsGraph } from '../derived';
-import { Tensor, wrap } from '../../tensor';
+import { Tensor } from '../../tensor';
 import { bool, int, tensor } from '../args';
 
-const RELU = lazyOp('aten::relu');
-const RELU_ = lazyOp('aten::relu_');
-const SOFTMAX = lazyOp('aten::softmax', 'int');
-const LOG_SOFTMAX = lazyOp('aten::log_softmax', 'int');
+const RELU = atenOp('relu');
+const RELU_ = atenOp('relu_');
+const SOFTMAX = atenOp('softmax.int');
+const LOG_SOFTMAX = atenOp('log_softmax.int');
 
 function inplaceFlag(v: boolean | { inplace?: boolean } | undefined): boolean {
   if (v === undefined) return false;
@@ -23,21 +23,21 @@ export function relu(input: Tensor, inplace?: boolean | { inplace?: boolean }): 
     // with autograd recording, the in-place op keeps a 1-byte mask for backward instead of
     // the float output (binding/masked_relu.h); same values and gradients as relu_
     if (recordsGraph(x)) native.reluMasked_(x.handle);
-    else native.callOp(RELU_(), x.handle);
+    else RELU_(x);
     return x;
   }
-  return wrap(native.callOp(RELU(), x.handle));
+  return RELU(x);
 }
 
-function dimAndDtype(dim: unknown, opts: { dtype?: DType } | undefined): [number, number | null] {
-  return [int(dim, 'dim'), opts?.dtype !== undefined ? dtypeCode(opts.dtype) : null];
+function dimAndDtype(dim: unknown, opts: { dtype?: DType } | undefined): [number, DType | null] {
+  return [int(dim, 'dim'), opts?.dtype ?? null];
 }
 
 /** F.softmax(input, dim, {dtype}): dim is required (PyTorch's implicit dim is deprecated). */
 export function softmax(input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor {
-  return wrap(native.callOp(SOFTMAX(), tensor(input, 'input').handle, ...dimAndDtype(dim, opts)));
+  return SOFTMAX(tensor(input, 'input'), ...dimAndDtype(dim, opts));
 }
 
 export function logSoftmax(input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor {
-  return wrap(native.callOp(LOG_SOFTMAX(), tensor(input, 'input').handle, ...dimAndDtype(dim, opts)));
+  return LOG_SOFTMAX(tensor(input, 'input'), ...dimAndDtype(dim, opts));
 }

@@ -1,12 +1,11 @@
 /** F.conv2d and F.linear: aten::conv2d / aten::linear through the dispatcher (autograd, devices). */
-import { native } from '../../native';
-import { lazyOp } from '../../ops';
-import { Tensor, wrap } from '../../tensor';
-import { handleOrNull, int, optTensor, options, pair, tensor } from '../args';
+import { atenOp } from '../../oplayer/dispatch';
+import { Tensor } from '../../tensor';
+import { int, optTensor, options, pair, tensor } from '../args';
 
-const CONV2D = lazyOp('aten::conv2d');
-const CONV2D_PADDING = lazyOp('aten::conv2d', 'padding');
-const LINEAR = lazyOp('aten::linear');
+const CONV2D = atenOp('conv2d');
+const CONV2D_PADDING = atenOp('conv2d.padding');
+const LINEAR = atenOp('linear');
 
 export type Padding2d = number | [number, number] | 'same' | 'valid';
 
@@ -35,16 +34,16 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | (Co
   const o = options(opts, 'conv2d', CONV2D_KEYS);
   const x = tensor(input, 'input');
   const w = tensor(weight, 'weight');
-  const b = handleOrNull(optTensor(bias, 'bias'));
+  const b = optTensor(bias, 'bias') ?? null;
   const stride = pair(o.stride ?? 1, 'stride', 1);
   const dilation = pair(o.dilation ?? 1, 'dilation', 1);
   const groups = int(o.groups ?? 1, 'groups', 1);
   const padding = checkPadding(o.padding ?? 0);
-  if (typeof padding === 'string') return wrap(native.callOp(CONV2D_PADDING(), x.handle, w.handle, b, stride, padding, dilation, groups));
-  return wrap(native.callOp(CONV2D(), x.handle, w.handle, b, stride, padding, dilation, groups));
+  if (typeof padding === 'string') return CONV2D_PADDING(x, w, b, stride, padding, dilation, groups);
+  return CONV2D(x, w, b, stride, padding, dilation, groups);
 }
 
 /** F.linear(input, weight, bias?): y = x Wᵀ + b. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return wrap(native.callOp(LINEAR(), tensor(input, 'input').handle, tensor(weight, 'weight').handle, handleOrNull(optTensor(bias, 'bias'))));
+  return LINEAR(tensor(input, 'input'), tensor(weight, 'weight'), optTensor(bias, 'bias'));
 }

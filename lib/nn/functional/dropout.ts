@@ -1,17 +1,16 @@
 /** F.dropout / F.dropout2d: aten::dropout and aten::feature_dropout (channel-wise). */
-import { native } from '../../native';
-import { lazyOp } from '../../ops';
-import { Tensor, wrap } from '../../tensor';
+import { atenOp } from '../../oplayer/dispatch';
+import { Tensor } from '../../tensor';
 import { bool, options, prob, tensor } from '../args';
 
-const DROPOUT = lazyOp('aten::dropout');
-const DROPOUT_ = lazyOp('aten::dropout_');
-const FEATURE_DROPOUT = lazyOp('aten::feature_dropout');
-const FEATURE_DROPOUT_ = lazyOp('aten::feature_dropout_');
-const ALPHA_DROPOUT = lazyOp('aten::alpha_dropout');
-const ALPHA_DROPOUT_ = lazyOp('aten::alpha_dropout_');
-const FEATURE_ALPHA_DROPOUT = lazyOp('aten::feature_alpha_dropout');
-const FEATURE_ALPHA_DROPOUT_ = lazyOp('aten::feature_alpha_dropout_');
+const DROPOUT = atenOp('dropout');
+const DROPOUT_ = atenOp('dropout_');
+const FEATURE_DROPOUT = atenOp('feature_dropout');
+const FEATURE_DROPOUT_ = atenOp('feature_dropout_');
+const ALPHA_DROPOUT = atenOp('alpha_dropout');
+const ALPHA_DROPOUT_ = atenOp('alpha_dropout_');
+const FEATURE_ALPHA_DROPOUT = atenOp('feature_alpha_dropout');
+const FEATURE_ALPHA_DROPOUT_ = atenOp('feature_alpha_dropout_');
 
 export interface DropoutOptions {
   p?: number;
@@ -19,16 +18,16 @@ export interface DropoutOptions {
   inplace?: boolean;
 }
 
-function run(input: Tensor, pOrOpts: number | DropoutOptions | undefined, outOfPlace: () => number, inPlace: () => number, what: string): Tensor {
+function run(input: Tensor, pOrOpts: number | DropoutOptions | undefined, outOfPlace: (...a: unknown[]) => Tensor, inPlace: (...a: unknown[]) => unknown, what: string): Tensor {
   const o: DropoutOptions = typeof pOrOpts === 'number' ? { p: pOrOpts } : options(pOrOpts, what, ['p', 'training', 'inplace']);
   const x = tensor(input, 'input');
   const p = prob(o.p ?? 0.5, 'dropout probability');
   const training = bool(o.training ?? true, 'training');
   if (bool(o.inplace ?? false, 'inplace')) {
-    native.callOp(inPlace(), x.handle, p, training);
+    inPlace(x, p, training);
     return x;
   }
-  return wrap(native.callOp(outOfPlace(), x.handle, p, training));
+  return outOfPlace(x, p, training);
 }
 
 /** F.dropout(input, p=0.5 | {p, training=true, inplace=false}); training=false returns input unchanged, as PyTorch. */

@@ -1,12 +1,11 @@
 /** Losses: aten::cross_entropy_loss, binary_cross_entropy_with_logits, mse_loss (reduction as ATen's enum). */
-import { native } from '../../native';
-import { lazyOp } from '../../ops';
-import { Tensor, wrap } from '../../tensor';
-import { handleOrNull, int, num, optTensor, options, tensor } from '../args';
+import { atenOp } from '../../oplayer/dispatch';
+import { Tensor } from '../../tensor';
+import { int, num, optTensor, options, tensor } from '../args';
 
-const CROSS_ENTROPY = lazyOp('aten::cross_entropy_loss');
-const BCE_WITH_LOGITS = lazyOp('aten::binary_cross_entropy_with_logits');
-const MSE = lazyOp('aten::mse_loss');
+const CROSS_ENTROPY = atenOp('cross_entropy_loss');
+const BCE_WITH_LOGITS = atenOp('binary_cross_entropy_with_logits');
+const MSE = atenOp('mse_loss');
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -35,10 +34,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const o = options(opts, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   const smoothing = num(o.labelSmoothing ?? 0, 'labelSmoothing');
   if (smoothing < 0 || smoothing > 1) throw new RangeError(`labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
-  return wrap(native.callOp(
-    CROSS_ENTROPY(), tensor(input, 'input').handle, tensor(target, 'target').handle,
-    handleOrNull(optTensor(o.weight, 'weight')), reductionEnum(o.reduction), int(o.ignoreIndex ?? -100, 'ignoreIndex'), smoothing,
-  ));
+  return CROSS_ENTROPY(tensor(input, 'input'), tensor(target, 'target'),
+    optTensor(o.weight, 'weight'), reductionEnum(o.reduction), int(o.ignoreIndex ?? -100, 'ignoreIndex'), smoothing
+  );
 }
 
 export interface BceWithLogitsOptions {
@@ -55,13 +53,12 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   const ys = y.shape;
   if (xs.length !== ys.length || xs.some((d, i) => d !== ys[i]))
     throw new RangeError(`Target size ([${ys.join(', ')}]) must be the same as input size ([${xs.join(', ')}])`);
-  return wrap(native.callOp(
-    BCE_WITH_LOGITS(), x.handle, y.handle, handleOrNull(optTensor(o.weight, 'weight')),
-    handleOrNull(optTensor(o.posWeight, 'posWeight')), reductionEnum(o.reduction),
-  ));
+  return BCE_WITH_LOGITS(x, y, optTensor(o.weight, 'weight'),
+    optTensor(o.posWeight, 'posWeight'), reductionEnum(o.reduction)
+  );
 }
 
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const o = options(opts, 'mseLoss', ['reduction']);
-  return wrap(native.callOp(MSE(), tensor(input, 'input').handle, tensor(target, 'target').handle, reductionEnum(o.reduction)));
+  return MSE(tensor(input, 'input'), tensor(target, 'target'), reductionEnum(o.reduction));
 }

@@ -1,10 +1,9 @@
 /** F.pad(input, pad, {mode, value}): aten::pad, PyTorch's own dispatch over the padding modes. */
-import { native } from '../../native';
-import { lazyOp } from '../../ops';
-import { Tensor, wrap } from '../../tensor';
+import { atenOp } from '../../oplayer/dispatch';
+import { Tensor } from '../../tensor';
 import { int, num, options, tensor } from '../args';
 
-const PAD = lazyOp('aten::pad');
+const PAD = atenOp('pad');
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const MODES: readonly string[] = ['constant', 'reflect', 'replicate', 'circular'];
@@ -17,5 +16,5 @@ export function pad(input: Tensor, padding: number[], opts: { mode?: PadMode; va
   const mode = o.mode ?? 'constant';
   if (!MODES.includes(mode)) throw new TypeError(`pad: mode must be one of ${MODES.join(', ')}, got '${String(mode)}'`);
   const value = o.value === undefined || o.value === null ? null : num(o.value, 'value');
-  return wrap(native.callOp(PAD(), tensor(input, 'input').handle, padding, mode, value));
+  return PAD(tensor(input, 'input'), padding, mode, value);
 }

@@ -1,14 +1,13 @@
 /** 2-D pooling: aten::max_pool2d(_with_indices), aten::avg_pool2d, aten::adaptive_avg_pool2d. */
-import { native, TensorHandle } from '../../native';
-import { lazyOp } from '../../ops';
+import { atenOp } from '../../oplayer/dispatch';
 import { namedResult } from '../../oplayer/dispatch';
-import { Tensor, wrap } from '../../tensor';
+import { Tensor } from '../../tensor';
 import { bool, int, options, pair, tensor } from '../args';
 
-const MAX_POOL2D = lazyOp('aten::max_pool2d');
-const MAX_POOL2D_WITH_INDICES = lazyOp('aten::max_pool2d_with_indices');
-const AVG_POOL2D = lazyOp('aten::avg_pool2d');
-const ADAPTIVE_AVG_POOL2D = lazyOp('aten::adaptive_avg_pool2d');
+const MAX_POOL2D = atenOp('max_pool2d');
+const MAX_POOL2D_WITH_INDICES = atenOp('max_pool2d_with_indices');
+const AVG_POOL2D = atenOp('avg_pool2d');
+const ADAPTIVE_AVG_POOL2D = atenOp('adaptive_avg_pool2d');
 
 export interface MaxPool2dOptions {
   stride?: number | [number, number] | null;
@@ -31,20 +30,18 @@ export function maxPool2d(input: Tensor, kernelSize: number | [number, number], 
 export function maxPool2d(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
   const o = options(opts, 'maxPool2d', MAX_POOL_KEYS);
   if (o.returnIndices) return maxPool2dWithIndices(input, kernelSize, { ...o, returnIndices: undefined });
-  return wrap(native.callOp(
-    MAX_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
-    pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
-  ));
+  return MAX_POOL2D(tensor(input, 'input'), pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
+    pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode')
+  );
 }
 
 /** F.max_pool2d(..., return_indices=True). */
 export function maxPool2dWithIndices(input: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): { values: Tensor; indices: Tensor } {
   const { returnIndices: _ignored, ...o } = options(opts, 'maxPool2dWithIndices', MAX_POOL_KEYS);
-  const [v, i] = native.callOp(
-    MAX_POOL2D_WITH_INDICES(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
-    pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode'),
-  ) as TensorHandle[];
-  return namedResult(['values', 'indices'], [wrap(v), wrap(i)]) as { values: Tensor; indices: Tensor };
+  const [v, i] = MAX_POOL2D_WITH_INDICES(tensor(input, 'input'), pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
+    pair(o.padding ?? 0, 'padding', 0), pair(o.dilation ?? 1, 'dilation', 1), bool(o.ceilMode ?? false, 'ceilMode')
+  ) as Tensor[];
+  return namedResult(['values', 'indices'], [v, i]) as { values: Tensor; indices: Tensor };
 }
 
 export interface AvgPool2dOptions {
@@ -58,10 +55,9 @@ export interface AvgPool2dOptions {
 export function avgPool2d(input: Tensor, kernelSize: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
   const o = options(opts, 'avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const div = o.divisorOverride === undefined || o.divisorOverride === null ? null : int(o.divisorOverride, 'divisorOverride', 1);
-  return wrap(native.callOp(
-    AVG_POOL2D(), tensor(input, 'input').handle, pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
-    pair(o.padding ?? 0, 'padding', 0), bool(o.ceilMode ?? false, 'ceilMode'), bool(o.countIncludePad ?? true, 'countIncludePad'), div,
-  ));
+  return AVG_POOL2D(tensor(input, 'input'), pair(kernelSize, 'kernelSize', 1), strideOrEmpty(o.stride),
+    pair(o.padding ?? 0, 'padding', 0), bool(o.ceilMode ?? false, 'ceilMode'), bool(o.countIncludePad ?? true, 'countIncludePad'), div
+  );
 }
 
 export type AdaptiveSize = number | [number | null, number | null];
@@ -75,5 +71,5 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
     const shape = x.shape;
     size = outputSize.map((s, i) => (s === null ? shape[shape.length - 2 + i] : int(s, 'outputSize', 0)));
   } else throw new TypeError('adaptiveAvgPool2d(input, outputSize): outputSize must be an integer or a pair');
-  return wrap(native.callOp(ADAPTIVE_AVG_POOL2D(), x.handle, size));
+  return ADAPTIVE_AVG_POOL2D(x, size);
 }

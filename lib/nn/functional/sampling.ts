@@ -2,21 +2,20 @@
  * F.interpolate: PyTorch's size/scale-factor logic (torch/nn/functional.py), then the
  * upsample_* ATen op of the mode for 3-D (N, C, L), 4-D (N, C, H, W) or 5-D (N, C, D, H, W) input.
  */
-import { native } from '../../native';
-import { lazyOp } from '../../ops';
-import { Tensor, wrap } from '../../tensor';
+import { atenOp } from '../../oplayer/dispatch';
+import { Tensor } from '../../tensor';
 import { bool, int, num, options, tensor } from '../args';
 import { adaptiveAvgPool2d } from './pooling';
 
-const NEAREST = [lazyOp('aten::upsample_nearest1d', 'vec'), lazyOp('aten::upsample_nearest2d', 'vec'), lazyOp('aten::upsample_nearest3d', 'vec')];
-const NEAREST_EXACT = [lazyOp('aten::_upsample_nearest_exact1d', 'vec'), lazyOp('aten::_upsample_nearest_exact2d', 'vec'), lazyOp('aten::_upsample_nearest_exact3d', 'vec')];
-const LINEAR: Record<string, [number, () => number]> = {
-  linear: [1, lazyOp('aten::upsample_linear1d', 'vec')],
-  bilinear: [2, lazyOp('aten::upsample_bilinear2d', 'vec')],
-  bicubic: [2, lazyOp('aten::upsample_bicubic2d', 'vec')],
-  trilinear: [3, lazyOp('aten::upsample_trilinear3d', 'vec')],
+const NEAREST = [atenOp('upsample_nearest1d.vec'), atenOp('upsample_nearest2d.vec'), atenOp('upsample_nearest3d.vec')];
+const NEAREST_EXACT = [atenOp('_upsample_nearest_exact1d.vec'), atenOp('_upsample_nearest_exact2d.vec'), atenOp('_upsample_nearest_exact3d.vec')];
+const LINEAR: Record<string, [number, (...a: unknown[]) => Tensor]> = {
+  linear: [1, atenOp('upsample_linear1d.vec')],
+  bilinear: [2, atenOp('upsample_bilinear2d.vec')],
+  bicubic: [2, atenOp('upsample_bicubic2d.vec')],
+  trilinear: [3, atenOp('upsample_trilinear3d.vec')],
 };
-const ADAPTIVE_AVG = [lazyOp('aten::adaptive_avg_pool1d'), lazyOp('aten::adaptive_avg_pool2d'), lazyOp('aten::adaptive_avg_pool3d')];
+const ADAPTIVE_AVG = [atenOp('adaptive_avg_pool1d'), atenOp('adaptive_avg_pool2d'), atenOp('adaptive_avg_pool3d')];
 
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
 const MODES: readonly string[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
@@ -67,11 +66,11 @@ export function interpolate(input: Tensor, opts: InterpolateOptions): Tensor {
     outputSize = scales.map((f, i) => Math.floor(shape[i + 2] * f));
     scales = null;
   }
-  if (mode === 'nearest') return wrap(native.callOp(NEAREST[n - 1](), x.handle, outputSize, scales));
-  if (mode === 'nearest-exact') return wrap(native.callOp(NEAREST_EXACT[n - 1](), x.handle, outputSize, scales));
+  if (mode === 'nearest') return NEAREST[n - 1](x, outputSize, scales);
+  if (mode === 'nearest-exact') return NEAREST_EXACT[n - 1](x, outputSize, scales);
   if (mode === 'area') {
     if (n === 2) return adaptiveAvgPool2d(x, outputSize as [number, number]);
-    return wrap(native.callOp(ADAPTIVE_AVG[n - 1](), x.handle, outputSize));
+    return ADAPTIVE_AVG[n - 1](x, outputSize);
   }
-  return wrap(native.callOp(LINEAR[mode][1](), x.handle, outputSize, alignCorners, scales));
+  return LINEAR[mode][1](x, outputSize, alignCorners, scales);
 }
