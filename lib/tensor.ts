@@ -29,6 +29,10 @@ const E = {
   permute: new Entry({ ...TENSOR_METHODS.permute, method: true }), t: new Entry({ ...TENSOR_METHODS.t, method: true }),
   norm: new Entry({ ...TENSOR_METHODS.norm, method: true }),
   slice: new Entry({ name: 'Tensor.slice', ops: ['slice.Tensor'], method: true }),
+  // Python properties, each one ATen op
+  mT: new Entry({ name: 'Tensor.mT', ops: ['mT'], method: true }),
+  mH: new Entry({ name: 'Tensor.mH', ops: ['mH'], method: true }),
+  H: new Entry({ name: 'Tensor.H', ops: ['matrix_H'], method: true }),
   vectorNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_vector_norm'] }),
   matrixNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_matrix_norm.str_ord'] }),
 };
@@ -214,6 +218,12 @@ export class Tensor implements Disposable {
   bool(): Tensor { return this.to('bool'); }
   /** Python's `Tensor.T` property (all dimensions reversed). */
   get T(): Tensor { return (this.ndim <= 2 ? E.t.call(this, []) : E.permute.call(this, [[...Array(this.ndim).keys()].reverse()])) as Tensor; }
+  /** Python's `Tensor.mT`: the last two dimensions transposed (a view; at least 2-D). */
+  get mT(): Tensor { return E.mT.call(this, []) as Tensor; }
+  /** Python's `Tensor.mH`: the conjugate transpose of the last two dimensions (mT for real tensors). */
+  get mH(): Tensor { return E.mH.call(this, []) as Tensor; }
+  /** Python's `Tensor.H`: the conjugate transpose of a matrix (2-D only). */
+  get H(): Tensor { return E.H.call(this, []) as Tensor; }
 
   /**
    * Hand-written because Python's Tensor.norm (torch.functional.norm) takes the orders 'fro' (the
