@@ -22,20 +22,28 @@ export type NestedArray = number | boolean | bigint | NestedArray[];
  * The generated ops the few hand-written methods below hand their calls to (every other op
  * method is generated: lib/generated/tensor-methods.ts installs it on Tensor.prototype).
  */
-const E = {
-  to: new Entry({ ...TENSOR_METHODS.to, method: true }),
-  add: new Entry({ ...TENSOR_METHODS.add, method: true }), sub: new Entry({ ...TENSOR_METHODS.sub, method: true }),
-  add_: new Entry({ ...TENSOR_METHODS.add_, method: true }), sub_: new Entry({ ...TENSOR_METHODS.sub_, method: true }),
-  permute: new Entry({ ...TENSOR_METHODS.permute, method: true }), t: new Entry({ ...TENSOR_METHODS.t, method: true }),
-  norm: new Entry({ ...TENSOR_METHODS.norm, method: true }),
-  slice: new Entry({ name: 'Tensor.slice', ops: ['slice.Tensor'], method: true }),
-  // Python properties, each one ATen op
-  mT: new Entry({ name: 'Tensor.mT', ops: ['mT'], method: true }),
-  mH: new Entry({ name: 'Tensor.mH', ops: ['mH'], method: true }),
-  H: new Entry({ name: 'Tensor.H', ops: ['matrix_H'], method: true }),
-  vectorNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_vector_norm'] }),
-  matrixNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_matrix_norm.str_ord'] }),
-};
+// Made on first use, not at load: dispatch.ts imports this module, so while an entry point that
+// reaches dispatch.ts first is loading, Entry is not defined yet.
+function makeEntries() {
+  return {
+    to: new Entry({ ...TENSOR_METHODS.to, method: true }),
+    add: new Entry({ ...TENSOR_METHODS.add, method: true }), sub: new Entry({ ...TENSOR_METHODS.sub, method: true }),
+    add_: new Entry({ ...TENSOR_METHODS.add_, method: true }), sub_: new Entry({ ...TENSOR_METHODS.sub_, method: true }),
+    permute: new Entry({ ...TENSOR_METHODS.permute, method: true }), t: new Entry({ ...TENSOR_METHODS.t, method: true }),
+    norm: new Entry({ ...TENSOR_METHODS.norm, method: true }),
+    slice: new Entry({ name: 'Tensor.slice', ops: ['slice.Tensor'], method: true }),
+    // Python properties, each one ATen op
+    mT: new Entry({ name: 'Tensor.mT', ops: ['mT'], method: true }),
+    mH: new Entry({ name: 'Tensor.mH', ops: ['mH'], method: true }),
+    H: new Entry({ name: 'Tensor.H', ops: ['matrix_H'], method: true }),
+    vectorNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_vector_norm'] }),
+    matrixNorm: new Entry({ name: 'Tensor.norm', ops: ['linalg_matrix_norm.str_ord'] }),
+  };
+}
+let entries: ReturnType<typeof makeEntries> | undefined;
+function E(): ReturnType<typeof makeEntries> {
+  return (entries ??= makeEntries());
+}
 
 /** `alpha` of add/sub: PyTorch's keyword `{ alpha }`, or (as svf-torch always took it) a number. */
 export type AlphaOption = number | { alpha?: Scalar };
@@ -204,7 +212,7 @@ export class Tensor implements Disposable {
       throw new TypeError("to(target): target must be a device, a dtype or { device, dtype }");
     }
     const o = options(opts, 'to', ['copy', 'nonBlocking']);
-    return E.to.call(this, [{ device, dtype, nonBlocking: o.nonBlocking ?? false, copy: o.copy ?? false }]) as Tensor;
+    return E().to.call(this, [{ device, dtype, nonBlocking: o.nonBlocking ?? false, copy: o.copy ?? false }]) as Tensor;
   }
   cpu(): Tensor { return this.to('cpu'); }
   cuda(device: number | Device = 'cuda'): Tensor {
@@ -217,13 +225,13 @@ export class Tensor implements Disposable {
   int(): Tensor { return this.to('int32'); }
   bool(): Tensor { return this.to('bool'); }
   /** Python's `Tensor.T` property (all dimensions reversed). */
-  get T(): Tensor { return (this.ndim <= 2 ? E.t.call(this, []) : E.permute.call(this, [[...Array(this.ndim).keys()].reverse()])) as Tensor; }
+  get T(): Tensor { return (this.ndim <= 2 ? E().t.call(this, []) : E().permute.call(this, [[...Array(this.ndim).keys()].reverse()])) as Tensor; }
   /** Python's `Tensor.mT`: the last two dimensions transposed (a view; at least 2-D). */
-  get mT(): Tensor { return E.mT.call(this, []) as Tensor; }
+  get mT(): Tensor { return E().mT.call(this, []) as Tensor; }
   /** Python's `Tensor.mH`: the conjugate transpose of the last two dimensions (mT for real tensors). */
-  get mH(): Tensor { return E.mH.call(this, []) as Tensor; }
+  get mH(): Tensor { return E().mH.call(this, []) as Tensor; }
   /** Python's `Tensor.H`: the conjugate transpose of a matrix (2-D only). */
-  get H(): Tensor { return E.H.call(this, []) as Tensor; }
+  get H(): Tensor { return E().H.call(this, []) as Tensor; }
 
   /**
    * Hand-written because Python's Tensor.norm (torch.functional.norm) takes the orders 'fro' (the
@@ -232,16 +240,16 @@ export class Tensor implements Disposable {
   norm(p?: number | 'fro' | 'nuc' | null, dim?: number | number[] | null, keepdim?: boolean, ...rest: unknown[]): Tensor;
   norm(...args: unknown[]): Tensor;
   norm(p?: unknown, dim?: unknown, keepdim?: unknown, ...rest: unknown[]): Tensor {
-    if (p === 'fro') return E.vectorNorm.call(undefined, [this, 2, dim ?? null, keepdim ?? false, ...rest]) as Tensor;
-    if (p === 'nuc') return E.matrixNorm.call(undefined, [this, 'nuc', dim ?? [-2, -1], keepdim ?? false, ...rest]) as Tensor;
+    if (p === 'fro') return E().vectorNorm.call(undefined, [this, 2, dim ?? null, keepdim ?? false, ...rest]) as Tensor;
+    if (p === 'nuc') return E().matrixNorm.call(undefined, [this, 'nuc', dim ?? [-2, -1], keepdim ?? false, ...rest]) as Tensor;
     const args = [p, dim, keepdim, ...rest];
     while (args.length && args[args.length - 1] === undefined) args.pop();
-    return E.norm.call(this, args) as Tensor;
+    return E().norm.call(this, args) as Tensor;
   }
 
   /** aten::slice as a method (Python spells it `x[start:end:step]` on dim 0, and has no method). */
   slice(dim?: number, start?: number | null, end?: number | null, step?: number): Tensor {
-    return E.slice.call(this, [dim, start, end, step]) as Tensor;
+    return E().slice.call(this, [dim, start, end, step]) as Tensor;
   }
 
   // ---- add/sub: also with a plain-number alpha ------------------------------------------------
@@ -249,16 +257,16 @@ export class Tensor implements Disposable {
   // everything else goes to the generated op as it is.
   add(other: Operand, alpha?: AlphaOption): Tensor;
   add(...args: unknown[]): Tensor;
-  add(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.add, this, a0, a1, a2) as Tensor; }
+  add(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E().add, this, a0, a1, a2) as Tensor; }
   sub(other: Operand, alpha?: AlphaOption): Tensor;
   sub(...args: unknown[]): Tensor;
-  sub(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E.sub, this, a0, a1, a2) as Tensor; }
+  sub(a0?: unknown, a1?: unknown, a2?: unknown): Tensor { return alphaCall(E().sub, this, a0, a1, a2) as Tensor; }
   add_(other: Operand, alpha?: AlphaOption): this;
   add_(...args: unknown[]): this;
-  add_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.add_, this, a0, a1, a2) as this; }
+  add_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E().add_, this, a0, a1, a2) as this; }
   sub_(other: Operand, alpha?: AlphaOption): this;
   sub_(...args: unknown[]): this;
-  sub_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E.sub_, this, a0, a1, a2) as this; }
+  sub_(a0?: unknown, a1?: unknown, a2?: unknown): this { return alphaCall(E().sub_, this, a0, a1, a2) as this; }
 }
 
 // ---- helpers shared by the methods above and by functions.ts -----------------------------------
