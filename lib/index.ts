@@ -11,7 +11,6 @@ export * from './creation';
 export * from './functions';
 // The generated op layer: every torch.* ATen op not hand-written above, Tensor methods included.
 export * from './generated/torch-exports';
-import './generated/tensor-methods';
 export { unique, uniqueConsecutive, tensordot, lu, UniqueOptions } from './set-ops';
 export { isTensor, nonzero } from './tensor-extras';
 export { tidy, tidyOwned, keep, memory } from './memory';

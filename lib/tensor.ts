@@ -280,3 +280,7 @@ export function asTensor(v: unknown, what: string): Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`${what} must be a Tensor`);
   return v;
 }
+
+// The generated op methods install themselves on Tensor.prototype. Imported here, last (Tensor
+// is defined by now), so that every entry point has them, not only those that load lib/index.
+import './generated/tensor-methods';

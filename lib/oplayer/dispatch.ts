@@ -11,8 +11,6 @@ import { isDevice } from '../device';
 import { dtypeCode, dtypeName, isDType } from '../dtype';
 import { TorchError } from '../errors';
 import { native, TensorHandle } from '../native';
-import { Tensor, wrap } from '../tensor';
-import { isPlainObject } from '../validate';
 import { camel, expressible, parseSchema, Schema, TypeSpec } from './schema';
 
 /** What the generator emits for one Python name (lib/generated/table.ts). */
@@ -583,3 +581,9 @@ export function atenOp(...ops: string[]): (...args: unknown[]) => any {
   const e = new Entry({ name: `aten::${ops[0]}`, ops });
   return (...args: unknown[]) => e.call(undefined, args);
 }
+
+// Last, after everything above is defined: tensor.ts installs the generated methods (built with
+// Entry) while it loads, so when a process reaches this module before tensor.ts, Entry must
+// exist by the time tensor.ts is loaded from here. Only function bodies above use these.
+import { Tensor, wrap } from '../tensor';
+import { isPlainObject } from '../validate';
