@@ -6,70 +6,38 @@ import type { DType } from '../dtype';
 import type { Scalar, Tensor } from '../tensor';
 import { Entry } from '../oplayer/dispatch';
 import type { MemoryFormat, NamedResult } from '../oplayer/types';
+import { adaptiveAvgPool1d as same_adaptiveAvgPool1d, avgPool1d as same_avgPool1d, bilinear as same_bilinear, celu_ as same_celu_, channelShuffle as same_channelShuffle, conv1d as same_conv1d, conv2d as same_conv2d, conv3d as same_conv3d, convTranspose1d as same_convTranspose1d, convTranspose2d as same_convTranspose2d, convTranspose3d as same_convTranspose3d, cosineSimilarity as same_cosineSimilarity, groupNorm as same_groupNorm, hardshrink as same_hardshrink, layerNorm as same_layerNorm, pairwiseDistance as same_pairwiseDistance, pdist as same_pdist, pixelShuffle as same_pixelShuffle, pixelUnshuffle as same_pixelUnshuffle, prelu as same_prelu, relu_ as same_relu_, rmsNorm as same_rmsNorm, rrelu_ as same_rrelu_, selu_ as same_selu_, sigmoid as same_sigmoid, tanh as same_tanh, threshold_ as same_threshold_ } from './torch';
 
 // one module-level constant per entry: a direct reference on every call, no table lookup
-const e_adaptiveAvgPool1d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool1d', ops: ["adaptive_avg_pool1d"] });
 const e_adaptiveAvgPool2d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool2d', ops: ["adaptive_avg_pool2d"] });
 const e_adaptiveAvgPool3d = new Entry({ name: 'torch.nn.functional.adaptive_avg_pool3d', ops: ["adaptive_avg_pool3d"] });
-const e_avgPool1d = new Entry({ name: 'torch.nn.functional.avg_pool1d', ops: ["avg_pool1d"] });
 const e_avgPool2d = new Entry({ name: 'torch.nn.functional.avg_pool2d', ops: ["avg_pool2d"] });
 const e_avgPool3d = new Entry({ name: 'torch.nn.functional.avg_pool3d', ops: ["avg_pool3d"] });
-const e_bilinear = new Entry({ name: 'torch.nn.functional.bilinear', ops: ["bilinear"] });
 const e_celu = new Entry({ name: 'torch.nn.functional.celu', ops: ["celu"], inplace: [["celu_"], 2] });
-const e_celu_ = new Entry({ name: 'torch.nn.functional.celu_', ops: ["celu_"] });
-const e_channelShuffle = new Entry({ name: 'torch.nn.functional.channel_shuffle', ops: ["channel_shuffle"] });
-const e_conv1d = new Entry({ name: 'torch.nn.functional.conv1d', ops: ["conv1d","conv1d.padding"] });
-const e_conv2d = new Entry({ name: 'torch.nn.functional.conv2d', ops: ["conv2d","conv2d.padding"] });
-const e_conv3d = new Entry({ name: 'torch.nn.functional.conv3d', ops: ["conv3d","conv3d.padding"] });
-const e_convTranspose1d = new Entry({ name: 'torch.nn.functional.conv_transpose1d', ops: ["conv_transpose1d"] });
-const e_convTranspose2d = new Entry({ name: 'torch.nn.functional.conv_transpose2d', ops: ["conv_transpose2d.input"] });
-const e_convTranspose3d = new Entry({ name: 'torch.nn.functional.conv_transpose3d', ops: ["conv_transpose3d.input"] });
-const e_cosineSimilarity = new Entry({ name: 'torch.nn.functional.cosine_similarity', ops: ["cosine_similarity"] });
 const e_elu = new Entry({ name: 'torch.nn.functional.elu', ops: ["elu"], inplace: [["elu_"], 2] });
 const e_elu_ = new Entry({ name: 'torch.nn.functional.elu_', ops: ["elu_"] });
 const e_gelu = new Entry({ name: 'torch.nn.functional.gelu', ops: ["gelu"] });
 const e_glu = new Entry({ name: 'torch.nn.functional.glu', ops: ["glu"] });
-const e_groupNorm = new Entry({ name: 'torch.nn.functional.group_norm', ops: ["group_norm"] });
-const e_hardshrink = new Entry({ name: 'torch.nn.functional.hardshrink', ops: ["hardshrink"] });
 const e_hardsigmoid = new Entry({ name: 'torch.nn.functional.hardsigmoid', ops: ["hardsigmoid"], inplace: [["hardsigmoid_"], 1] });
 const e_hardswish = new Entry({ name: 'torch.nn.functional.hardswish', ops: ["hardswish"], inplace: [["hardswish_"], 1] });
 const e_hardtanh = new Entry({ name: 'torch.nn.functional.hardtanh', ops: ["hardtanh"], inplace: [["hardtanh_"], 3] });
 const e_hardtanh_ = new Entry({ name: 'torch.nn.functional.hardtanh_', ops: ["hardtanh_"] });
-const e_layerNorm = new Entry({ name: 'torch.nn.functional.layer_norm', ops: ["layer_norm"] });
 const e_leakyRelu = new Entry({ name: 'torch.nn.functional.leaky_relu', ops: ["leaky_relu"], inplace: [["leaky_relu_"], 2] });
 const e_leakyRelu_ = new Entry({ name: 'torch.nn.functional.leaky_relu_', ops: ["leaky_relu_"] });
 const e_linear = new Entry({ name: 'torch.nn.functional.linear', ops: ["linear"] });
 const e_mish = new Entry({ name: 'torch.nn.functional.mish', ops: ["mish"], inplace: [["mish_"], 1] });
 const e_oneHot = new Entry({ name: 'torch.nn.functional.one_hot', ops: ["one_hot"] });
 const e_pad = new Entry({ name: 'torch.nn.functional.pad', ops: ["pad"] });
-const e_pairwiseDistance = new Entry({ name: 'torch.nn.functional.pairwise_distance', ops: ["pairwise_distance"] });
-const e_pdist = new Entry({ name: 'torch.nn.functional.pdist', ops: ["pdist"] });
-const e_pixelShuffle = new Entry({ name: 'torch.nn.functional.pixel_shuffle', ops: ["pixel_shuffle"] });
-const e_pixelUnshuffle = new Entry({ name: 'torch.nn.functional.pixel_unshuffle', ops: ["pixel_unshuffle"] });
-const e_prelu = new Entry({ name: 'torch.nn.functional.prelu', ops: ["prelu"] });
 const e_relu = new Entry({ name: 'torch.nn.functional.relu', ops: ["relu"], inplace: [["relu_"], 1] });
 const e_relu6 = new Entry({ name: 'torch.nn.functional.relu6', ops: ["relu6"], inplace: [["relu6_"], 1] });
-const e_relu_ = new Entry({ name: 'torch.nn.functional.relu_', ops: ["relu_"] });
-const e_rmsNorm = new Entry({ name: 'torch.nn.functional.rms_norm', ops: ["rms_norm"] });
 const e_rrelu = new Entry({ name: 'torch.nn.functional.rrelu', ops: ["rrelu"], inplace: [["rrelu_"], 4] });
-const e_rrelu_ = new Entry({ name: 'torch.nn.functional.rrelu_', ops: ["rrelu_"] });
 const e_scaledDotProductAttention = new Entry({ name: 'torch.nn.functional.scaled_dot_product_attention', ops: ["scaled_dot_product_attention"] });
 const e_selu = new Entry({ name: 'torch.nn.functional.selu', ops: ["selu"], inplace: [["selu_"], 1] });
-const e_selu_ = new Entry({ name: 'torch.nn.functional.selu_', ops: ["selu_"] });
-const e_sigmoid = new Entry({ name: 'torch.nn.functional.sigmoid', ops: ["sigmoid"] });
 const e_silu = new Entry({ name: 'torch.nn.functional.silu', ops: ["silu"], inplace: [["silu_"], 1] });
 const e_softplus = new Entry({ name: 'torch.nn.functional.softplus', ops: ["softplus"] });
 const e_softshrink = new Entry({ name: 'torch.nn.functional.softshrink', ops: ["softshrink"] });
-const e_tanh = new Entry({ name: 'torch.nn.functional.tanh', ops: ["tanh"] });
 const e_threshold = new Entry({ name: 'torch.nn.functional.threshold', ops: ["threshold"], inplace: [["threshold_"], 3] });
-const e_threshold_ = new Entry({ name: 'torch.nn.functional.threshold_', ops: ["threshold_"] });
 
-/**
- * torch.nn.functional.adaptive_avg_pool1d — ATen: aten::adaptive_avg_pool1d
- * - `adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor`
- */
-function adaptiveAvgPool1d(self: Tensor, outputSize: number | number[]): Tensor;
-function adaptiveAvgPool1d(...args: unknown[]): unknown { return e_adaptiveAvgPool1d.call(undefined, args); }
 /**
  * torch.nn.functional.adaptive_avg_pool2d — ATen: aten::adaptive_avg_pool2d
  * - `adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor`
@@ -82,16 +50,6 @@ function adaptiveAvgPool2d(...args: unknown[]): unknown { return e_adaptiveAvgPo
  */
 function adaptiveAvgPool3d(self: Tensor, outputSize: number | number[]): Tensor;
 function adaptiveAvgPool3d(...args: unknown[]): unknown { return e_adaptiveAvgPool3d.call(undefined, args); }
-/**
- * torch.nn.functional.avg_pool1d — ATen: aten::avg_pool1d
- * - `avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=…, int[1] padding=…, bool ceil_mode=…, bool count_include_pad=…) -> Tensor`
- */
-function avgPool1d(self: Tensor, kernelSize: number | number[], options?: { stride?: number | number[]; padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, options?: { padding?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { ceilMode?: boolean; countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, options?: { countIncludePad?: boolean }): Tensor;
-function avgPool1d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined): Tensor;
-function avgPool1d(...args: unknown[]): unknown { return e_avgPool1d.call(undefined, args); }
 /**
  * torch.nn.functional.avg_pool2d — ATen: aten::avg_pool2d
  * - `avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=…, int[2] padding=…, bool ceil_mode=…, bool count_include_pad=…, int? divisor_override=…) -> Tensor`
@@ -115,13 +73,6 @@ function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number |
 function avgPool3d(self: Tensor, kernelSize: number | number[], stride: number | number[] | undefined, padding: number | number[] | undefined, ceilMode: boolean | undefined, countIncludePad: boolean | undefined, divisorOverride: number | null | undefined): Tensor;
 function avgPool3d(...args: unknown[]): unknown { return e_avgPool3d.call(undefined, args); }
 /**
- * torch.nn.functional.bilinear — ATen: aten::bilinear
- * - `bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=…) -> Tensor`
- */
-function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
-function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor;
-function bilinear(...args: unknown[]): unknown { return e_bilinear.call(undefined, args); }
-/**
  * torch.nn.functional.celu — ATen: aten::celu
  * - `celu(Tensor self, Scalar alpha=…) -> Tensor`
  */
@@ -130,117 +81,6 @@ function celu(self: Tensor, alpha: Scalar | undefined): Tensor;
 function celu(self: Tensor, alpha: Scalar | undefined, inplace: boolean): Tensor;
 function celu(self: Tensor, options?: { inplace?: boolean; alpha?: Scalar }): Tensor;
 function celu(...args: unknown[]): unknown { return e_celu.call(undefined, args); }
-/**
- * torch.nn.functional.celu_ — ATen: aten::celu_
- * - `celu_(Tensor self, Scalar alpha=…) -> Tensor`
- */
-function celu_(self: Tensor, options?: { alpha?: Scalar }): Tensor;
-function celu_(self: Tensor, alpha: Scalar | undefined): Tensor;
-function celu_(...args: unknown[]): unknown { return e_celu_.call(undefined, args); }
-/**
- * torch.nn.functional.channel_shuffle — ATen: aten::channel_shuffle
- * - `channel_shuffle(Tensor self, int groups) -> Tensor`
- */
-function channelShuffle(self: Tensor, groups: number): Tensor;
-function channelShuffle(...args: unknown[]): unknown { return e_channelShuffle.call(undefined, args); }
-/**
- * torch.nn.functional.conv1d — ATen: aten::conv1d, aten::conv1d.padding
- * - `conv1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] dilation=…, int groups=…) -> Tensor`
- * - `conv1d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, str padding=…, int[1] dilation=…, int groups=…) -> Tensor`
- */
-function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv1d(...args: unknown[]): unknown { return e_conv1d.call(undefined, args); }
-/**
- * torch.nn.functional.conv2d — ATen: aten::conv2d, aten::conv2d.padding
- * - `conv2d(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] dilation=…, int groups=…) -> Tensor`
- * - `conv2d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, str padding=…, int[2] dilation=…, int groups=…) -> Tensor`
- */
-function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv2d(...args: unknown[]): unknown { return e_conv2d.call(undefined, args); }
-/**
- * torch.nn.functional.conv3d — ATen: aten::conv3d, aten::conv3d.padding
- * - `conv3d(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] dilation=…, int groups=…) -> Tensor`
- * - `conv3d.padding(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, str padding=…, int[3] dilation=…, int groups=…) -> Tensor`
- */
-function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: string; dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, options?: { dilation?: number | number[]; groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, options?: { groups?: number }): Tensor;
-function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: string | undefined, dilation: number | number[] | undefined, groups: number | undefined): Tensor;
-function conv3d(...args: unknown[]): unknown { return e_conv3d.call(undefined, args); }
-/**
- * torch.nn.functional.conv_transpose1d — ATen: aten::conv_transpose1d
- * - `conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=…, int[1] stride=…, int[1] padding=…, int[1] output_padding=…, int groups=…, int[1] dilation=…) -> Tensor`
- */
-function convTranspose1d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
-function convTranspose1d(...args: unknown[]): unknown { return e_convTranspose1d.call(undefined, args); }
-/**
- * torch.nn.functional.conv_transpose2d — ATen: aten::conv_transpose2d.input
- * - `conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=…, int[2] stride=…, int[2] padding=…, int[2] output_padding=…, int groups=…, int[2] dilation=…) -> Tensor`
- */
-function convTranspose2d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
-function convTranspose2d(...args: unknown[]): unknown { return e_convTranspose2d.call(undefined, args); }
-/**
- * torch.nn.functional.conv_transpose3d — ATen: aten::conv_transpose3d.input
- * - `conv_transpose3d.input(Tensor input, Tensor weight, Tensor? bias=…, int[3] stride=…, int[3] padding=…, int[3] output_padding=…, int groups=…, int[3] dilation=…) -> Tensor`
- */
-function convTranspose3d(input: Tensor, weight: Tensor, options?: { bias?: Tensor | null; stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options?: { stride?: number | number[]; padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, options?: { padding?: number | number[]; outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, options?: { outputPadding?: number | number[]; groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, options?: { groups?: number; dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, options?: { dilation?: number | number[] }): Tensor;
-function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, stride: number | number[] | undefined, padding: number | number[] | undefined, outputPadding: number | number[] | undefined, groups: number | undefined, dilation: number | number[] | undefined): Tensor;
-function convTranspose3d(...args: unknown[]): unknown { return e_convTranspose3d.call(undefined, args); }
-/**
- * torch.nn.functional.cosine_similarity — ATen: aten::cosine_similarity
- * - `cosine_similarity(Tensor x1, Tensor x2, int dim=…, float eps=…) -> Tensor`
- */
-function cosineSimilarity(x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, options?: { eps?: number }): Tensor;
-function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | undefined, eps: number | undefined): Tensor;
-function cosineSimilarity(...args: unknown[]): unknown { return e_cosineSimilarity.call(undefined, args); }
 /**
  * torch.nn.functional.elu — ATen: aten::elu
  * - `elu(Tensor self, Scalar alpha=…, Scalar scale=…, Scalar input_scale=…) -> Tensor`
@@ -277,23 +117,6 @@ function glu(self: Tensor, options?: { dim?: number }): Tensor;
 function glu(self: Tensor, dim: number | undefined): Tensor;
 function glu(...args: unknown[]): unknown { return e_glu.call(undefined, args); }
 /**
- * torch.nn.functional.group_norm — ATen: aten::group_norm
- * - `group_norm(Tensor input, int num_groups, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enabled=…) -> Tensor`
- */
-function groupNorm(input: Tensor, numGroups: number, options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnabled?: boolean }): Tensor;
-function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnabled: boolean | undefined): Tensor;
-function groupNorm(...args: unknown[]): unknown { return e_groupNorm.call(undefined, args); }
-/**
- * torch.nn.functional.hardshrink — ATen: aten::hardshrink
- * - `hardshrink(Tensor self, Scalar lambd=…) -> Tensor`
- */
-function hardshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
-function hardshrink(self: Tensor, lambd: Scalar | undefined): Tensor;
-function hardshrink(...args: unknown[]): unknown { return e_hardshrink.call(undefined, args); }
-/**
  * torch.nn.functional.hardsigmoid — ATen: aten::hardsigmoid
  * - `hardsigmoid(Tensor self) -> Tensor`
  */
@@ -326,16 +149,6 @@ function hardtanh_(self: Tensor, options?: { minVal?: Scalar; maxVal?: Scalar })
 function hardtanh_(self: Tensor, minVal: Scalar | undefined, options?: { maxVal?: Scalar }): Tensor;
 function hardtanh_(self: Tensor, minVal: Scalar | undefined, maxVal: Scalar | undefined): Tensor;
 function hardtanh_(...args: unknown[]): unknown { return e_hardtanh_.call(undefined, args); }
-/**
- * torch.nn.functional.layer_norm — ATen: aten::layer_norm
- * - `layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, Tensor? bias=…, float eps=…, bool cudnn_enable=…) -> Tensor`
- */
-function layerNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { bias?: Tensor | null; eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, options?: { eps?: number; cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, options?: { cudnnEnable?: boolean }): Tensor;
-function layerNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number | undefined, cudnnEnable: boolean | undefined): Tensor;
-function layerNorm(...args: unknown[]): unknown { return e_layerNorm.call(undefined, args); }
 /**
  * torch.nn.functional.leaky_relu — ATen: aten::leaky_relu
  * - `leaky_relu(Tensor self, Scalar negative_slope=…) -> Tensor`
@@ -382,40 +195,6 @@ function pad(self: Tensor, pad: number[], mode: string | undefined, options?: { 
 function pad(self: Tensor, pad: number[], mode: string | undefined, value: number | null | undefined): Tensor;
 function pad(...args: unknown[]): unknown { return e_pad.call(undefined, args); }
 /**
- * torch.nn.functional.pairwise_distance — ATen: aten::pairwise_distance
- * - `pairwise_distance(Tensor x1, Tensor x2, float p=…, float eps=…, bool keepdim=…) -> Tensor`
- */
-function pairwiseDistance(x1: Tensor, x2: Tensor, options?: { p?: number; eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, options?: { eps?: number; keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, options?: { keepdim?: boolean }): Tensor;
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number | undefined, eps: number | undefined, keepdim: boolean | undefined): Tensor;
-function pairwiseDistance(...args: unknown[]): unknown { return e_pairwiseDistance.call(undefined, args); }
-/**
- * torch.nn.functional.pdist — ATen: aten::pdist
- * - `pdist(Tensor self, float p=…) -> Tensor`
- */
-function pdist(self: Tensor, options?: { p?: number }): Tensor;
-function pdist(self: Tensor, p: number | undefined): Tensor;
-function pdist(...args: unknown[]): unknown { return e_pdist.call(undefined, args); }
-/**
- * torch.nn.functional.pixel_shuffle — ATen: aten::pixel_shuffle
- * - `pixel_shuffle(Tensor self, int upscale_factor) -> Tensor`
- */
-function pixelShuffle(self: Tensor, upscaleFactor: number): Tensor;
-function pixelShuffle(...args: unknown[]): unknown { return e_pixelShuffle.call(undefined, args); }
-/**
- * torch.nn.functional.pixel_unshuffle — ATen: aten::pixel_unshuffle
- * - `pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor`
- */
-function pixelUnshuffle(self: Tensor, downscaleFactor: number): Tensor;
-function pixelUnshuffle(...args: unknown[]): unknown { return e_pixelUnshuffle.call(undefined, args); }
-/**
- * torch.nn.functional.prelu — ATen: aten::prelu
- * - `prelu(Tensor self, Tensor weight) -> Tensor`
- */
-function prelu(self: Tensor, weight: Tensor): Tensor;
-function prelu(...args: unknown[]): unknown { return e_prelu.call(undefined, args); }
-/**
  * torch.nn.functional.relu — ATen: aten::relu
  * - `relu(Tensor self) -> Tensor`
  */
@@ -429,20 +208,6 @@ function relu(...args: unknown[]): unknown { return e_relu.call(undefined, args)
 function relu6(self: Tensor): Tensor;
 function relu6(self: Tensor, inplace: boolean): Tensor;
 function relu6(...args: unknown[]): unknown { return e_relu6.call(undefined, args); }
-/**
- * torch.nn.functional.relu_ — ATen: aten::relu_
- * - `relu_(Tensor self) -> Tensor`
- */
-function relu_(self: Tensor): Tensor;
-function relu_(...args: unknown[]): unknown { return e_relu_.call(undefined, args); }
-/**
- * torch.nn.functional.rms_norm — ATen: aten::rms_norm
- * - `rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=…, float? eps=…) -> Tensor`
- */
-function rmsNorm(input: Tensor, normalizedShape: number[], options?: { weight?: Tensor | null; eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, options?: { eps?: number | null }): Tensor;
-function rmsNorm(input: Tensor, normalizedShape: number[], weight: Tensor | null | undefined, eps: number | null | undefined): Tensor;
-function rmsNorm(...args: unknown[]): unknown { return e_rmsNorm.call(undefined, args); }
 /**
  * torch.nn.functional.rrelu — ATen: aten::rrelu
  * - `rrelu(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
@@ -459,16 +224,6 @@ function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefine
 function rrelu(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { inplace?: boolean; generator?: null }): Tensor;
 function rrelu(...args: unknown[]): unknown { return e_rrelu.call(undefined, args); }
 /**
- * torch.nn.functional.rrelu_ — ATen: aten::rrelu_
- * - `rrelu_(Tensor self, Scalar lower=…, Scalar upper=…, bool training=…, Generator? generator=…) -> Tensor`
- */
-function rrelu_(self: Tensor, options?: { lower?: Scalar; upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar | undefined, options?: { upper?: Scalar; training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, options?: { training?: boolean; generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, options?: { generator?: null }): Tensor;
-function rrelu_(self: Tensor, lower: Scalar | undefined, upper: Scalar | undefined, training: boolean | undefined, generator: null | undefined): Tensor;
-function rrelu_(...args: unknown[]): unknown { return e_rrelu_.call(undefined, args); }
-/**
  * torch.nn.functional.scaled_dot_product_attention — ATen: aten::scaled_dot_product_attention
  * - `scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=…, float dropout_p=…, bool is_causal=…, *, float? scale=…, bool enable_gqa=…) -> Tensor`
  */
@@ -484,18 +239,6 @@ function scaledDotProductAttention(...args: unknown[]): unknown { return e_scale
 function selu(self: Tensor): Tensor;
 function selu(self: Tensor, inplace: boolean): Tensor;
 function selu(...args: unknown[]): unknown { return e_selu.call(undefined, args); }
-/**
- * torch.nn.functional.selu_ — ATen: aten::selu_
- * - `selu_(Tensor self) -> Tensor`
- */
-function selu_(self: Tensor): Tensor;
-function selu_(...args: unknown[]): unknown { return e_selu_.call(undefined, args); }
-/**
- * torch.nn.functional.sigmoid — ATen: aten::sigmoid
- * - `sigmoid(Tensor self) -> Tensor`
- */
-function sigmoid(self: Tensor): Tensor;
-function sigmoid(...args: unknown[]): unknown { return e_sigmoid.call(undefined, args); }
 /**
  * torch.nn.functional.silu — ATen: aten::silu
  * - `silu(Tensor self) -> Tensor`
@@ -519,23 +262,11 @@ function softshrink(self: Tensor, options?: { lambd?: Scalar }): Tensor;
 function softshrink(self: Tensor, lambd: Scalar | undefined): Tensor;
 function softshrink(...args: unknown[]): unknown { return e_softshrink.call(undefined, args); }
 /**
- * torch.nn.functional.tanh — ATen: aten::tanh
- * - `tanh(Tensor self) -> Tensor`
- */
-function tanh(self: Tensor): Tensor;
-function tanh(...args: unknown[]): unknown { return e_tanh.call(undefined, args); }
-/**
  * torch.nn.functional.threshold — ATen: aten::threshold
  * - `threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor`
  */
 function threshold(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
 function threshold(self: Tensor, threshold: Scalar, value: Scalar, inplace: boolean): Tensor;
 function threshold(...args: unknown[]): unknown { return e_threshold.call(undefined, args); }
-/**
- * torch.nn.functional.threshold_ — ATen: aten::threshold_
- * - `threshold_(Tensor self, Scalar threshold, Scalar value) -> Tensor`
- */
-function threshold_(self: Tensor, threshold: Scalar, value: Scalar): Tensor;
-function threshold_(...args: unknown[]): unknown { return e_threshold_.call(undefined, args); }
 
-export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, avgPool1d, avgPool2d, avgPool3d, bilinear, celu, celu_, channelShuffle, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, cosineSimilarity, elu, elu_, gelu, glu, groupNorm, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, layerNorm, leakyRelu, leakyRelu_, linear, mish, oneHot, pad, pairwiseDistance, pdist, pixelShuffle, pixelUnshuffle, prelu, relu, relu6, relu_, rmsNorm, rrelu, rrelu_, scaledDotProductAttention, selu, selu_, sigmoid, silu, softplus, softshrink, tanh, threshold, threshold_ };
+export { same_adaptiveAvgPool1d as adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, same_avgPool1d as avgPool1d, avgPool2d, avgPool3d, same_bilinear as bilinear, celu, same_celu_ as celu_, same_channelShuffle as channelShuffle, same_conv1d as conv1d, same_conv2d as conv2d, same_conv3d as conv3d, same_convTranspose1d as convTranspose1d, same_convTranspose2d as convTranspose2d, same_convTranspose3d as convTranspose3d, same_cosineSimilarity as cosineSimilarity, elu, elu_, gelu, glu, same_groupNorm as groupNorm, same_hardshrink as hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, same_layerNorm as layerNorm, leakyRelu, leakyRelu_, linear, mish, oneHot, pad, same_pairwiseDistance as pairwiseDistance, same_pdist as pdist, same_pixelShuffle as pixelShuffle, same_pixelUnshuffle as pixelUnshuffle, same_prelu as prelu, relu, relu6, same_relu_ as relu_, same_rmsNorm as rmsNorm, rrelu, same_rrelu_ as rrelu_, scaledDotProductAttention, selu, same_selu_ as selu_, same_sigmoid as sigmoid, silu, softplus, softshrink, same_tanh as tanh, threshold, same_threshold_ as threshold_ };
