@@ -127,14 +127,16 @@ async function pretrainBackbone(model: torch.fss.PFENet, ds: torch.fss.FewShotDa
     fss.disposeBatch(b);
     recent.push(loss);
     if (recent.length > 20) recent = recent.slice(-20);
-    if (++step % 20 === 0) console.error(`pretrain step ${step}: loss ${(recent.reduce((a, x) => a + x, 0) / recent.length).toFixed(4)}`);
+    if (++step % 20 === 0) console.error(`pretrain step ${step}: loss ${mean(recent).toFixed(4)}`);
   }
   await loader.close();
   opt.dispose();
   for (const p of params) p.requiresGrad_(false);
   classifier.dispose();
-  return recent.reduce((a, x) => a + x, 0) / recent.length;
+  return mean(recent);
 }
+
+const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
 
 export const benchmark: Benchmark = { name: 'pfenet-train', run };
 

@@ -48,7 +48,8 @@ export async function launchWorkers(spec: CommandSpec, a: Parsed): Promise<Recor
     ? [...process.execArgv, '-r', 'ts-node/register/transpile-only'] : process.execArgv;
   const nproc = a.nproc as number;
   const nnodes = a.nnodes as number;
-  if (!Number.isInteger(nproc) || nproc < 1) throw new UsageError(`--nproc must be an integer >= 1, got ${nproc}`);
+  // launch() checks its options itself (its RangeError/TypeError become usage errors below); this
+  // one is worded with the CLI's flag, which launch's own message cannot name
   if (nnodes > 1 && a.masterPort === undefined) throw new UsageError('--master-port is required with --nnodes > 1 (every machine must name the same port)');
   const started = await launch({
     nproc, nnodes, nodeRank: a.nodeRank as number, masterAddr: a.masterAddr as string | undefined, masterPort: a.masterPort as number | undefined,
