@@ -73,8 +73,9 @@ Napi::Value OpSchema(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), ss.str());
 }
 
-// Builds the boxed argument stack from info[1..]: undefined takes the schema default.
-torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::OperatorHandle& op) {
+// Builds the boxed argument stack from info[1..] into `stack` (empty): undefined takes the
+// schema default.
+void FillStack(const Napi::CallbackInfo& info, const c10::OperatorHandle& op, torch::jit::Stack& stack) {
   Napi::Env env = info.Env();
   const c10::FunctionSchema& schema = op.schema();
   const auto& args = schema.arguments();
@@ -83,7 +84,6 @@ torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::Operator
   while (given > 1 && info[given - 1].IsUndefined()) --given;
   if (given - 1 > args.size())
     ThrowTypeError(env, schema.name() + ": expected at most " + std::to_string(args.size()) + " arguments");
-  torch::jit::Stack stack;
   stack.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     const c10::Argument& arg = args[i];
@@ -101,12 +101,21 @@ torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::Operator
     }
     stack.push_back(ToIValue(env, v, arg, schema.name()));
   }
+}
+
+torch::jit::Stack BuildStack(const Napi::CallbackInfo& info, const c10::OperatorHandle& op) {
+  torch::jit::Stack stack;
+  FillStack(info, op, stack);
   return stack;
 }
 
-Napi::Value ResultsToJs(Napi::Env env, const torch::jit::Stack& stack) {
+Napi::Value ResultsToJs(Napi::Env env, torch::jit::Stack& stack) {
   if (stack.empty()) return env.Undefined();
-  if (stack.size() == 1) return FromIValue(env, stack[0]);
+  if (stack.size() == 1) {
+    // the common result, one tensor: moved into its handle, not copied (no reference-count traffic)
+    if (stack[0].isTensor() && stack[0].toTensor().defined()) return WrapTensor(env, std::move(stack[0]).toTensor());
+    return FromIValue(env, stack[0]);
+  }
   Napi::Array out = Napi::Array::New(env, stack.size());
   for (size_t i = 0; i < stack.size(); ++i) out.Set(static_cast<uint32_t>(i), FromIValue(env, stack[i]));
   return out;
@@ -126,10 +135,38 @@ int AliasedArgument(const c10::FunctionSchema& schema) {
   return -1;
 }
 
+// callOp's stack: one vector kept per thread and reused, so a call allocates none. An op can
+// re-enter callOp (a JS autograd hook run by backward), so only the outermost call takes it;
+// nested ones use their own. Cleared after every use: it holds no tensor between calls.
+struct ReusedStack {
+  torch::jit::Stack stack;
+  bool busy = false;
+};
+thread_local ReusedStack tReused;
+
+class StackLease {
+ public:
+  StackLease() : owned_(!tReused.busy) {
+    if (owned_) tReused.busy = true;
+  }
+  ~StackLease() {
+    if (!owned_) return;
+    tReused.stack.clear();
+    tReused.busy = false;
+  }
+  torch::jit::Stack& get() { return owned_ ? tReused.stack : own_; }
+
+ private:
+  bool owned_;
+  torch::jit::Stack own_;
+};
+
 Napi::Value CallOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const OpEntry& op = OpById(env, info.Length() ? info[0] : env.Undefined());
-  torch::jit::Stack stack = BuildStack(info, op.handle);
+  StackLease lease;
+  torch::jit::Stack& stack = lease.get();
+  FillStack(info, op.handle, stack);
   op.handle.callBoxed(&stack);
   if (op.aliased >= 0 && static_cast<size_t>(op.aliased) + 1 < info.Length()) return info[op.aliased + 1];
   return ResultsToJs(env, stack);

@@ -2,26 +2,37 @@
 #include "addon_data.h"
 #include "guard.h"
 #include <algorithm>
+#include <atomic>
 
 namespace svf {
 
 namespace {
 
-// Handle value layout (64 bits): kMagic in the top 12, the generation in the next 30, the
-// slot in the low 22. Real pointers of this platform (user space below 2^48) never carry the magic.
-constexpr uint64_t kMagic = 0xA5C;
+// Handle value: a JS number in [2^52, 2^53), every one of which is an integer, so the 52 bits
+// below the leading one hold, exactly: the environment's tag (top 6), the slot's generation
+// (next 24) and the slot (low 22). The range is the magic: no size, index or scalar a program
+// passes comes near 4.5e15, and a number taken for a tensor must fall inside it, carry this
+// environment's tag and name a live slot of this generation. A number, unlike an External, is
+// no V8 handle to create and collect (Node's napi_create_external allocates a wrapper and a weak
+// global handle per call: a quarter of a small op); it can be posted to a worker, whose
+// environment has another tag and refuses it.
+constexpr double kHandleBase = 4503599627370496.0;  // 2^52
 constexpr int kSlotBits = 22;
-constexpr int kGenerationBits = 30;
+constexpr int kGenerationBits = 24;
+constexpr int kEnvBits = 6;
+static_assert(kSlotBits + kGenerationBits + kEnvBits == 52, "a handle is 52 bits under the leading one");
 constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
 constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
+constexpr uint64_t kEnvMask = (uint64_t{1} << kEnvBits) - 1;
 constexpr size_t kMaxSlots = size_t{1} << kSlotBits;
 
 // V8 learns of bytes in batches of this size: its own GC triggers are tens of MiB apart, and
 // one adjustment per tiny handle was a measurable part of a small op.
 constexpr int64_t kV8Batch = 1 << 20;
 
-uint64_t Pack(uint32_t slot, uint32_t generation) {
-  return (kMagic << (kSlotBits + kGenerationBits)) | (uint64_t{generation} << kSlotBits) | slot;
+double Pack(uint32_t envTag, uint32_t slot, uint32_t generation) {
+  const uint64_t bits = (uint64_t{envTag} << (kSlotBits + kGenerationBits)) | (uint64_t{generation} << kSlotBits) | slot;
+  return kHandleBase + static_cast<double>(bits);
 }
 
 // Bytes a handle stands for: its storage's, never more (an expanded view of one element has
@@ -95,6 +106,7 @@ void Release(Napi::Env env, AddonData& data, uint32_t index) {
 
 // What a JS value is to this environment's table.
 struct Decoded {
+  bool handle = false;  // a tensor handle of some environment (this one's or another thread's)
   bool ours = false;  // a handle this environment made (live or disposed)
   bool live = false;  // ... and not disposed: `index` holds its tensor
   uint32_t index = 0;
@@ -102,11 +114,14 @@ struct Decoded {
 
 Decoded Decode(Napi::Env env, AddonData& data, const Napi::Value& value) {
   Decoded d;
-  void* raw = nullptr;
-  // napi_get_value_external fails for anything but an External: one call instead of typeof + get.
-  if (napi_get_value_external(env, value, &raw) != napi_ok) return d;
-  const uint64_t bits = reinterpret_cast<uintptr_t>(raw);
-  if ((bits >> (kSlotBits + kGenerationBits)) != kMagic) return d;
+  double number = 0;
+  // napi_get_value_double fails for anything but a number: one call instead of typeof + get.
+  // NaN fails the range test too.
+  if (napi_get_value_double(env, value, &number) != napi_ok) return d;
+  if (!(number >= kHandleBase && number < 2 * kHandleBase)) return d;
+  const uint64_t bits = static_cast<uint64_t>(number - kHandleBase);
+  d.handle = true;
+  if (((bits >> (kSlotBits + kGenerationBits)) & kEnvMask) != data.handles.envTag) return d;
   const uint64_t index = bits & kSlotMask;
   if (index >= data.handles.slots.size()) return d;
   d.ours = true;
@@ -118,7 +133,10 @@ Decoded Decode(Napi::Env env, AddonData& data, const Napi::Value& value) {
 
 Decoded DecodeHandle(Napi::Env env, AddonData& data, const Napi::Value& value, const char* what) {
   Decoded d = Decode(env, data, value);
-  if (!d.ours) ThrowTypeError(env, std::string("expected a tensor handle for ") + what);
+  if (!d.ours) {
+    if (d.handle) ThrowTypeError(env, std::string("the ") + what + " is a tensor handle of another thread (handles cannot cross worker_threads)");
+    ThrowTypeError(env, std::string("expected a tensor handle for ") + what);
+  }
   return d;
 }
 
@@ -130,6 +148,14 @@ HandleSlot& LiveSlotOf(Napi::Env env, AddonData& data, const Napi::Value& value,
 }
 
 }  // namespace
+
+// Environments in creation order, tagged modulo 64: two live environments share a tag only
+// when more than 64 were made, and then their handles still must name a live slot of the
+// right generation.
+uint32_t HandleTable::NextEnvTag() {
+  static std::atomic<uint32_t> next{0};
+  return next.fetch_add(1, std::memory_order_relaxed) & kEnvMask;
+}
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
   AddonData& data = Data(env);
@@ -146,8 +172,7 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
   }
   HandleSlot& slot = table.slots[index];
   napi_value ext = nullptr;
-  if (napi_create_external(env, reinterpret_cast<void*>(static_cast<uintptr_t>(Pack(index, slot.generation))),
-                           nullptr, nullptr, &ext) != napi_ok) {
+  if (napi_create_double(env, Pack(table.envTag, index, slot.generation), &ext) != napi_ok) {
     table.free.push_front(index);
     ThrowTorchError(env, "cannot create a tensor handle");
   }

@@ -1,12 +1,13 @@
-// A tensor crosses into JS as a handle: an Napi::External whose value is no pointer but a slot
-// of this environment's handle table with the slot's generation, (magic, generation, slot)
-// packed into 64 bits. Creating one is an allocation in V8 and nothing else — no napi
-// reference, no finalizer, no type tag — which is most of what a small op cost before.
-// Safety without a type tag: a foreign External (another addon's pointer) fails the magic
-// bits; a disposed handle fails the generation check (the slot may hold a newer tensor); no
-// handle value is ever dereferenced. The backstop for handles JS drops without dispose is
-// the Tensor's FinalizationRegistry (lib/memory.ts), which calls dispose; a handle never
-// wrapped into a Tensor has none, which is why library code wraps every handle at once.
+// A tensor crosses into JS as a handle: a JS number that is no pointer but a slot of this
+// environment's handle table, with the slot's generation and the environment's tag (see
+// tensor_handle.cc for the bits). Creating one is a number in V8 and nothing else — no
+// External, no napi reference, no finalizer — which is most of what a small op cost before.
+// Safety: no handle value is ever dereferenced; a number outside the handle range, a handle of
+// another environment (worker thread) and a disposed handle (the slot's generation moved on;
+// the slot may hold a newer tensor) are refused. The backstop for handles JS drops without
+// dispose is the Tensor's FinalizationRegistry (lib/memory.ts), which calls dispose and is
+// withdrawn when the Tensor is disposed; a handle never wrapped into a Tensor has none, which
+// is why library code wraps every handle at once.
 // Bytes are reported to V8 so GC pressure follows native memory — but only for handles whose
 // lifetime the GC decides: a handle made inside a tidy scope is disposed by that scope, so
 // reporting it would only make V8 run a full (concurrent, core-stealing) mark-compact every
@@ -35,6 +36,10 @@ struct HandleSlot {
 struct HandleTable {
   std::deque<HandleSlot> slots;
   std::deque<uint32_t> free;
+  uint32_t envTag = NextEnvTag();  // in every handle: one environment's handles fail in another
+
+ private:
+  static uint32_t NextEnvTag();
 };
 
 Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor);

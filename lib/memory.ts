@@ -38,7 +38,10 @@ export function track(t: Tracked): boolean {
 
 /**
  * The backstop for tensors dropped without dispose: when the GC collects a tensor registered
- * here, its native handle is disposed (a no-op when it already was). Only tensors whose
+ * here, its native handle is disposed. A registered tensor that is disposed withdraws its
+ * registration (forgetCollectable), so the backstop never passes on a stale handle whose slot a
+ * newer tensor may hold by then (the generation check catches that only up to 2^24 reuses of
+ * the slot, a few seconds of a tight loop). Only tensors whose
  * lifetime the GC decides are registered — those made outside every tidy scope and those that
  * leave the scopes (escaped) — so the tensors a tidy scope disposes cost nothing here.
  *
@@ -53,26 +56,45 @@ const MAX_PENDING = 1024;
 let pendingOwners: Disposable[] = [];
 let pendingHandles: TensorHandle[] = [];
 let flushQueued = false;
+/**
+ * Candidates are numbered by batch: disposeWhenCollected returns the batch an owner joins, and
+ * every batch before `pendingBatch` has been through flushPending. An owner keeps its batch
+ * number (Tensor's `_collectable`), so its dispose knows, without a field of its own, whether
+ * the backstop holds it (see heldByBackstop).
+ */
+let pendingBatch = 1;
 
 function flushPending(): void {
   flushQueued = false;
+  pendingBatch++;
   const owners = pendingOwners;
   const handles = pendingHandles;
   pendingOwners = [];
   pendingHandles = [];
   for (let i = 0; i < owners.length; i++) {
-    if (!owners[i].isDisposed) backstop.register(owners[i], handles[i]);
+    if (!owners[i].isDisposed) backstop.register(owners[i], handles[i], owners[i]);
   }
 }
 
-export function disposeWhenCollected(owner: Disposable, h: TensorHandle): void {
+/** Adds `owner` to the backstop's candidates; returns its batch (nonzero). */
+export function disposeWhenCollected(owner: Disposable, h: TensorHandle): number {
   pendingOwners.push(owner);
   pendingHandles.push(h);
+  const batch = pendingBatch;
   if (pendingOwners.length >= MAX_PENDING) flushPending();
   else if (!flushQueued) {
     flushQueued = true;
     queueMicrotask(flushPending);
   }
+  return batch;
+}
+
+/**
+ * Before a candidate of `batch` (0: never one) disposes its handle: withdraws it from the
+ * backstop if it was registered (it was undisposed when its batch was flushed).
+ */
+export function forgetCollectable(owner: Disposable, batch: number): void {
+  if (batch !== 0 && batch < pendingBatch) backstop.unregister(owner);
 }
 
 /**

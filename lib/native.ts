@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TorchError } from './errors';
 
-/** An opaque native tensor (a type-tagged External owning an at::Tensor). */
+/** An opaque native tensor: a number naming a slot of the addon's handle table (binding/tensor_handle.h). */
 export interface TensorHandle {
   readonly __tensorHandle: unique symbol;
 }

@@ -6,7 +6,7 @@
 import { checkDevice, Device } from './device';
 import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
 import { TorchError } from './errors';
-import { disposeWhenCollected, Scope, SCOPE, track } from './memory';
+import { disposeWhenCollected, forgetCollectable, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
 import { Entry } from './oplayer/dispatch';
 import { TENSOR_METHODS } from './generated/tensor-table';
@@ -53,7 +53,9 @@ export type AlphaOption = number | { alpha?: Scalar };
  * PyTorch's keyword `{ alpha: 2 }`. Separate arguments, not `...args`: the per-op path allocates nothing.
  */
 function alphaCall(e: Entry, self: Tensor, a0: unknown, a1: unknown, a2: unknown): unknown {
-  return typeof a1 === 'number' ? e.call4(self, 3, a0, { alpha: a1 }, a2) : e.call4(self, 3, a0, a1, a2);
+  if (typeof a1 === 'number') return e.call4(self, 3, a0, { alpha: a1 }, a2);
+  // the count of arguments given, so that `x.add(y)` takes call4's one-argument path at once
+  return e.call4(self, a2 !== undefined ? 3 : a1 !== undefined ? 2 : 1, a0, a1, a2);
 }
 
 /** Module-private: only wrap() can say that a handle came straight from the addon. */
@@ -68,8 +70,8 @@ export interface StdVarOptions {
 
 export class Tensor implements Disposable {
   private _h: TensorHandle | null;
-  /** Registered with the GC backstop (lib/memory.ts): once is enough. */
-  private _collectable = false;
+  /** The GC backstop's batch this tensor joined (lib/memory.ts), 0 while not: once is enough. */
+  private _collectable = 0;
   /** The tidy scope that owns this tensor, or null (lib/memory.ts). */
   [SCOPE]: Scope | null = null;
 
@@ -85,9 +87,8 @@ export class Tensor implements Disposable {
   }
 
   private collectable(h: TensorHandle): void {
-    if (this._collectable) return;
-    this._collectable = true;
-    disposeWhenCollected(this, h);
+    if (this._collectable !== 0) return;
+    this._collectable = disposeWhenCollected(this, h);
   }
 
   /** The native handle; throws once disposed. */
@@ -99,6 +100,7 @@ export class Tensor implements Disposable {
   // ---- memory ------------------------------------------------------------------------------
   dispose(): void {
     if (this._h !== null) {
+      forgetCollectable(this, this._collectable);
       native.dispose(this._h);
       this._h = null;
     }

@@ -8,19 +8,30 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as torch from '../lib/index';
+import { native, TensorHandle } from '../lib/native';
 import { compute, computeSvf, WorkerResult } from './helpers/core-worker';
 
 const WORKER = path.join(__dirname, 'helpers', 'core-worker.ts');
 
-function runWorker(id: number): Promise<WorkerResult> {
+function runWorker(id: number, mainHandle: number): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const w = new Worker(`require('ts-node/register'); require(${JSON.stringify(WORKER)});`, {
       eval: true,
-      workerData: { id, coreWorker: true },
+      workerData: { id, coreWorker: true, mainHandle },
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
     });
     let result: WorkerResult | undefined;
-    w.on('message', (m: WorkerResult) => { if (m && 'forward' in m) result = m; });
+    w.on('message', (m: WorkerResult) => {
+      if (!(m && 'forward' in m)) return;
+      result = m;
+      // while the worker's tensor is live: the main thread must not take it for one of its own
+      try {
+        native.shape(m.workerHandle as unknown as TensorHandle);
+        m.mainHandleError += ' | main thread accepted the worker\'s handle';
+      } catch (e) {
+        m.mainHandleError += ` | ${(e as Error).name}: ${(e as Error).message}`;
+      }
+    });
     w.on('error', reject);
     w.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`worker ${id} exited ${code} without a result`))));
   });
@@ -49,7 +60,9 @@ describe('core: worker_threads', function () {
     // Handles an earlier test dropped may be finalized at any time and would move the count:
     // let the collector take them first (mocha runs with --expose-gc; see .mocharc.json).
     const mainMemory = await settledCount();
-    const results = await Promise.all([0, 1, 2, 3].map(runWorker));
+    const mainTensor = torch.ones([2]);
+    const results = await Promise.all([0, 1, 2, 3].map((id) => runWorker(id, mainTensor.handle as unknown as number)));
+    mainTensor.dispose();
     const here = compute();
     here.A.dispose();
     const hereSvf = computeSvf();
@@ -67,7 +80,8 @@ describe('core: worker_threads', function () {
       assert.ok(maxDiff(r.S, here.S) <= 1e-5, `worker ${r.id}: svd`);
       assert.ok(maxDiff(r.asyncS, r.S) === 0, `worker ${r.id}: svdAsync differs from svd`);
       assert.strictEqual(r.memoryAfter, r.memoryBefore, `worker ${r.id}: leaked tensors`);
-      assert.strictEqual(r.handlePostError, 'DataCloneError', `worker ${r.id}: a tensor handle crossed threads`);
+      const refused = 'TypeError: the tensor is a tensor handle of another thread (handles cannot cross worker_threads)';
+      assert.strictEqual(r.mainHandleError, `${refused} | ${refused}`, `worker ${r.id}: a handle was used across threads`);
       assert.strictEqual(r.gradEnabledAfterNoGrad, false);
       assert.ok(maxDiff(r.svfGradS, hereSvf) <= 1e-5, `worker ${r.id}: SVF factored node + folded BatchNorm + masked ReLU`);
     }

@@ -27,9 +27,13 @@ const JUNK: unknown[][] = [
   [foreign, -2, 'x'], [{ length: 1e9 }], [new Float32Array(2)], [[], true],
 ];
 
+/** Exports whose argument is a seed: any integer, and a tensor handle is an integer (a number in [2^52, 2^53)). */
+const SEEDS = new Set(['manualSeed', 'cudaManualSeedAll']);
+
 /** Calls that are legal on purpose: dispose is idempotent, isDisposed is a question about handles. */
 function legal(name: string, args: unknown[]): boolean {
   if (OPTIONAL_DEVICE.has(name) && args.length <= 1 && (args[0] === undefined || args[0] === null)) return true;
+  if (SEEDS.has(name) && args[0] === disposed) return true;
   return (name === 'dispose' || name === 'isDisposed') && args[0] === disposed;
 }
 

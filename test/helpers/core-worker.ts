@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import * as torch from '../../lib/index';
+import { native, TensorHandle } from '../../lib/native';
 
 export interface WorkerResult {
   id: number;
@@ -14,7 +15,10 @@ export interface WorkerResult {
   asyncS: Float32Array;
   memoryBefore: number;
   memoryAfter: number;
-  handlePostError: string;
+  /** A live handle of this worker, for the main thread to try (it must refuse it). */
+  workerHandle: number;
+  /** What using the main thread's live handle (workerData.mainHandle) here threw: name and message. */
+  mainHandleError: string;
   gradEnabledAfterNoGrad: boolean;
   svfGradS: Float32Array;
 }
@@ -75,22 +79,24 @@ async function main(): Promise<void> {
   const s = await torch.linalg.svdAsync(r.A);
   const asyncS = s.S.data() as Float32Array;
   for (const t of [s.U, s.S, s.Vh, r.A]) t.dispose();
-  let handlePostError = 'none';
-  const t = torch.ones([1]);
+  // Handles are numbers and cross threads in messages; each environment must refuse another's.
+  let mainHandleError = 'none';
   try {
-    parentPort!.postMessage({ handle: t.handle });
+    native.shape(workerData.mainHandle as TensorHandle);
   } catch (e) {
-    handlePostError = (e as Error).name;
+    mainHandleError = `${(e as Error).name}: ${(e as Error).message}`;
   }
-  t.dispose();
+  const t = torch.ones([1]);
   torch.setGradEnabled(false); // thread-local: must not leak into the main thread
   const result: WorkerResult = {
     id: workerData.id as number, forward: r.forward, gradX: r.gradX, gradW: r.gradW, S: r.S, asyncS,
-    memoryBefore, memoryAfter: NaN, handlePostError, gradEnabledAfterNoGrad: false, svfGradS: new Float32Array(),
+    memoryBefore, memoryAfter: NaN, workerHandle: t.handle as unknown as number, mainHandleError,
+    gradEnabledAfterNoGrad: false, svfGradS: new Float32Array(),
   };
   torch.setGradEnabled(true);
   result.svfGradS = computeSvf();
-  result.memoryAfter = torch.memory().numTensors;
+  result.memoryAfter = torch.memory().numTensors - 1; // t, still live: its handle goes to the main thread
+  // the main thread tries workerHandle once it has the result; the worker then ends, disposing nothing
   torch.setGradEnabled(false);
   result.gradEnabledAfterNoGrad = torch.isGradEnabled();
   parentPort!.postMessage(result);
