@@ -7,7 +7,7 @@
 import { Entry } from './oplayer/dispatch';
 import { pythonArgs } from './nn/functional/positional';
 import type { Tensor } from './tensor';
-import { bool, int } from './validate';
+import { bool, int, tensor } from './validate';
 
 export interface StftOptions {
   hopLength?: number | null;
@@ -34,7 +34,8 @@ const E = () => (entries ??= { stft: new Entry({ name: 'torch.stft', ops: ['stft
 /** The op's own keyword arguments: everything but center and padMode, as given. */
 const OP_KEYS = ['hopLength', 'winLength', 'window', 'normalized', 'onesided', 'returnComplex', 'alignToWindow'] as const;
 
-function stftImpl(input: Tensor, nFft: unknown, o: StftOptions): Tensor {
+function stftImpl(signal: unknown, nFft: unknown, o: StftOptions): Tensor {
+  const input = tensor(signal, 'input');
   const n = int(nFft, 'nFft');
   const center = bool(o.center ?? true, 'center');
   const padMode = o.padMode ?? 'reflect';
@@ -48,11 +49,11 @@ function stftImpl(input: Tensor, nFft: unknown, o: StftOptions): Tensor {
   const pad = Math.floor(n / 2);
   const extended = input.view([...new Array(Math.max(3 - dims, 0)).fill(1), ...input.shape]);
   const padded = E().pad.call(undefined, [extended, [pad, pad], padMode]) as Tensor;
-  const signal = padded.view(dims === 0 ? [] : padded.shape.slice(-dims));
+  const framed = padded.view(dims === 0 ? [] : padded.shape.slice(-dims));
   try {
-    return E().stft.call(undefined, [signal, n, opts]) as Tensor;
+    return E().stft.call(undefined, [framed, n, opts]) as Tensor;
   } finally {
-    signal.dispose();
+    framed.dispose();
     padded.dispose();
     extended.dispose();
   }
