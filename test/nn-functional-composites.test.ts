@@ -119,6 +119,15 @@ describe('F.gumbelSoftmax vs PyTorch', () => {
     });
   }));
 
+  it('eps is deprecated: another value warns, as in PyTorch, and changes nothing', async () => {
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    noLeak(() => {
+      torch.manualSeed(11);
+      close(F.gumbelSoftmax(r('gumbel.logits'), { tau: 0.7, eps: 1e-5 }), 'gs_soft.y', 1e-6);
+    });
+    assert.match((await warned).message, /`eps` parameter is deprecated/);
+  });
+
   it('positional arguments in Python\'s order, and the argument checks', () => noLeak(() => {
     torch.manualSeed(12);
     close(F.gumbelSoftmax(r('gumbel.logits'), 1.5, true, 1e-10, 0), 'gs_hard.y', 0, 'positional');
@@ -165,6 +174,10 @@ describe('F.embeddingBag vs PyTorch', () => {
       close(grad(psw), `${name}.gpsw`, 1e-6);
     }));
   }
+
+  it('a 2-D input is one bag per row whatever includeLastOffset says (PyTorch ≥ 2.1; 1.13 dropped the last row)', () => noLeak(() => {
+    close(F.embeddingBag(ids2d(), r('eb.weight'), { includeLastOffset: true }), 'eb_2d_mean.y', 1e-6);
+  }));
 
   it('maxNorm renormalises the looked-up rows of weight in place', () => noLeak(() => {
     const w = r('eb.weight').clone();
