@@ -32,3 +32,6 @@ export const norm = normImpl as typeof normImpl & typeof G.norm;
 
 /** torch.var under a name that is not a JS keyword (`torch.var` is exported too). */
 export const variance = G.var;
+
+// Hand-written for Python's centre padding (lib/spectral.ts; Tensor.stft is the same function).
+export { stft, StftOptions } from './spectral';

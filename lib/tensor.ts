@@ -9,6 +9,7 @@ import { TorchError } from './errors';
 import { disposeWhenCollected, forgetCollectable, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
 import { Entry } from './oplayer/dispatch';
+import { stft, StftArgs } from './spectral';
 import { TENSOR_METHODS } from './generated/tensor-table';
 import { isPlainObject, bool as checkBool, int as checkInt, ints as checkInts, isScalar, optDims, optScalar, options, shapeArgs } from './validate';
 
@@ -248,6 +249,9 @@ export class Tensor implements Disposable {
     while (args.length && args[args.length - 1] === undefined) args.pop();
     return E().norm.call(this, args) as Tensor;
   }
+
+  /** Hand-written for Python's centre padding before aten::stft (lib/spectral.ts, shared with torch.stft). */
+  stft(...args: StftArgs): Tensor { return stft(this, ...args); }
 
   /** aten::slice as a method (Python spells it `x[start:end:step]` on dim 0, and has no method). */
   slice(dim?: number, start?: number | null, end?: number | null, step?: number): Tensor {

@@ -10,6 +10,7 @@ export const COLLISIONS: Readonly<Record<string, readonly string[]>> = {
     "linspace",
     "nonzero",
     "norm",
+    "stft",
     "sub"
   ],
   "Tensor": [
@@ -20,6 +21,7 @@ export const COLLISIONS: Readonly<Record<string, readonly string[]>> = {
     "norm",
     "numel",
     "size",
+    "stft",
     "stride",
     "sub",
     "sub_",

@@ -1,6 +1,8 @@
 /** Pooling modules (PyTorch's arguments and defaults; stride defaults to the kernel size). */
+import { noGrad } from '../autograd';
 import { Tensor } from '../tensor';
-import { bool, int, options, pair } from './args';
+import { bool, int, num, optTensor, options, pair } from './args';
+import { fractionalMaxPool2d, fractionalMaxPool3d } from './functional/fractional-pool';
 import { AdaptiveSize, adaptiveAvgPool2d, avgPool2d, maxPool2d, maxPool2dWithIndices } from './functional/pooling';
 import { Module } from './module';
 
@@ -106,5 +108,64 @@ export class AdaptiveAvgPool2d extends Module {
 
   extraRepr(): string {
     return `output_size=${JSON.stringify(this.outputSize)}`;
+  }
+}
+
+type FractionalRatio = number | number[];
+
+/** nn.FractionalMaxPool2d / 3d: F.fractional_max_pool with fixed settings; `_randomSamples` is a buffer (None unless given). */
+class FractionalMaxPool extends Module {
+  readonly kernelSize: number[];
+  readonly outputSize: number[] | null;
+  readonly outputRatio: number[] | null;
+  readonly returnIndices: boolean;
+
+  constructor(private readonly dims: 2 | 3, kernelSize: number | number[], opts: FractionalMaxPoolModuleOptions, what: string) {
+    super();
+    const o = options(opts, what, ['outputSize', 'outputRatio', 'returnIndices', '_randomSamples']);
+    const perDim = (v: number | number[], w: string): number[] => {
+      if (typeof v === 'number') return new Array(dims).fill(v);
+      if (!Array.isArray(v) || v.length !== dims) throw new TypeError(`${what}: ${w} must be a number or ${dims} numbers`);
+      return v;
+    };
+    this.kernelSize = perDim(kernelSize, 'kernelSize').map((k) => int(k, 'kernelSize', 1));
+    this.returnIndices = bool(o.returnIndices ?? false, 'returnIndices');
+    // an alias of the given samples (same storage, as PyTorch's buffer): the module owns and disposes its handle
+    const samples = optTensor(o._randomSamples, '_randomSamples');
+    this.registerBuffer('_random_samples', samples && noGrad(() => samples.detach()));
+    this.outputSize = o.outputSize === undefined || o.outputSize === null ? null : perDim(o.outputSize, 'outputSize').map((s) => int(s, 'outputSize', 1));
+    this.outputRatio = o.outputRatio === undefined || o.outputRatio === null ? null : perDim(o.outputRatio, 'outputRatio').map((r) => num(r, 'outputRatio'));
+    if (this.outputSize === null && this.outputRatio === null) throw new TypeError(`${what} requires specifying either an output size, or a pooling ratio`);
+    if (this.outputSize !== null && this.outputRatio !== null) throw new TypeError('only one of output_size and output_ratio may be specified');
+    if (this.outputRatio && !this.outputRatio.every((r) => r > 0 && r < 1)) throw new RangeError(`output_ratio must be between 0 and 1 (got ${JSON.stringify(o.outputRatio)})`);
+  }
+
+  /** The pooled tensor, or { values, indices } when returnIndices. */
+  forward(input: Tensor): any {
+    const opts = { outputSize: this.outputSize, outputRatio: this.outputRatio, returnIndices: this.returnIndices, _randomSamples: this.getBuffer('_random_samples') };
+    return this.dims === 2 ? fractionalMaxPool2d(input, this.kernelSize as [number, number], opts) : fractionalMaxPool3d(input, this.kernelSize as [number, number, number], opts);
+  }
+
+  extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, ${this.outputSize ? `output_size=${this.outputSize}` : `output_ratio=${this.outputRatio}`}`;
+  }
+}
+
+export interface FractionalMaxPoolModuleOptions {
+  outputSize?: number | number[] | null;
+  outputRatio?: FractionalRatio | null;
+  returnIndices?: boolean;
+  _randomSamples?: Tensor | null;
+}
+
+export class FractionalMaxPool2d extends FractionalMaxPool {
+  constructor(kernelSize: number | [number, number], opts: FractionalMaxPoolModuleOptions = {}) {
+    super(2, kernelSize, opts, 'FractionalMaxPool2d');
+  }
+}
+
+export class FractionalMaxPool3d extends FractionalMaxPool {
+  constructor(kernelSize: number | [number, number, number], opts: FractionalMaxPoolModuleOptions = {}) {
+    super(3, kernelSize, opts, 'FractionalMaxPool3d');
   }
 }

@@ -14,6 +14,8 @@ import * as distance from './distance';
 import * as drop from './dropout';
 import * as grid from './grid';
 import * as emb from './embedding';
+import * as fractional from './fractional-pool';
+import * as gumbel from './gumbel';
 import * as loss from './loss';
 import * as losses from './losses';
 import * as norm from './normalization';
@@ -34,7 +36,9 @@ export { linear } from './conv';
 export { relu } from './activation';
 export { softsign, tanhshrink, logsigmoid } from './activation-extra';
 export { GridSampleOptions } from './grid';
-export { EmbeddingOptions } from './embedding';
+export { EmbeddingOptions, EmbeddingBagOptions, EmbeddingBagMode } from './embedding';
+export { GumbelSoftmaxOptions } from './gumbel';
+export { FractionalMaxPoolOptions } from './fractional-pool';
 export { MaxPoolOptions, FoldOptions } from './pooling-nd';
 export {
   NllLossOptions, l1Loss, smoothL1Loss, huberLoss, klDiv, poissonNllLoss, marginRankingLoss, hingeEmbeddingLoss,
@@ -145,6 +149,32 @@ export const embedding = pythonArgs<{
   (input: Tensor, weight: Tensor, options?: emb.EmbeddingOptions): Tensor;
   (input: Tensor, weight: Tensor, paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean): Tensor;
 }>('embedding', emb.embedding, ['input', 'weight'], ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
+
+export const embeddingBag = pythonArgs<{
+  (input: Tensor, weight: Tensor, options?: emb.EmbeddingBagOptions): Tensor;
+  (input: Tensor, weight: Tensor, offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: emb.EmbeddingBagMode,
+    sparse?: boolean, perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null): Tensor;
+}>('embeddingBag', emb.embeddingBag, ['input', 'weight'], ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', 'perSampleWeights', 'includeLastOffset', 'paddingIdx']);
+
+export const gumbelSoftmax = pythonArgs<{
+  (logits: Tensor, options?: gumbel.GumbelSoftmaxOptions): Tensor;
+  (logits: Tensor, tau?: number, hard?: boolean, eps?: number, dim?: number): Tensor;
+}>('gumbelSoftmax', gumbel.gumbelSoftmax, ['logits'], ['tau', 'hard', 'eps', 'dim']);
+
+const FRACTIONAL = ['outputSize', 'outputRatio', 'returnIndices', '_randomSamples'];
+type Fractional<S, R> = {
+  (input: Tensor, kernelSize: S, options: fractional.FractionalMaxPoolOptions & { returnIndices: true }): Pooled;
+  (input: Tensor, kernelSize: S, options: fractional.FractionalMaxPoolOptions): Tensor;
+  (input: Tensor, kernelSize: S, outputSize: S | null | undefined, outputRatio: R | null | undefined, returnIndices: true, _randomSamples?: Tensor | null): Pooled;
+  (input: Tensor, kernelSize: S, outputSize: S | null | undefined, outputRatio?: R | null, returnIndices?: false, _randomSamples?: Tensor | null): Tensor;
+};
+export const fractionalMaxPool2d = pythonArgs<Fractional<Size2, number | [number, number]>>('fractionalMaxPool2d', fractional.fractionalMaxPool2d, ['input', 'kernelSize'], FRACTIONAL);
+export const fractionalMaxPool3d = pythonArgs<Fractional<Size3, number | [number, number, number]>>('fractionalMaxPool3d', fractional.fractionalMaxPool3d, ['input', 'kernelSize'], FRACTIONAL);
+/** F.fractional_max_pool2d_with_indices / 3d: the pools with returnIndices. */
+export const fractionalMaxPool2dWithIndices = (input: Tensor, kernelSize: Size2, options: Omit<fractional.FractionalMaxPoolOptions, 'returnIndices'>): Pooled =>
+  fractional.fractionalMaxPool2d(input, kernelSize, { ...options, returnIndices: true });
+export const fractionalMaxPool3dWithIndices = (input: Tensor, kernelSize: Size3, options: Omit<fractional.FractionalMaxPoolOptions, 'returnIndices'>): Pooled =>
+  fractional.fractionalMaxPool3d(input, kernelSize, { ...options, returnIndices: true });
 
 export const cosineSimilarity = pythonArgs<{
   (x1: Tensor, x2: Tensor, options?: { dim?: number; eps?: number }): Tensor;
