@@ -140,7 +140,8 @@ export function tensor(data: NestedArray | ArrayBufferView | Tensor, opts: Tenso
     const shape = inferShape(data);
     const values: (number | boolean | bigint)[] = [];
     flatten(data, shape, 0, values);
-    storedDtype = opts.dtype === 'float16' || opts.dtype === 'bfloat16' ? 'float32' : opts.dtype ?? inferDtype(values);
+    // JS numbers are packed as a dtype a typed array holds, then cast (real → complex: imaginary 0)
+    storedDtype = REAL_STORAGE[opts.dtype as string] ?? opts.dtype ?? inferDtype(values);
     handle = native.fromBuffer(packValues(values, storedDtype), shape, dtypeCode(storedDtype));
   }
   let t = wrap(handle);
@@ -153,6 +154,9 @@ export function tensor(data: NestedArray | ArrayBufferView | Tensor, opts: Tenso
   if (o.requiresGrad) t.requiresGrad_(true);
   return t;
 }
+
+/** dtypes JS numbers are not packed in directly: the dtype they are packed in before the cast. */
+const REAL_STORAGE: Record<string, DType> = { float16: 'float32', bfloat16: 'float32', complex64: 'float32', complex128: 'float64' };
 
 /** A tensor from raw little-endian bytes (no inference): what file readers use. */
 export function fromBytes(bytes: ArrayBufferView | ArrayBuffer, shape: number[], dtype: DType): Tensor {

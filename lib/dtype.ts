@@ -5,7 +5,7 @@
  */
 import { DtypeInfo, native } from './native';
 
-export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64' | 'complex128';
 
 export const DTYPES: readonly DType[] = native.dtypes.map((d) => d.name as DType);
 
@@ -50,11 +50,20 @@ export function isFloatingDType(d: DType): boolean {
 
 export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
-/** The typed array `t.data()` returns for each dtype (float16/bfloat16 widen to Float32Array). */
+export function isComplexDType(d: DType): boolean {
+  return infoByName.get(d)?.isComplex ?? false;
+}
+
+/**
+ * The typed array `t.data()` returns for each dtype (float16/bfloat16 widen to Float32Array);
+ * a complex tensor's elements come as (real, imaginary) pairs, the layout of torch.view_as_real.
+ */
 export function typedArrayFor(dtype: DType, buffer: ArrayBuffer): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer);
-    case 'float64': return new Float64Array(buffer);
+    case 'float32':
+    case 'complex64': return new Float32Array(buffer);
+    case 'float64':
+    case 'complex128': return new Float64Array(buffer);
     case 'int64': return new BigInt64Array(buffer);
     case 'int32': return new Int32Array(buffer);
     case 'int16': return new Int16Array(buffer);

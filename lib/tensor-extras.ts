@@ -4,12 +4,8 @@
  * `newTensor`, `torch.isTensor`.
  */
 import { tensor as makeTensor } from './creation';
-import { DType } from './dtype';
+import { DType, elementSize } from './dtype';
 import { NestedArray, Tensor } from './tensor';
-
-const ITEM_SIZE: Record<DType, number> = {
-  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
-};
 
 declare module './tensor' {
   interface Tensor {
@@ -39,7 +35,7 @@ const methods: Record<string, (this: Tensor, ...a: never[]) => unknown> = {
   char(this: Tensor) { return this.to('int8'); },
   short(this: Tensor) { return this.to('int16'); },
   bfloat16(this: Tensor) { return this.to('bfloat16'); },
-  elementSize(this: Tensor) { return ITEM_SIZE[this.dtype]; },
+  elementSize(this: Tensor) { return elementSize(this.dtype); },
   nelement(this: Tensor) { return this.numel(); },
   ndimension(this: Tensor) { return this.ndim; },
   tolist(this: Tensor) { return this.toArray(); },

@@ -4,7 +4,7 @@
  * broadcasting and devices behave exactly as in PyTorch.
  */
 import { checkDevice, Device } from './device';
-import { DType, dtypeCode, dtypeName, isDType, typedArrayFor, TypedArray } from './dtype';
+import { DType, dtypeCode, dtypeName, isComplexDType, isDType, typedArrayFor, TypedArray } from './dtype';
 import { TorchError } from './errors';
 import { disposeWhenCollected, forgetCollectable, Scope, SCOPE, track } from './memory';
 import { native, TensorHandle } from './native';
@@ -175,11 +175,13 @@ export class Tensor implements Disposable {
     return typedArrayFor(dtype, native.toBuffer(this.handle));
   }
   dataSync(): TypedArray { return this.data(); }
-  /** Nested JS arrays (int64 as bigint, bool as boolean). */
+  /** Nested JS arrays (int64 as bigint, bool as boolean, a complex element as its [real, imaginary] pair). */
   toArray(): NestedArray {
     const flat = this.data();
     const dtype = this.dtype;
-    const get = (i: number): number | bigint | boolean => (dtype === 'bool' ? flat[i] !== 0 : (flat[i] as number | bigint));
+    const complex = isComplexDType(dtype);
+    const get = (i: number): NestedArray =>
+      complex ? [flat[2 * i] as number, flat[2 * i + 1] as number] : dtype === 'bool' ? flat[i] !== 0 : (flat[i] as number | bigint);
     const shape = this.shape;
     if (shape.length === 0) return get(0);
     let index = 0;
@@ -190,7 +192,10 @@ export class Tensor implements Disposable {
     };
     return build(0);
   }
-  item(): number | boolean { return native.item(this.handle); }
+  item(): number | boolean {
+    if (isComplexDType(this.dtype)) throw new TypeError('item(): a complex value is no JS number; read torch.viewAsReal(t) (or toArray(): [real, imaginary])');
+    return native.item(this.handle);
+  }
   toString(): string { return native.toString(this.handle); }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.isDisposed ? 'Tensor <disposed>' : `Tensor(${JSON.stringify(this.shape)}, ${this.dtype}, ${this.device})\n${this.toString()}`;

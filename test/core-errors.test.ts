@@ -55,7 +55,7 @@ describe('core: errors', function () {
       assert.throws(() => a.add('x' as never), TypeError);
       assert.throws(() => a.view('x' as never), TypeError);
       assert.throws(() => a.sum(1.5), TypeError);
-      assert.throws(() => torch.zeros([2], { dtype: 'complex64' as never }), TypeError);
+      assert.throws(() => torch.zeros([2], { dtype: 'complex32' as never }), TypeError);
       assert.throws(() => torch.zeros([2], { device: 'tpu' as never }), TypeError);
       assert.throws(() => torch.tensor([[1, 2], [3]]), RangeError);
       assert.throws(() => torch.tensor(['a'] as never), TypeError);

@@ -14,7 +14,7 @@ const STORAGE_DTYPES: Record<string, DType> = Object.fromEntries([
 
 /** dtypes PyTorch has but svf-torch does not: named in the error instead of "unknown". */
 const UNSUPPORTED_STORAGES = new Set([
-  'ComplexFloatStorage', 'ComplexDoubleStorage', 'QInt8Storage', 'QUInt8Storage', 'QInt32Storage',
+  'QInt8Storage', 'QUInt8Storage', 'QInt32Storage',
   'QUInt4x2Storage', 'QUInt2x4Storage', 'ComplexHalfStorage',
 ]);
 
@@ -54,5 +54,7 @@ export function dtypeOfSafetensorsCode(code: string): DType {
 }
 
 export function safetensorsCodeOfDtype(dtype: DType): string {
-  return SAFETENSORS_BY_DTYPE.get(dtype) as string;
+  const code = SAFETENSORS_BY_DTYPE.get(dtype);
+  if (code === undefined) throw new TorchError(`safetensors has no dtype for ${dtype} tensors`);
+  return code;
 }

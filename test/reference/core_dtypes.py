@@ -7,8 +7,9 @@ import sys
 
 import torch
 
-NAMES = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']
-LEGACY = {'float': 'float32', 'double': 'float64', 'half': 'float16', 'long': 'int64', 'int': 'int32', 'short': 'int16'}
+NAMES = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool', 'complex64', 'complex128']
+LEGACY = {'float': 'float32', 'double': 'float64', 'half': 'float16', 'long': 'int64', 'int': 'int32', 'short': 'int16',
+          'cfloat': 'complex64', 'cdouble': 'complex128'}
 
 out = {}
 for name in NAMES:
@@ -24,7 +25,8 @@ for name in NAMES:
         'storageClass': {torch.float32: 'FloatStorage', torch.float64: 'DoubleStorage', torch.float16: 'HalfStorage',
                          torch.bfloat16: 'BFloat16Storage', torch.int64: 'LongStorage', torch.int32: 'IntStorage',
                          torch.int16: 'ShortStorage', torch.int8: 'CharStorage', torch.uint8: 'ByteStorage',
-                         torch.bool: 'BoolStorage'}[dt],
+                         torch.bool: 'BoolStorage', torch.complex64: 'ComplexFloatStorage',
+                         torch.complex128: 'ComplexDoubleStorage'}[dt],
     }
     assert hasattr(torch, out[name]['storageClass']), out[name]['storageClass']
     if out[name]['legacyName']:

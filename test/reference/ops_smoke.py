@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 warnings.simplefilter("ignore")
 NS = {"torch": torch, "linalg": torch.linalg, "special": torch.special, "functional": F}
-DTYPES = {torch.float32: "float32", torch.float64: "float64", torch.float16: "float16", torch.bfloat16: "bfloat16",
-          torch.int64: "int64", torch.int32: "int32", torch.int16: "int16", torch.int8: "int8", torch.uint8: "uint8", torch.bool: "bool"}
+sys.path.insert(0, os.path.dirname(__file__))
+from reflib import DTYPE_NAMES as DTYPES  # noqa: E402  (svf-torch's dtype names; others print as torch.X)
 
 
 def inputs():

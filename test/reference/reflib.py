@@ -6,10 +6,11 @@ import sys
 
 import torch
 
-_DTYPES = {
+# svf-torch's dtype names (binding/dtypes.h) for PyTorch's dtypes
+DTYPE_NAMES = _DTYPES = {
     torch.float32: "float32", torch.float64: "float64", torch.float16: "float16", torch.bfloat16: "bfloat16",
     torch.int64: "int64", torch.int32: "int32", torch.int16: "int16", torch.int8: "int8",
-    torch.uint8: "uint8", torch.bool: "bool",
+    torch.uint8: "uint8", torch.bool: "bool", torch.complex64: "complex64", torch.complex128: "complex128",
 }
 
 
