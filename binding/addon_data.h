@@ -3,7 +3,6 @@
 #pragma once
 #include <napi.h>
 #include <cstdint>
-#include "storage_counts.h"
 #include "tensor_handle.h"
 
 namespace svf {
@@ -11,10 +10,6 @@ namespace svf {
 struct AddonData {
   Napi::FunctionReference torchError;  // the TS TorchError class, handed over by setErrorClass
   int64_t liveTensors = 0;             // handles not yet disposed or finalized
-  int64_t liveBytes = 0;               // bytes of the storages they hold, each storage once
-  // Live handles per storage (keyed by its StorageImpl, which a live handle keeps alive, so a
-  // key is never reused while present) and the storage's bytes when first counted.
-  StorageCounts storages;
   int64_t reportedBytes = 0;           // the part V8 was told of (AdjustExternalMemory)
   int64_t unsentBytes = 0;             // reportedBytes changes not yet passed to V8 (batched)
   // Nonzero while a JS tidy scope is open: new handles are not reported to V8 yet. The byte lives

@@ -3,6 +3,7 @@
 #include "guard.h"
 #include <algorithm>
 #include <atomic>
+#include <unordered_set>
 
 namespace svf {
 
@@ -47,33 +48,6 @@ int64_t BytesOf(const at::Tensor& t) {
   return t.has_storage() ? std::min(view, StorageBytesOf(t)) : view;
 }
 
-// memory().numBytes counts each storage once, however many live handles view it.
-void CountStorage(AddonData& data, HandleSlot& slot) {
-  if (!slot.tensor.defined() || !slot.tensor.has_storage()) {
-    data.liveBytes += slot.bytes;
-    return;
-  }
-  slot.storage = slot.tensor.storage().unsafeGetStorageImpl();
-  auto& entry = data.storages.Upsert(slot.storage);
-  if (entry.handles++ == 0) {
-    entry.bytes = StorageBytesOf(slot.tensor);
-    data.liveBytes += entry.bytes;
-  }
-}
-
-void UncountStorage(AddonData& data, HandleSlot& slot) {
-  if (slot.storage == nullptr) {
-    data.liveBytes -= slot.bytes;
-    return;
-  }
-  StorageCounts::Entry* entry = data.storages.Find(slot.storage);
-  if (entry != nullptr && --entry->handles == 0) {
-    data.liveBytes -= entry->bytes;
-    data.storages.Erase(entry);
-  }
-  slot.storage = nullptr;
-}
-
 void TellV8(Napi::Env env, AddonData& data, int64_t delta) {
   data.unsentBytes += delta;
   if (data.unsentBytes >= kV8Batch || data.unsentBytes <= -kV8Batch) {
@@ -85,6 +59,7 @@ void TellV8(Napi::Env env, AddonData& data, int64_t delta) {
 void Report(Napi::Env env, AddonData& data, HandleSlot& slot) {
   if (slot.reported) return;
   slot.reported = true;
+  slot.bytes = BytesOf(slot.tensor);
   data.reportedBytes += slot.bytes;
   TellV8(env, data, slot.bytes);
 }
@@ -92,7 +67,6 @@ void Report(Napi::Env env, AddonData& data, HandleSlot& slot) {
 void Release(Napi::Env env, AddonData& data, uint32_t index) {
   HandleSlot& slot = data.handles.slots[index];
   slot.live = false;
-  UncountStorage(data, slot);
   slot.tensor.reset();
   data.liveTensors -= 1;
   if (slot.reported) {
@@ -176,11 +150,12 @@ Napi::Value WrapTensor(Napi::Env env, at::Tensor tensor) {
     table.free.push_front(index);
     ThrowTorchError(env, "cannot create a tensor handle");
   }
+  // Nothing else per handle: its bytes are looked at only when V8 is told of them (Report) or
+  // when memory() is asked (it walks the table), so a handle a tidy scope disposes costs no
+  // bookkeeping beyond its slot.
   slot.tensor = std::move(tensor);
-  slot.bytes = BytesOf(slot.tensor);
   slot.live = true;
   data.liveTensors += 1;
-  CountStorage(data, slot);
   if (*data.scoped == 0) Report(env, data, slot);
   return Napi::Value(env, ext);
 }
@@ -218,11 +193,27 @@ Napi::Value ReportExternal(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// numBytes counts each storage once, however many live handles view it: a walk over the table
+// (memory() is asked rarely; every op would otherwise pay for a count per storage).
+int64_t LiveBytes(const AddonData& data) {
+  std::unordered_set<const void*> seen;
+  int64_t total = 0;
+  for (const HandleSlot& slot : data.handles.slots) {
+    if (!slot.live || !slot.tensor.defined()) continue;
+    if (!slot.tensor.has_storage()) {
+      total += BytesOf(slot.tensor);
+      continue;
+    }
+    if (seen.insert(slot.tensor.storage().unsafeGetStorageImpl()).second) total += StorageBytesOf(slot.tensor);
+  }
+  return total;
+}
+
 Napi::Value Memory(const Napi::CallbackInfo& info) {
   AddonData& data = Data(info.Env());
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("numTensors", Napi::Number::New(info.Env(), static_cast<double>(data.liveTensors)));
-  out.Set("numBytes", Napi::Number::New(info.Env(), static_cast<double>(data.liveBytes)));
+  out.Set("numBytes", Napi::Number::New(info.Env(), static_cast<double>(LiveBytes(data))));
   out.Set("externalBytes", Napi::Number::New(info.Env(), static_cast<double>(data.reportedBytes)));
   return out;
 }

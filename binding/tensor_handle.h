@@ -23,8 +23,7 @@ namespace svf {
 
 struct HandleSlot {
   at::Tensor tensor;
-  int64_t bytes = 0;              // what V8 is told: the view's bytes, at most its storage's
-  const void* storage = nullptr;  // the storage counted in memory().numBytes (null: none)
+  int64_t bytes = 0;              // what V8 was told (while reported): the view's bytes, at most its storage's
   uint32_t generation = 0;        // advances at every release: old handles to the slot go stale
   bool live = false;
   bool reported = false;  // bytes are counted in V8's external memory
