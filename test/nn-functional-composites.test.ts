@@ -237,6 +237,59 @@ describe('nn.EmbeddingBag vs PyTorch', () => {
   }));
 });
 
+describe('nn.Embedding vs PyTorch', () => {
+  it('seeded init (N(0, 1), padding row zero), forward and the weight gradient', () => noLeak(() => {
+    torch.manualSeed((ref.extra.emb_module as { seed: number }).seed);
+    const m = new nn.Embedding(10, 4, { paddingIdx: 2 });
+    try {
+      close(m.weight, 'emb_module.weight', 0, 'init');
+      const ids = torch.tensor([[1, 2, 4], [4, 3, 9]]);
+      const y = m.forward(ids);
+      close(y, 'emb_module.y', 0); // a lookup: the rows themselves
+      y.mul(torch.arange(24, { dtype: 'float32' }).view([2, 3, 4])).sum().backward();
+      // sums of at most two products of small integers: exact; the padding row gets none
+      close(m.weight.grad!, 'emb_module.grad', 0);
+      assert.deepEqual([...m.stateDict().keys()], ['weight']);
+      assert.equal(m.toString(), (ref.extra.emb_module as { repr: string }).repr);
+    } finally {
+      m.dispose();
+    }
+  }));
+
+  it('maxNorm renorms the looked-up rows of the weight in place', () => noLeak(() => {
+    const m = new nn.Embedding(10, 3, { maxNorm: 1.0, _weight: r('eb.weight').clone() });
+    try {
+      // embedding_renorm_ scales a row by max_norm / (norm + 1e-7): a few float32 roundings of O(1) values
+      close(m.forward(torch.tensor([[1, 2, 4], [4, 3, 9]])), 'emb_max_norm.y', 1e-6);
+      close(m.weight, 'emb_max_norm.w_after', 1e-6);
+    } finally {
+      m.dispose();
+    }
+  }));
+
+  it('fromPretrained: shares the embeddings, frozen by default; the refusals', () => noLeak(() => {
+    const e = r('eb.weight').clone();
+    const m = nn.Embedding.fromPretrained(e, { paddingIdx: 0 });
+    try {
+      const p = ref.extra.emb_pretrained as { requires_grad: boolean; repr: string };
+      assert.equal(m.weight.requiresGrad, p.requires_grad);
+      assert.equal(m.toString(), p.repr);
+      close(m.forward(torch.tensor([[1, 2, 4], [4, 3, 9]])), 'emb_pretrained.y', 0);
+      e.mul_(2);
+      close(m.weight, e, 0, 'the same storage');
+      const trainable = nn.Embedding.fromPretrained(e, { freeze: false });
+      assert.equal(trainable.weight.requiresGrad, true);
+      trainable.dispose();
+    } finally {
+      m.dispose();
+    }
+    rejects('emb_err_module_padding', RangeError, () => new nn.Embedding(10, 3, { paddingIdx: -11 }));
+    rejects('emb_err_module_weight', RangeError, () => new nn.Embedding(10, 4, { _weight: r('eb.weight') }));
+    rejects('emb_err_pretrained_1d', RangeError, () => nn.Embedding.fromPretrained(torch.ones(3)));
+    assert.throws(() => new nn.Embedding(10, 3, { paddingIdex: 1 } as never), /Embedding: unknown option 'paddingIdex'/);
+  }));
+});
+
 describe('F.fractionalMaxPool2d / 3d vs PyTorch', () => {
   const cases: [string, 2 | 3, number | number[], Record<string, unknown>][] = [
     ['fmp2d', 2, 3, { outputSize: [5, 4] }],

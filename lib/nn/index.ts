@@ -11,7 +11,7 @@ export * as functional from './functional';
 export * as F from './functional';
 export * as init from './init';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, FractionalMaxPool2d, FractionalMaxPool3d, FractionalMaxPoolModuleOptions } from './pooling';
-export { EmbeddingBag, EmbeddingBagModuleOptions } from './embedding';
+export { Embedding, EmbeddingModuleOptions, EmbeddingBag, EmbeddingBagModuleOptions } from './embedding';
 export { Dropout, Dropout2d } from './dropout';
 export { Upsample, UpsampleOptions } from './upsample';
 export * as parallel from './parallel';

@@ -95,6 +95,22 @@ EXTRA["eb_module"] = {"seed": 5, "repr": repr(m)}
 m = nn.EmbeddingBag.from_pretrained(weight, mode="max")
 put("eb_pretrained", y=m(ids2d))
 EXTRA["eb_pretrained"] = {"requires_grad": m.weight.requires_grad}
+# nn.Embedding: seeded init (normal_, padding row zeroed), forward and weight gradient; max_norm
+# renorms the looked-up rows in place; from_pretrained
+torch.manual_seed(7)
+m = nn.Embedding(10, 4, padding_idx=2)
+ids = torch.tensor([[1, 2, 4], [4, 3, 9]])
+w0 = m.weight.detach().clone()
+y = m(ids)
+(y * torch.arange(24.0).view(2, 3, 4)).sum().backward()
+put("emb_module", weight=w0, y=y, grad=m.weight.grad)
+EXTRA["emb_module"] = {"seed": 7, "repr": repr(m)}
+m = nn.Embedding(10, 3, max_norm=1.0, _weight=weight.clone())
+y = m(ids)
+put("emb_max_norm", y=y, w_after=m.weight)
+m = nn.Embedding.from_pretrained(weight, padding_idx=0)
+put("emb_pretrained", y=m(ids))
+EXTRA["emb_pretrained"] = {"requires_grad": m.weight.requires_grad, "repr": repr(m)}
 for case, fn in {
     "eb_err_psw_shape": lambda: F.embedding_bag(ids2d, weight, mode="sum", per_sample_weights=torch.ones(4, 2)),
     "eb_err_offsets_2d": lambda: F.embedding_bag(ids2d, weight, offsets=torch.tensor([0])),
@@ -107,6 +123,9 @@ for case, fn in {
     "eb_err_index": lambda: F.embedding_bag(torch.tensor([[1, 10]]), weight),
     "eb_err_module_padding": lambda: nn.EmbeddingBag(10, 3, padding_idx=10),
     "eb_err_module_weight": lambda: nn.EmbeddingBag(10, 4, _weight=weight),
+    "emb_err_module_padding": lambda: nn.Embedding(10, 3, padding_idx=-11),
+    "emb_err_module_weight": lambda: nn.Embedding(10, 4, _weight=weight),
+    "emb_err_pretrained_1d": lambda: nn.Embedding.from_pretrained(torch.ones(3)),
 }.items():
     error_of(case, fn)
 
