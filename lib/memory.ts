@@ -40,8 +40,8 @@ export function track(t: Tracked): boolean {
  * The backstop for tensors dropped without dispose: when the GC collects a tensor registered
  * here, its native handle is disposed. A registered tensor that is disposed withdraws its
  * registration (forgetCollectable), so the backstop never passes on a stale handle whose slot a
- * newer tensor may hold by then (the generation check catches that only up to 2^24 reuses of
- * the slot, a few seconds of a tight loop). Only tensors whose
+ * newer tensor may hold by then (the generation check would take such a handle for the live
+ * one again after 2^24 reuses of its slot: seconds of a tight loop). Only tensors whose
  * lifetime the GC decides are registered — those made outside every tidy scope and those that
  * leave the scopes (escaped) — so the tensors a tidy scope disposes cost nothing here.
  *
@@ -60,7 +60,7 @@ let flushQueued = false;
  * Candidates are numbered by batch: disposeWhenCollected returns the batch an owner joins, and
  * every batch before `pendingBatch` has been through flushPending. An owner keeps its batch
  * number (Tensor's `_collectable`), so its dispose knows, without a field of its own, whether
- * the backstop holds it (see heldByBackstop).
+ * the backstop holds it (see forgetCollectable).
  */
 let pendingBatch = 1;
 
