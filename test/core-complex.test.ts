@@ -9,22 +9,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib/index';
-import { disposeReference, loadReference, Reference, runReference } from './helpers/reference';
+import { disposeReference, loadReference, maxAbsDiff, Reference, runReference } from './helpers/reference';
 
 function inputs(): { re: torch.Tensor; im: torch.Tensor } {
   // the same values as core_complex.py's
   return { re: torch.linspace(-1.5, 2.0, 12).reshape([3, 4]), im: torch.linspace(0.5, -2.5, 12).reshape([3, 4]) };
 }
 
-/** Largest |a − b| over the (real, imaginary) parts. */
+/** Largest |a − b| over the (real, imaginary) parts, of tensors of one dtype and shape. */
 function maxDiff(a: torch.Tensor, b: torch.Tensor): number {
   assert.strictEqual(a.dtype, b.dtype);
   assert.deepStrictEqual(a.shape, b.shape);
-  return torch.tidy(() => {
-    const ra = torch.isComplex(a) ? torch.viewAsReal(a.resolveConj()) : a;
-    const rb = torch.isComplex(b) ? torch.viewAsReal(b.resolveConj()) : b;
-    return ra.sub(rb).abs().max().item() as number;
-  });
+  return maxAbsDiff(a, b);
 }
 
 describe('complex tensors vs Python PyTorch', function () {

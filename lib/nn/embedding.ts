@@ -6,18 +6,10 @@ import { noGrad } from '../autograd';
 import { Tensor } from '../tensor';
 import { oneOf } from '../validate';
 import { bool, factory, FactoryOptions, int, num, optTensor, options, tensor } from './args';
-import { embedding, embeddingBag, EmbeddingBagMode } from './functional/embedding';
+import { embedding, embeddingBag, EmbeddingBagMode, paddingIndex } from './functional/embedding';
 import { normal_ } from './init';
 import { Module, Parameter } from './module';
 import { emptyParameter } from './parameter';
-
-/** Python's padding_idx rule of both modules: within ±num, a negative one counted from the end. */
-function paddingIndex(v: number | null | undefined, num: number): number | null {
-  if (v === undefined || v === null) return null;
-  const i = int(v, 'paddingIdx');
-  if (i >= num || i < -num) throw new RangeError('padding_idx must be within num_embeddings');
-  return i < 0 ? i + num : i;
-}
 
 /** The (num, dim) weight of both modules: `_weight` as given (its storage shared), else N(0, 1) with the padding row zero. */
 function registerWeight(m: Module & { resetParameters(): void }, num: number, dim: number, given: Tensor | null, o: FactoryOptions): void {

@@ -97,6 +97,11 @@ export function maxRelDiff(a: torch.Tensor, b: torch.Tensor): number {
   });
 }
 
+/** Max |a-b|; complex tensors compare their (real, imaginary) parts (a cast to double would drop the imaginary one). */
 export function maxAbsDiff(a: torch.Tensor, b: torch.Tensor): number {
-  return torch.tidy(() => a.detach().cpu().double().sub(b.detach().cpu().double()).abs().max().item() as number);
+  const parts = (t: torch.Tensor): torch.Tensor => {
+    const d = t.detach().cpu();
+    return torch.isComplex(d) ? torch.viewAsReal(d.resolveConj()).double() : d.double();
+  };
+  return torch.tidy(() => parts(a).sub(parts(b)).abs().max().item() as number);
 }

@@ -29,18 +29,20 @@ function renormLookedUp(w: Tensor, ids: Tensor, maxNorm: unknown, normType: unkn
   });
 }
 
+/** Python's padding_idx rule (F.embedding, nn.Embedding, nn.EmbeddingBag): within ±num, a negative one counted from the end. */
+export function paddingIndex(v: number | null | undefined, num: number): number | null {
+  if (v === undefined || v === null) return null;
+  const i = int(v, 'paddingIdx');
+  if (i >= num || i < -num) throw new RangeError('Padding_idx must be within num_embeddings');
+  return i < 0 ? i + num : i;
+}
+
 /** F.embedding(input indices, weight (num, dim), {paddingIdx, maxNorm, normType=2, scaleGradByFreq=false}). */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
   const o = options(opts, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
   const ids = tensor(input, 'input');
   const w = tensor(weight, 'weight');
-  let paddingIdx = -1;
-  if (o.paddingIdx !== undefined && o.paddingIdx !== null) {
-    paddingIdx = int(o.paddingIdx, 'paddingIdx');
-    const n = w.shape[0];
-    if (paddingIdx >= n || paddingIdx < -n) throw new RangeError('Padding_idx must be within num_embeddings');
-    if (paddingIdx < 0) paddingIdx += n;
-  }
+  const paddingIdx = paddingIndex(o.paddingIdx, w.shape[0]) ?? -1;
   if (bool(o.sparse ?? false, 'sparse')) throw new TypeError('embedding: sparse gradients are not supported');
   if (o.maxNorm !== undefined && o.maxNorm !== null) renormLookedUp(w, ids, o.maxNorm, o.normType);
   return EMBEDDING(w, ids, paddingIdx, bool(o.scaleGradByFreq ?? false, 'scaleGradByFreq'), false);
